@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+// Temporal's native bridge crashes in worker threads: every lane runs in forked processes.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    projects: [
+      { test: { name: 'unit', include: ['**/*.test.ts'], exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.e2e.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          include: ['**/*.int.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['**/*.e2e.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
