@@ -1,0 +1,123 @@
+import { Router, type Request, type Response } from 'express';
+import type { FormRenderer } from '../forms/render.js';
+import type { FormSchema } from '../forms/schema.js';
+import { initialValues, type FieldError } from '../forms/validate.js';
+import type { AuthService, StaffSession } from '../engine/services/auth.service.js';
+import type { CaseService } from '../engine/services/case.service.js';
+import type { TaskService } from '../engine/services/task.service.js';
+import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
+import { translate } from '../engine/web/i18n.js';
+import {
+  NotFoundError,
+  establishSession,
+  endSession,
+  formInput,
+  isUuid,
+  localeOf,
+  newSubmissionToken,
+  pageOf,
+  submissionTokenOf,
+} from '../engine/web/http.js';
+import type { ViewRenderer } from '../engine/web/views.js';
+
+export interface AdminDeps {
+  auth: AuthService;
+  cases: CaseService;
+  tasks: TaskService;
+  outbox: OutboxRepository;
+  views: ViewRenderer;
+  forms: FormRenderer;
+}
+
+/** Caseworker and administrator pages under /staff. Only staff sessions get past `staffMember`. */
+export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: AdminDeps): Router {
+  const router = Router();
+  const t = (req: Request, key: string) => translate(localeOf(req), key);
+
+  const staffMember = (req: Request, res: Response): StaffSession | undefined => {
+    const principal = req.session.principal;
+    if (principal?.kind === 'staff') return principal;
+    res.redirect(303, '/staff/login');
+    return undefined;
+  };
+
+  const taskPage = (req: Request, found: NonNullable<Awaited<ReturnType<TaskService['taskFor']>>>, state: { values: Record<string, unknown>; errors: FieldError[]; token: string }) => {
+    const locale = localeOf(req);
+    const form: FormSchema | undefined = found.form;
+    return {
+      ...found,
+      done: found.task.status !== 'open',
+      variables: found.caseRow.variables,
+      errorSummary: form ? forms.renderErrorSummary(form, state.errors, locale) : '',
+      fields: form ? forms.renderFields(form, { values: state.values, errors: state.errors, locale }) : '',
+      token: state.token,
+    };
+  };
+
+  router.get('/login', (req, res) => {
+    res.send(views.render('admin/login', pageOf(req, t(req, 'login.staffTitle'))));
+  });
+
+  router.post('/login', async (req, res) => {
+    const { email, password } = formInput(req);
+    const principal = typeof email === 'string' && typeof password === 'string' ? await auth.loginStaff(email, password) : undefined;
+    if (!principal) {
+      res.status(401).send(views.render('admin/login', pageOf(req, t(req, 'login.staffTitle')), { failed: true, email: typeof email === 'string' ? email : '' }));
+      return;
+    }
+    await establishSession(req, principal);
+    res.redirect(303, '/staff/inbox');
+  });
+
+  router.post('/logout', async (req, res) => {
+    await endSession(req);
+    res.redirect(303, '/staff/login');
+  });
+
+  router.get('/inbox', async (req, res) => {
+    const member = staffMember(req, res);
+    if (!member) return;
+    res.send(views.render('admin/inbox', pageOf(req, t(req, 'inbox.title')), { tasks: await tasks.inbox(member.groups) }));
+  });
+
+  router.get('/tasks/:id', async (req, res) => {
+    const member = staffMember(req, res);
+    if (!member) return;
+    const found = isUuid(req.params.id) ? await tasks.taskFor(member, req.params.id) : undefined;
+    if (!found) throw new NotFoundError();
+    const values = found.form ? initialValues(found.form) : {};
+    res.send(views.render('admin/task', pageOf(req, found.task.name ?? found.task.elementId), taskPage(req, found, { values, errors: [], token: newSubmissionToken() })));
+  });
+
+  router.post('/tasks/:id', async (req, res) => {
+    const member = staffMember(req, res);
+    if (!member) return;
+    const token = submissionTokenOf(req);
+    const found = isUuid(req.params.id) ? await tasks.taskFor(member, req.params.id) : undefined;
+    if (!found || !token) throw new NotFoundError();
+    const result = await tasks.complete(member, req.params.id, token, formInput(req));
+    if (!result) throw new NotFoundError();
+    if (!result.ok) {
+      res.status(422).send(views.render('admin/task', pageOf(req, found.task.name ?? found.task.elementId), taskPage(req, found, { values: result.values, errors: result.errors, token })));
+      return;
+    }
+    res.redirect(303, `/staff/cases/${result.caseId}`);
+  });
+
+  router.get('/cases/:id', async (req, res) => {
+    const member = staffMember(req, res);
+    if (!member) return;
+    const found = isUuid(req.params.id) ? await cases.detailForStaff(req.params.id) : undefined;
+    if (!found) throw new NotFoundError();
+    res.send(views.render('admin/case', pageOf(req, found.detail.number), found));
+  });
+
+  router.get('/outbox', async (req, res) => {
+    const member = staffMember(req, res);
+    if (!member) return;
+    res.send(views.render('admin/outbox', pageOf(req, t(req, 'outbox.title')), { mails: await outbox.latest() }));
+  });
+
+  return router;
+}
+

@@ -1,0 +1,57 @@
+/**
+ * The activity contract between the case workflow and the worker. The workflow imports only
+ * these types (Temporal replays workflow code; the implementations do I/O).
+ */
+import type { AuditEntry, CaseState, Variables } from '../interpreter/types.js';
+
+export interface OpenedTask {
+  tokenId: string;
+  elementId: string;
+  name?: string;
+  formId?: string;
+  candidateGroups: string[];
+  assignee?: string;
+}
+
+export interface ClosedTask {
+  tokenId: string;
+  actor: string;
+}
+
+/** Everything one interpreter step changed, written in one transaction, idempotent by `seq`. */
+export interface CaseProjection {
+  caseId: string;
+  seq: number;
+  at: string;
+  status: CaseState['status'];
+  publicStatus?: string;
+  activeElementIds: string[];
+  variables: Variables;
+  openedTasks: OpenedTask[];
+  closedTasks: ClosedTask[];
+  audit: AuditEntry[];
+}
+
+export interface JobRequest {
+  caseId: string;
+  caseNumber: string;
+  elementId: string;
+  tokenId: string;
+  taskType: string;
+  /** `caseId:elementId:seq`: what the job's side effects are deduplicated by. */
+  idempotencyKey: string;
+  headers: Record<string, string>;
+  variables: Variables;
+}
+
+export interface JobResult {
+  variables: Variables;
+}
+
+/** Error type of a job whose task type has no implementation: never retried, becomes an incident. */
+export const NO_IMPLEMENTATION_ERROR = 'NoJobImplementation';
+
+export interface CaseActivities {
+  projectCase(projection: CaseProjection): Promise<void>;
+  runJob(job: JobRequest): Promise<JobResult>;
+}

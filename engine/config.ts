@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** Every setting comes from the environment, validated once at start with a clear message. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().default('./data'),
+  /** Unset: an embedded PostgreSQL is started with its data in DATA_DIR/pg. */
+  DATABASE_URL: z.url().optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().default(5433),
+  /** Unset: a Temporal CLI dev server is started as a child process with its SQLite file in DATA_DIR. */
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: z.stringbool().default(false),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+  TEMPORAL_TASK_QUEUE: z.string().default('lotse-cases'),
+  TEMPORAL_CLI: z.string().optional(),
+  SESSION_SECRET: z.string().min(32).optional(),
+  /** Unset: mail is only captured in the outbox (viewable in the admin area). */
+  SMTP_URL: z.url().optional(),
+  MAIL_FROM: z.string().default('Wirtschaftsförderung <noreply@wirtschaftsfoerderung.example>'),
+  SEED_DEMO: z.stringbool().default(true),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.SESSION_SECRET) {
+    throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production (at least 32 characters)');
+  }
+  return parsed.data;
+}

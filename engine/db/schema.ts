@@ -1,0 +1,221 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  json,
+  varchar,
+} from 'drizzle-orm/pg-core';
+import type { ProcessModel } from '../model/process-model.js';
+import type { FormSchema } from '../../forms/schema.js';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const companies = pgTable('companies', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  legalForm: text('legal_form'),
+  registerNumber: text('register_number'),
+  street: text('street'),
+  postalCode: text('postal_code'),
+  city: text('city'),
+  sector: text('sector'),
+  size: text('size'),
+  createdAt: createdAt(),
+});
+
+/** Company users (applicants). Staff are a separate table: the two never share a login. */
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: createdAt(),
+});
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => companies.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'member'] })
+      .notNull()
+      .default('member'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.companyId] })],
+);
+
+export const staff = pgTable('staff', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  isAdmin: boolean('is_admin').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const groups = pgTable('groups', {
+  id: varchar('id', { length: 64 }).primaryKey(),
+  name: text('name').notNull(),
+});
+
+export const staffGroups = pgTable(
+  'staff_groups',
+  {
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    groupId: varchar('group_id', { length: 64 })
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.staffId, t.groupId] })],
+);
+
+export const services = pgTable('services', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slug: varchar('slug', { length: 80 }).notNull().unique(),
+  titleDe: text('title_de').notNull(),
+  titleEn: text('title_en').notNull(),
+  summaryDe: text('summary_de').notNull(),
+  summaryEn: text('summary_en').notNull(),
+  createdAt: createdAt(),
+});
+
+/** Immutable once written: a case keeps the version it started on. */
+export const serviceVersions = pgTable(
+  'service_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id),
+    version: integer('version').notNull(),
+    contentHash: varchar('content_hash', { length: 64 }).notNull(),
+    bpmnXml: text('bpmn_xml').notNull(),
+    forms: jsonb('forms').$type<Record<string, FormSchema>>().notNull(),
+    model: jsonb('model').$type<ProcessModel>().notNull(),
+    publishedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('service_versions_service_version').on(t.serviceId, t.version),
+    uniqueIndex('service_versions_service_hash').on(t.serviceId, t.contentHash),
+  ],
+);
+
+export const caseNumberCounters = pgTable('case_number_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey(),
+    number: varchar('number', { length: 32 }).notNull().unique(),
+    serviceVersionId: uuid('service_version_id')
+      .notNull()
+      .references(() => serviceVersions.id),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => companies.id),
+    createdByUserId: uuid('created_by_user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The start form's submission token: a double submit finds the case the first one created. */
+    submissionToken: varchar('submission_token', { length: 64 }).notNull().unique(),
+    subject: text('subject'),
+    status: text('status', { enum: ['active', 'completed', 'incident'] })
+      .notNull()
+      .default('active'),
+    publicStatus: text('public_status'),
+    activeElementIds: jsonb('active_element_ids').$type<string[]>().notNull().default([]),
+    variables: jsonb('variables').$type<Record<string, unknown>>().notNull().default({}),
+    /** Interpreter step of the last projection; projections only move forward. */
+    seq: integer('seq').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [index('cases_company').on(t.companyId, t.createdAt)],
+);
+
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    tokenId: varchar('token_id', { length: 32 }).notNull(),
+    elementId: text('element_id').notNull(),
+    name: text('name'),
+    formId: text('form_id'),
+    candidateGroups: text('candidate_groups').array().notNull().default(sql`'{}'::text[]`),
+    assignee: text('assignee'),
+    status: text('status', { enum: ['open', 'completed', 'cancelled'] })
+      .notNull()
+      .default('open'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    completedBy: text('completed_by'),
+  },
+  (t) => [uniqueIndex('tasks_case_token').on(t.caseId, t.tokenId), index('tasks_open').on(t.status, t.createdAt)],
+);
+
+/** Append-only audit trail; the portal timeline is built from it. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    seq: integer('seq').notNull(),
+    position: integer('position').notNull(),
+    type: text('type').notNull(),
+    elementId: text('element_id'),
+    elementName: text('element_name'),
+    publicStatus: text('public_status'),
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    detail: text('detail'),
+  },
+  (t) => [uniqueIndex('case_events_case_seq_position').on(t.caseId, t.seq, t.position)],
+);
+
+export const outboxMails = pgTable('outbox_mails', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** `caseId:elementId:seq`: a retried activity never sends twice. */
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  caseId: uuid('case_id').references(() => cases.id),
+  recipient: text('recipient').notNull(),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  createdAt: createdAt(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+});
+
+/** connect-pg-simple's table, owned by our migrations so nothing creates tables at run time. */
+export const sessions = pgTable(
+  'session',
+  {
+    sid: varchar('sid').primaryKey(),
+    sess: json('sess').notNull(),
+    expire: timestamp('expire', { precision: 6 }).notNull(),
+  },
+  (t) => [index('IDX_session_expire').on(t.expire)],
+);

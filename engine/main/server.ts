@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import connectPgSimple from 'connect-pg-simple';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import type pg from 'pg';
+import { createAdminRouter, type AdminDeps } from '../../admin/admin.routes.js';
+import { createPortalRouter, type PortalDeps } from '../../portal/portal.routes.js';
+import { csrfProtection, errorHandler, localeSelection, notFoundHandler } from '../web/http.js';
+
+export interface WebDeps extends PortalDeps, AdminDeps {
+  pool: pg.Pool;
+  sessionSecret: string;
+  secureCookies: boolean;
+  health: () => Promise<Record<string, unknown> & { ok: boolean }>;
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL('../web/public', import.meta.url));
+
+/** The HTTP application: portal at `/`, staff area at `/staff`, health at `/healthz`. */
+export function createWebApp(deps: WebDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'form-action': ["'self'"] } },
+      // Same-origin only: nothing of Lotse is meant to be embedded.
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.get('/healthz', async (_req, res) => {
+    const health = await deps.health();
+    res.status(health.ok ? 200 : 503).json(health);
+  });
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
+  const PgStore = connectPgSimple(session);
+  app.use(
+    session({
+      name: 'lotse.sid',
+      store: new PgStore({ pool: deps.pool, tableName: 'session', createTableIfMissing: false }),
+      secret: deps.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: 8 * 60 * 60 * 1000 },
+    }),
+  );
+  app.use(localeSelection);
+  app.use(csrfProtection(deps.views));
+  app.use((_req, res, next) => {
+    // Pages show personal data: never keep them in shared caches.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use('/staff', createAdminRouter(deps));
+  app.use('/', createPortalRouter(deps));
+  app.use(notFoundHandler(deps.views));
+  app.use(errorHandler(deps.views));
+  return app;
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFormRenderer } from '../../forms/render.js';
+import type { Config } from '../config.js';
+import { connectDatabase, runMigrations } from '../db/database.js';
+import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
+import { resolveTemporalCli } from '../infra/temporal-cli.js';
+import { startTemporalDevServer } from '../infra/temporal-dev-server.js';
+import { createMailer } from '../mail/mailer.js';
+import { createAccountRepository } from '../repositories/account.repository.js';
+import { createCaseRepository } from '../repositories/case.repository.js';
+import { createOutboxRepository } from '../repositories/outbox.repository.js';
+import { createServiceRepository } from '../repositories/service.repository.js';
+import { createAuthService } from '../services/auth.service.js';
+import { createCaseService } from '../services/case.service.js';
+import { createCatalogService } from '../services/catalog.service.js';
+import { seedDemoAccounts, seedGroups } from '../services/seed.js';
+import { listServiceFolders, loadServiceFolder } from '../services/service-definition.js';
+import { createTaskService } from '../services/task.service.js';
+import { bundleCaseWorkflows } from '../temporal/case-worker.js';
+import { connectClient, connectWorker, type TemporalSettings } from '../temporal/connection.js';
+import { createViewRenderer } from '../web/views.js';
+import { createWebApp } from './server.js';
+import { createActivities, runWorker, type RunningWorker } from './worker.js';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CATALOG_DIR = path.join(PROJECT_ROOT, 'workflows', 'catalog');
+
+export type Log = (message: string) => void;
+
+/**
+ * The composition root of the one-process system: embedded PostgreSQL and Temporal unless
+ * external ones are configured, migrations, catalog and seed, worker and web server.
+ * Every dependency is built here, once.
+ */
+export async function startSystem(config: Config, log: Log = console.log) {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error('[stop]', error));
+  };
+  try {
+    const dataDir = path.resolve(config.DATA_DIR);
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres(path.join(dataDir, 'pg'), config.EMBEDDED_PG_PORT);
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+      log(`PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${path.join(dataDir, 'pg')}`);
+    }
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    if (!temporalAddress) {
+      const server = await startTemporalDevServer({
+        cli: resolveTemporalCli(PROJECT_ROOT, config.TEMPORAL_CLI),
+        dbFile: path.join(dataDir, 'temporal.db'),
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      stops.push(server.stop);
+      temporalAddress = server.address;
+      log(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl}`);
+    }
+
+    const database = connectDatabase(databaseUrl);
+    stops.push(database.close);
+    await runMigrations(database.pool);
+    const { db } = database;
+
+    const serviceRepository = createServiceRepository(db);
+    const catalog = createCatalogService(serviceRepository);
+    await seedGroups(db);
+    for (const folder of await listServiceFolders(CATALOG_DIR)) {
+      const definition = await loadServiceFolder(folder);
+      const published = await catalog.publish(definition);
+      if (published.created) log(`Published ${definition.slug} version ${published.version}`);
+    }
+    if (config.SEED_DEMO) await seedDemoAccounts(db);
+
+    const temporal: TemporalSettings = {
+      address: temporalAddress,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      apiKey: config.TEMPORAL_API_KEY,
+      tls: config.TEMPORAL_TLS,
+    };
+    const { client, connection } = await connectClient(temporal);
+    stops.push(() => connection.close());
+
+    const cases = createCaseRepository(db);
+    const caseService = createCaseService({ cases, catalog, temporal: client, taskQueue: temporal.taskQueue });
+    const taskService = createTaskService({ cases, catalog, temporal: client });
+    const mailer = createMailer(db, config.SMTP_URL, config.MAIL_FROM);
+    const activities = createActivities(db, mailer);
+
+    const bundle = await bundleCaseWorkflows();
+    const workerConnection = await connectWorker(temporal);
+    stops.push(() => workerConnection.close());
+    let worker: RunningWorker | undefined;
+    const startWorker = async () => {
+      worker ??= await runWorker({ connection: workerConnection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, bundle, activities });
+    };
+    const stopWorker = async () => {
+      await worker?.stop();
+      worker = undefined;
+    };
+    stops.push(stopWorker);
+    await startWorker();
+    const resumed = await caseService.resumeUnstarted();
+    if (resumed > 0) log(`Started the workflows of ${resumed} case(s) whose start was interrupted`);
+
+    const app = createWebApp({
+      pool: database.pool,
+      sessionSecret: config.SESSION_SECRET ?? persistentSecret(dataDir),
+      secureCookies: config.NODE_ENV === 'production',
+      auth: createAuthService(createAccountRepository(db)),
+      catalog,
+      cases: caseService,
+      tasks: taskService,
+      outbox: createOutboxRepository(db),
+      views: createViewRenderer({
+        web: fileURLToPath(new URL('../web/views', import.meta.url)),
+        portal: path.join(PROJECT_ROOT, 'portal', 'views'),
+        admin: path.join(PROJECT_ROOT, 'admin', 'views'),
+      }),
+      forms: createFormRenderer(),
+      health: async () => {
+        const [databaseOk, temporalOk] = await Promise.all([
+          database.pool.query('select 1').then(() => true, () => false),
+          connection.healthService.check({}).then(() => true, () => false),
+        ]);
+        return { ok: databaseOk && temporalOk, database: databaseOk ? 'up' : 'down', temporal: temporalOk ? 'up' : 'down' };
+      },
+    });
+    const server: Server = await new Promise((resolve) => {
+      const listening = app.listen(config.PORT, () => resolve(listening));
+    });
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as AddressInfo).port;
+
+    return {
+      url: `http://localhost:${port}`,
+      port,
+      db,
+      pool: database.pool,
+      temporalClient: client,
+      taskQueue: temporal.taskQueue,
+      services: { catalog, cases: caseService, tasks: taskService },
+      startWorker,
+      stopWorker,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+export type System = Awaited<ReturnType<typeof startSystem>>;
+
+/** Without SESSION_SECRET, a random one is kept in the data folder so restarts keep sessions. */
+function persistentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,38 @@
+import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createProjectionActivities } from '../activities/projection.activities.js';
+import { createJobActivities, emailJob } from '../activities/jobs.activities.js';
+import type { CaseActivities } from '../activities/types.js';
+import type { Database } from '../db/database.js';
+import type { Mailer } from '../mail/mailer.js';
+import { createCaseWorker } from '../temporal/case-worker.js';
+
+/** The activity catalog: `zeebe:taskDefinition type` → implementation. */
+export function createActivities(db: Database, mailer: Mailer): CaseActivities {
+  return {
+    ...createProjectionActivities(db),
+    ...createJobActivities({ email: emailJob(mailer) }),
+  };
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/** Starts polling; `stop()` drains in-flight tasks and returns when the worker has shut down. */
+export async function runWorker(options: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  bundle: WorkflowBundleWithSourceMap;
+  activities: CaseActivities;
+}): Promise<RunningWorker> {
+  const worker: Worker = await createCaseWorker(options);
+  const running = worker.run();
+  running.catch((error: unknown) => console.error('[worker] stopped with an error:', error));
+  return {
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+    },
+  };
+}

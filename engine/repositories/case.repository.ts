@@ -1,0 +1,125 @@
+import { and, arrayOverlaps, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { caseEvents, caseNumberCounters, cases, companies, services, serviceVersions, tasks } from '../db/schema.js';
+
+export type CaseRow = typeof cases.$inferSelect;
+export type TaskRow = typeof tasks.$inferSelect;
+
+const caseSummary = {
+  id: cases.id,
+  number: cases.number,
+  subject: cases.subject,
+  status: cases.status,
+  publicStatus: cases.publicStatus,
+  createdAt: cases.createdAt,
+  updatedAt: cases.updatedAt,
+  serviceTitleDe: services.titleDe,
+  serviceTitleEn: services.titleEn,
+};
+
+export function createCaseRepository(db: Database) {
+  return {
+    /**
+     * Inserts the case unless one with this submission token exists; either way returns the
+     * case for that token. The number is drawn from a per-year counter in the same transaction.
+     */
+    async insertOnce(input: {
+      id: string;
+      year: number;
+      serviceVersionId: string;
+      companyId: string;
+      userId: string;
+      submissionToken: string;
+      subject: string | null;
+      publicStatus: string | null;
+      variables: Record<string, unknown>;
+    }): Promise<{ row: CaseRow; created: boolean }> {
+      return db.transaction(async (tx) => {
+        const [existing] = await tx.select().from(cases).where(eq(cases.submissionToken, input.submissionToken));
+        if (existing) return { row: existing, created: false };
+        const [counter] = await tx
+          .insert(caseNumberCounters)
+          .values({ year: input.year, last: 1 })
+          .onConflictDoUpdate({ target: caseNumberCounters.year, set: { last: sql`${caseNumberCounters.last} + 1` } })
+          .returning();
+        if (!counter) throw new Error('case number counter missing');
+        const [row] = await tx
+          .insert(cases)
+          .values({
+            id: input.id,
+            number: formatCaseNumber(input.year, counter.last),
+            serviceVersionId: input.serviceVersionId,
+            companyId: input.companyId,
+            createdByUserId: input.userId,
+            submissionToken: input.submissionToken,
+            subject: input.subject,
+            publicStatus: input.publicStatus,
+            variables: input.variables,
+          })
+          .onConflictDoNothing({ target: cases.submissionToken })
+          .returning();
+        if (row) return { row, created: true };
+        // A concurrent submit with the same token won the race: its case is the case.
+        const [winner] = await tx.select().from(cases).where(eq(cases.submissionToken, input.submissionToken));
+        if (!winner) throw new Error('case vanished');
+        return { row: winner, created: false };
+      });
+    },
+    /** Cases that no workflow step has projected yet, created before `before`. */
+    async unstarted(before: Date) {
+      return db.select().from(cases).where(and(eq(cases.seq, 0), lt(cases.createdAt, before)));
+    },
+    async findById(caseId: string) {
+      const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
+      return row;
+    },
+    async listForCompany(companyId: string) {
+      return db
+        .select(caseSummary)
+        .from(cases)
+        .innerJoin(serviceVersions, eq(serviceVersions.id, cases.serviceVersionId))
+        .innerJoin(services, eq(services.id, serviceVersions.serviceId))
+        .where(eq(cases.companyId, companyId))
+        .orderBy(desc(cases.createdAt));
+    },
+    async detail(caseId: string) {
+      const [row] = await db
+        .select({ ...caseSummary, companyId: cases.companyId, companyName: companies.name, variables: cases.variables, activeElementIds: cases.activeElementIds, serviceVersionId: cases.serviceVersionId })
+        .from(cases)
+        .innerJoin(serviceVersions, eq(serviceVersions.id, cases.serviceVersionId))
+        .innerJoin(services, eq(services.id, serviceVersions.serviceId))
+        .innerJoin(companies, eq(companies.id, cases.companyId))
+        .where(eq(cases.id, caseId));
+      return row;
+    },
+    async events(caseId: string) {
+      return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.seq), asc(caseEvents.position));
+    },
+    async tasksOfCase(caseId: string) {
+      return db.select().from(tasks).where(eq(tasks.caseId, caseId)).orderBy(asc(tasks.createdAt));
+    },
+    async findTask(taskId: string) {
+      const [row] = await db.select().from(tasks).where(eq(tasks.id, taskId));
+      return row;
+    },
+    /** Open tasks whose candidate groups meet the given groups, oldest first. */
+    async openTasksForGroups(groupIds: string[]) {
+      if (groupIds.length === 0) return [];
+      return db
+        .select({ task: tasks, caseNumber: cases.number, caseSubject: cases.subject, companyName: companies.name, serviceTitleDe: services.titleDe, serviceTitleEn: services.titleEn })
+        .from(tasks)
+        .innerJoin(cases, eq(cases.id, tasks.caseId))
+        .innerJoin(companies, eq(companies.id, cases.companyId))
+        .innerJoin(serviceVersions, eq(serviceVersions.id, cases.serviceVersionId))
+        .innerJoin(services, eq(services.id, serviceVersions.serviceId))
+        .where(and(eq(tasks.status, 'open'), arrayOverlaps(tasks.candidateGroups, groupIds)))
+        .orderBy(asc(tasks.createdAt));
+    },
+  };
+}
+
+export function formatCaseNumber(year: number, counter: number): string {
+  return `WF-${year}-${String(counter).padStart(6, '0')}`;
+}
+
+export type CaseRepository = ReturnType<typeof createCaseRepository>;

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { validateSubmission, type FieldError } from '../../forms/validate.js';
+import { caseWorkflow, type CaseWorkflowInput } from '../../workflows/case.workflow.js';
+import type { CaseRepository, CaseRow } from '../repositories/case.repository.js';
+import type { CompanyUserSession } from './auth.service.js';
+import type { CatalogService } from './catalog.service.js';
+
+export type SubmitResult =
+  | { ok: true; caseId: string; number: string }
+  | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
+
+export function createCaseService(deps: {
+  cases: CaseRepository;
+  catalog: CatalogService;
+  temporal: Client;
+  taskQueue: string;
+  clock?: () => Date;
+}) {
+  const { cases, catalog, temporal, taskQueue } = deps;
+  const clock = deps.clock ?? (() => new Date());
+
+  /** Starts the case's workflow; safe to call again for the same case (the id is the case id). */
+  async function startWorkflow(row: CaseRow): Promise<void> {
+    const version = await catalog.version(row.serviceVersionId);
+    if (!version) throw new Error(`Case ${row.id}: service version ${row.serviceVersionId} is missing`);
+    const input: CaseWorkflowInput = {
+      caseId: row.id,
+      caseNumber: row.number,
+      model: version.model,
+      forms: version.forms,
+      startedBy: `applicant:${row.createdByUserId}`,
+      variables: { ...row.variables, caseNumber: row.number },
+    };
+    try {
+      await temporal.workflow.start(caseWorkflow, {
+        workflowId: row.id,
+        taskQueue,
+        args: [input],
+        // A case id runs once, ever: a finished case is never started again by a late double submit.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+
+  return {
+    startWorkflow,
+
+    /**
+     * Validates the start form and starts the case. The submission token makes it idempotent:
+     * a double submit returns the case the first submit created.
+     */
+    async submit(user: CompanyUserSession, slug: string, submissionToken: string, input: Record<string, unknown>): Promise<SubmitResult | undefined> {
+      const service = await catalog.current(slug);
+      if (!service) return undefined;
+      const start = service.model.elements[service.model.startEventId];
+      const formId = start?.kind === 'startEvent' ? start.formId : undefined;
+      const form = formId ? service.forms[formId] : undefined;
+      const { values, errors } = form ? validateSubmission(form, input) : { values: {}, errors: [] };
+      if (errors.length > 0) return { ok: false, errors, values };
+
+      const { row } = await cases.insertOnce({
+        id: randomUUID(),
+        year: clock().getFullYear(),
+        serviceVersionId: service.versionId,
+        companyId: user.companyId,
+        userId: user.userId,
+        submissionToken,
+        subject: typeof values.subject === 'string' ? values.subject : service.title.de,
+        publicStatus: start?.status ?? null,
+        variables: {
+          ...values,
+          company: { id: user.companyId, name: user.companyName },
+          applicant: { id: user.userId, name: user.name, email: user.email },
+        },
+      });
+      if (row.companyId !== user.companyId) return { ok: false, errors: [], values };
+      await startWorkflow(row);
+      return { ok: true, caseId: row.id, number: row.number };
+    },
+
+    listForCompany: (companyId: string) => cases.listForCompany(companyId),
+
+    /** The case as its company sees it; undefined (→ 404) for any other company. */
+    async detailForCompany(caseId: string, companyId: string) {
+      const detail = await cases.detail(caseId);
+      if (!detail || detail.companyId !== companyId) return undefined;
+      const [events, tasks] = await Promise.all([cases.events(caseId), cases.tasksOfCase(caseId)]);
+      return { detail, timeline: publicTimeline(events), tasks };
+    },
+
+    /** The case as staff see it: everything, including the full audit trail. */
+    async detailForStaff(caseId: string) {
+      const detail = await cases.detail(caseId);
+      if (!detail) return undefined;
+      const [events, tasks] = await Promise.all([cases.events(caseId), cases.tasksOfCase(caseId)]);
+      return { detail, events, tasks };
+    },
+
+    /** Cases whose workflow never started (the process died between insert and start): start them now. */
+    async resumeUnstarted(olderThanMs = 0) {
+      const rows = await cases.unstarted(new Date(clock().getTime() - olderThanMs));
+      for (const row of rows) await startWorkflow(row);
+      return rows.length;
+    },
+  };
+}
+
+type CaseEventRow = Awaited<ReturnType<CaseRepository['events']>>[number];
+
+/** Applicant-facing timeline: only the steps that carry a public status label, once per change. */
+export function publicTimeline(events: CaseEventRow[]) {
+  const timeline: { status: string; at: Date }[] = [];
+  for (const event of events) {
+    if (event.type !== 'elementEntered' || !event.publicStatus) continue;
+    if (timeline.at(-1)?.status === event.publicStatus) continue;
+    timeline.push({ status: event.publicStatus, at: event.at });
+  }
+  return timeline;
+}
+
+export type CaseService = ReturnType<typeof createCaseService>;

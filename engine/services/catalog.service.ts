@@ -1,0 +1,64 @@
+import type { ServiceRepository } from '../repositories/service.repository.js';
+import type { FormSchema } from '../../forms/schema.js';
+import type { ProcessModel } from '../model/process-model.js';
+import type { ServiceDefinition } from './service-definition.js';
+
+export interface PublishedService {
+  slug: string;
+  title: { de: string; en: string };
+  summary: { de: string; en: string };
+  versionId: string;
+  version: number;
+  model: ProcessModel;
+  forms: Record<string, FormSchema>;
+}
+
+export function createCatalogService(services: ServiceRepository) {
+  return {
+    /** Publishes the definition as a new immutable version unless the same content is already published. */
+    async publish(definition: ServiceDefinition) {
+      const { version, created } = await services.publish(
+        {
+          slug: definition.slug,
+          titleDe: definition.title.de,
+          titleEn: definition.title.en,
+          summaryDe: definition.summary.de,
+          summaryEn: definition.summary.en,
+        },
+        { contentHash: definition.contentHash, bpmnXml: definition.bpmnXml, forms: definition.forms, model: definition.model },
+      );
+      return { version: version.version, created };
+    },
+    async list() {
+      const rows = await services.listWithLatestVersion();
+      return rows.map((row) => ({
+        slug: row.slug,
+        title: { de: row.titleDe, en: row.titleEn },
+        summary: { de: row.summaryDe, en: row.summaryEn },
+      }));
+    },
+    /** The version new cases start on: the latest published. */
+    async current(slug: string): Promise<PublishedService | undefined> {
+      const service = await services.findBySlug(slug);
+      if (!service) return undefined;
+      const version = await services.latestVersion(service.id);
+      if (!version) return undefined;
+      return {
+        slug: service.slug,
+        title: { de: service.titleDe, en: service.titleEn },
+        summary: { de: service.summaryDe, en: service.summaryEn },
+        versionId: version.id,
+        version: version.version,
+        model: version.model,
+        forms: version.forms,
+      };
+    },
+    async version(versionId: string) {
+      const version = await services.findVersion(versionId);
+      if (!version) return undefined;
+      return version;
+    },
+  };
+}
+
+export type CatalogService = ReturnType<typeof createCatalogService>;

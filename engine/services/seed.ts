@@ -1,0 +1,63 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { companies, groups, memberships, staff, staffGroups, users } from '../db/schema.js';
+import { hashPassword } from './auth.service.js';
+
+export const DEMO_PASSWORD = 'Lotse-Demo-2026';
+
+export const DEMO_ACCOUNTS = {
+  companyUser: { email: 'anna.schmidt@schmidt-metallbau.example', name: 'Anna Schmidt', company: 'Schmidt Metallbau GmbH' },
+  caseworker: { email: 'jonas.weber@wirtschaftsfoerderung.example', name: 'Jonas Weber', group: 'wirtschaftsfoerderung' },
+} as const;
+
+/** Groups every installation has. `applicant` is reserved for the company side and is no staff group. */
+const STAFF_GROUPS = [{ id: 'wirtschaftsfoerderung', name: 'Wirtschaftsförderung' }];
+
+export async function seedGroups(db: Database) {
+  await db.insert(groups).values(STAFF_GROUPS).onConflictDoNothing();
+}
+
+/** Demo company, company user and caseworker; applying it twice changes nothing. */
+export async function seedDemoAccounts(db: Database) {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const { companyUser, caseworker } = DEMO_ACCOUNTS;
+  await db.transaction(async (tx) => {
+    const [existingUser] = await tx.select().from(users).where(eq(users.email, companyUser.email));
+    if (!existingUser) {
+      const [company] = await tx
+        .insert(companies)
+        .values({
+          name: companyUser.company,
+          legalForm: 'GmbH',
+          registerNumber: 'HRB 12345',
+          street: 'Industriestraße 7',
+          postalCode: '12345',
+          city: 'Musterstadt',
+          sector: 'Metallverarbeitung',
+          size: '10–49',
+        })
+        .returning();
+      const [user] = await tx.insert(users).values({ email: companyUser.email, name: companyUser.name, passwordHash }).returning();
+      if (!company || !user) throw new Error('demo seed failed');
+      await tx.insert(memberships).values({ userId: user.id, companyId: company.id, role: 'owner' });
+    }
+    const [existingStaff] = await tx.select().from(staff).where(eq(staff.email, caseworker.email));
+    if (!existingStaff) {
+      const [member] = await tx.insert(staff).values({ email: caseworker.email, name: caseworker.name, passwordHash }).returning();
+      if (!member) throw new Error('demo seed failed');
+      await tx.insert(staffGroups).values({ staffId: member.id, groupId: caseworker.group });
+    }
+  });
+}
+
+/** A second company, for tests and demos of tenant isolation. */
+export async function createCompanyWithUser(db: Database, input: { company: string; email: string; name: string; password: string }) {
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [company] = await tx.insert(companies).values({ name: input.company }).returning();
+    const [user] = await tx.insert(users).values({ email: input.email.toLowerCase(), name: input.name, passwordHash }).returning();
+    if (!company || !user) throw new Error('could not create company');
+    await tx.insert(memberships).values({ userId: user.id, companyId: company.id, role: 'owner' });
+    return { companyId: company.id, userId: user.id };
+  });
+}

@@ -1,0 +1,88 @@
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { validateSubmission, type FieldError } from '../../forms/validate.js';
+import type { FormSchema } from '../../forms/schema.js';
+import { completeTaskUpdate, INVALID_SUBMISSION, mayComplete, type Actor } from '../../workflows/case.workflow.js';
+import type { CaseRepository, TaskRow } from '../repositories/case.repository.js';
+import type { SessionPrincipal } from './auth.service.js';
+import type { CatalogService } from './catalog.service.js';
+
+export type CompleteResult =
+  | { ok: true; caseId: string }
+  | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
+
+export function actorOf(principal: SessionPrincipal): Actor {
+  return principal.kind === 'staff'
+    ? { kind: 'staff', id: principal.staffId, groups: principal.groups }
+    : { kind: 'applicant', id: principal.userId, groups: [] };
+}
+
+export function createTaskService(deps: { cases: CaseRepository; catalog: CatalogService; temporal: Client }) {
+  const { cases, catalog, temporal } = deps;
+
+  /** The task with its case and form, if this principal may see it; undefined (→ 404) otherwise. */
+  async function taskFor(principal: SessionPrincipal, taskId: string) {
+    const task = await cases.findTask(taskId);
+    if (!task) return undefined;
+    const caseRow = await cases.findById(task.caseId);
+    if (!caseRow) return undefined;
+    if (principal.kind === 'applicant' && caseRow.companyId !== principal.companyId) return undefined;
+    if (!mayComplete(actorOf(principal), task.candidateGroups, task.assignee ?? undefined)) return undefined;
+    const version = await catalog.version(caseRow.serviceVersionId);
+    const form: FormSchema | undefined = task.formId ? version?.forms[task.formId] : undefined;
+    return { task, caseRow, form };
+  }
+
+  return {
+    taskFor,
+
+    /** Group inbox: open tasks of the staff member's groups, oldest first. */
+    inbox: (groups: string[]) => cases.openTasksForGroups(groups),
+
+    /**
+     * Completes the task through the case workflow's update. The update id is the form's
+     * submission token: a double submit is one completion. Returns once the read model shows it.
+     */
+    async complete(principal: SessionPrincipal, taskId: string, submissionToken: string, input: Record<string, unknown>): Promise<CompleteResult | undefined> {
+      const found = await taskFor(principal, taskId);
+      if (!found) return undefined;
+      const { task, form } = found;
+      const { values, errors } = form ? validateSubmission(form, input) : { values: {}, errors: [] };
+      if (errors.length > 0) return { ok: false, errors, values };
+      if (task.status !== 'open') return { ok: true, caseId: task.caseId };
+      try {
+        await temporal.workflow.getHandle(task.caseId).executeUpdate(completeTaskUpdate, {
+          args: [{ tokenId: task.tokenId, actor: actorOf(principal), data: input }],
+          updateId: submissionToken,
+        });
+      } catch (error) {
+        const rejection = rejectionOf(error);
+        if (rejection?.type === INVALID_SUBMISSION) {
+          // Our validation passed but the workflow's did not: the same pure validator over the same
+          // version's form, so this only happens if the input changed type on the way. Show its errors.
+          const fieldErrors: unknown = rejection.details?.[0];
+          return { ok: false, errors: Array.isArray(fieldErrors) ? fieldErrors.filter(isFieldError) : [], values };
+        }
+        // Completed meanwhile (a double submit that lost the race, or a finished case): nothing to do.
+        if (!(await stillOpen(task))) return { ok: true, caseId: task.caseId };
+        throw error;
+      }
+      return { ok: true, caseId: task.caseId };
+    },
+  };
+
+  async function stillOpen(task: TaskRow) {
+    return (await cases.findTask(task.id))?.status === 'open';
+  }
+}
+
+function rejectionOf(error: unknown): ApplicationFailure | undefined {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return error.cause;
+  return undefined;
+}
+
+export type TaskService = ReturnType<typeof createTaskService>;
+
+function isFieldError(value: unknown): value is FieldError {
+  return typeof value === 'object' && value !== null && 'componentId' in value && 'code' in value && 'key' in value;
+}

@@ -1,0 +1,207 @@
+import { Router, type Request, type Response } from 'express';
+import type { FormRenderer } from '../forms/render.js';
+import type { FormSchema } from '../forms/schema.js';
+import { initialValues, type FieldError } from '../forms/validate.js';
+import type { AuthService, CompanyUserSession } from '../engine/services/auth.service.js';
+import type { CaseService } from '../engine/services/case.service.js';
+import type { CatalogService } from '../engine/services/catalog.service.js';
+import type { TaskService } from '../engine/services/task.service.js';
+import { APPLICANT_GROUP } from '../engine/model/process-model.js';
+import { translate } from '../engine/web/i18n.js';
+import {
+  NotFoundError,
+  establishSession,
+  endSession,
+  formInput,
+  isUuid,
+  localeOf,
+  newSubmissionToken,
+  pageOf,
+  submissionTokenOf,
+} from '../engine/web/http.js';
+import type { ViewRenderer } from '../engine/web/views.js';
+import { receiptText } from './receipt.js';
+
+export interface PortalDeps {
+  auth: AuthService;
+  catalog: CatalogService;
+  cases: CaseService;
+  tasks: TaskService;
+  views: ViewRenderer;
+  forms: FormRenderer;
+}
+
+/** Company-facing pages. Every id in a path is checked against the logged-in company: others get 404. */
+export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }: PortalDeps): Router {
+  const router = Router();
+  const t = (req: Request, key: string) => translate(localeOf(req), key);
+
+  const applicant = (req: Request, res: Response): CompanyUserSession | undefined => {
+    const principal = req.session.principal;
+    if (principal?.kind === 'applicant') return principal;
+    res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    return undefined;
+  };
+
+  const formPage = (
+    req: Request,
+    form: FormSchema | undefined,
+    state: { values: Record<string, unknown>; errors: FieldError[]; token: string },
+  ) => {
+    const locale = localeOf(req);
+    return {
+      errorSummary: form ? forms.renderErrorSummary(form, state.errors, locale) : '',
+      fields: form ? forms.renderFields(form, { values: state.values, errors: state.errors, locale }) : '',
+      token: state.token,
+    };
+  };
+
+  router.get('/', (_req, res) => res.redirect(303, '/services'));
+
+  router.get('/login', (req, res) => {
+    res.send(views.render('portal/login', pageOf(req, t(req, 'login.title')), { next: safeNext(req.query.next) }));
+  });
+
+  router.post('/login', async (req, res) => {
+    const { email, password } = formInput(req);
+    const principal =
+      typeof email === 'string' && typeof password === 'string' ? await auth.loginCompanyUser(email, password) : undefined;
+    if (!principal) {
+      res.status(401).send(
+        views.render('portal/login', pageOf(req, t(req, 'login.title')), {
+          failed: true,
+          email: typeof email === 'string' ? email : '',
+          next: safeNext(req.body?.next),
+        }),
+      );
+      return;
+    }
+    await establishSession(req, principal);
+    res.redirect(303, safeNext(req.body?.next) ?? '/cases');
+  });
+
+  router.post('/logout', async (req, res) => {
+    await endSession(req);
+    res.redirect(303, '/services');
+  });
+
+  router.get('/services', async (req, res) => {
+    res.send(views.render('portal/catalog', pageOf(req, t(req, 'catalog.title')), { services: await catalog.list() }));
+  });
+
+  router.get('/services/:slug/start', async (req, res) => {
+    const user = applicant(req, res);
+    if (!user) return;
+    const service = await catalog.current(req.params.slug);
+    if (!service) throw new NotFoundError();
+    const form = startFormOf(service);
+    res.send(
+      views.render('portal/start', pageOf(req, service.title[localeOf(req)]), {
+        service,
+        ...formPage(req, form, { values: form ? initialValues(form) : {}, errors: [], token: newSubmissionToken() }),
+      }),
+    );
+  });
+
+  router.post('/services/:slug/start', async (req, res) => {
+    const user = applicant(req, res);
+    if (!user) return;
+    const token = submissionTokenOf(req);
+    const service = await catalog.current(req.params.slug);
+    if (!service || !token) throw new NotFoundError();
+    const result = await cases.submit(user, service.slug, token, formInput(req));
+    if (!result) throw new NotFoundError();
+    if (!result.ok) {
+      res.status(422).send(
+        views.render('portal/start', pageOf(req, service.title[localeOf(req)]), {
+          service,
+          ...formPage(req, startFormOf(service), { values: result.values, errors: result.errors, token }),
+        }),
+      );
+      return;
+    }
+    res.redirect(303, `/cases/${result.caseId}?submitted=1`);
+  });
+
+  router.get('/cases', async (req, res) => {
+    const user = applicant(req, res);
+    if (!user) return;
+    res.send(views.render('portal/cases', pageOf(req, t(req, 'cases.title')), { cases: await cases.listForCompany(user.companyId) }));
+  });
+
+  router.get('/cases/:id', async (req, res) => {
+    const user = applicant(req, res);
+    if (!user) return;
+    const found = isUuid(req.params.id) ? await cases.detailForCompany(req.params.id, user.companyId) : undefined;
+    if (!found) throw new NotFoundError();
+    const openTasks = found.tasks.filter((task) => task.status === 'open' && task.candidateGroups.includes(APPLICANT_GROUP));
+    res.send(
+      views.render('portal/case', pageOf(req, `${found.detail.number}`), {
+        ...found,
+        openTasks,
+        submitted: req.query.submitted === '1',
+      }),
+    );
+  });
+
+  router.get('/cases/:id/receipt', async (req, res) => {
+    const user = applicant(req, res);
+    if (!user) return;
+    const found = isUuid(req.params.id) ? await cases.detailForCompany(req.params.id, user.companyId) : undefined;
+    if (!found) throw new NotFoundError();
+    res
+      .type('text/plain; charset=utf-8')
+      .attachment(`Eingangsbestaetigung-${found.detail.number}.txt`)
+      .send(receiptText(found.detail, localeOf(req)));
+  });
+
+  router.get('/tasks/:id', async (req, res) => {
+    const user = applicant(req, res);
+    if (!user) return;
+    const found = isUuid(req.params.id) ? await tasks.taskFor(user, req.params.id) : undefined;
+    if (!found) throw new NotFoundError();
+    const { task, caseRow, form } = found;
+    res.send(
+      views.render('portal/task', pageOf(req, task.name ?? task.elementId), {
+        task,
+        caseRow,
+        done: task.status !== 'open',
+        ...formPage(req, form, { values: form ? initialValues(form) : {}, errors: [], token: newSubmissionToken() }),
+      }),
+    );
+  });
+
+  router.post('/tasks/:id', async (req, res) => {
+    const user = applicant(req, res);
+    if (!user) return;
+    const token = submissionTokenOf(req);
+    const found = isUuid(req.params.id) ? await tasks.taskFor(user, req.params.id) : undefined;
+    if (!found || !token) throw new NotFoundError();
+    const result = await tasks.complete(user, req.params.id, token, formInput(req));
+    if (!result) throw new NotFoundError();
+    if (!result.ok) {
+      res.status(422).send(
+        views.render('portal/task', pageOf(req, found.task.name ?? found.task.elementId), {
+          task: found.task,
+          caseRow: found.caseRow,
+          ...formPage(req, found.form, { values: result.values, errors: result.errors, token }),
+        }),
+      );
+      return;
+    }
+    res.redirect(303, `/cases/${result.caseId}`);
+  });
+
+  return router;
+}
+
+function startFormOf(service: { model: { startEventId: string; elements: Record<string, { kind: string; formId?: string }> }; forms: Record<string, FormSchema> }) {
+  const start = service.model.elements[service.model.startEventId];
+  return start?.formId ? service.forms[start.formId] : undefined;
+}
+
+/** Only same-site paths: never an open redirect. */
+function safeNext(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) ? value : undefined;
+}
+
