@@ -1,0 +1,114 @@
+/**
+ * FEEL for Lotse: a thin, pure wrapper around feelin.
+ * Conditions and (later) mappings run inside a Temporal workflow, so evaluation must be deterministic.
+ */
+import { evaluate, parseExpression, type Warning, type WarningType } from 'feelin';
+import type { Variables } from '../interpreter/types.js';
+
+/** An expression that cannot be parsed, may not be used, or failed while evaluating. */
+export class FeelError extends Error {
+  override name = 'FeelError';
+
+  constructor(
+    message: string,
+    readonly expression: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Camunda writes expressions as attribute values with a leading `=`; everything else is a static string. */
+export function isExpression(value: string): boolean {
+  return value.startsWith('=');
+}
+
+/** `=a > 1` → `a > 1`; a static value is returned unchanged. */
+export function stripExpression(value: string): string {
+  return isExpression(value) ? value.slice(1).trim() : value;
+}
+
+// now() and today() read the clock: a replayed workflow would take a different path.
+const CLOCK_FUNCTIONS = new Set(['now', 'today']);
+
+// Missing data evaluates to null (as in Camunda's FEEL engine): `followUpCall = true` is false when the
+// applicant never answered. Every other warning feelin reports points at a broken expression or wrong
+// types (`"a" + 1`, `number("x")`, an unknown function) and must not silently pick a path.
+const MISSING_DATA_WARNINGS: ReadonlySet<WarningType> = new Set([
+  'NO_VARIABLE_FOUND',
+  'NO_CONTEXT_ENTRY_FOUND',
+  'NO_PROPERTY_FOUND',
+]);
+
+/**
+ * Throws a FeelError if the expression (without the leading `=`) does not parse or calls a clock function.
+ * `context` only helps the parser with variable names that contain spaces.
+ */
+export function checkExpression(expression: string, context: Variables = {}): void {
+  const problem = findProblem(expression, context);
+  if (problem !== undefined) {
+    throw new FeelError(`FEEL expression "${expression}" is invalid: ${problem}`, expression);
+  }
+}
+
+/** Evaluates a FEEL expression (without the leading `=`) against the variables; throws FeelError on failure. */
+export function evaluateExpression(expression: string, context: Variables): unknown {
+  checkExpression(expression, context);
+  let result: ReturnType<typeof evaluate>;
+  try {
+    result = evaluate(expression, context);
+  } catch (error) {
+    throw new FeelError(`FEEL expression "${expression}" failed: ${messageOf(error)}`, expression);
+  }
+  if (result.warnings.some((warning) => !MISSING_DATA_WARNINGS.has(warning.type))) {
+    // All warnings, not just the fatal ones: "Variable 'foo' not found" explains "Cannot invoke 'null'".
+    throw new FeelError(`FEEL expression "${expression}" failed: ${describeWarnings(result.warnings)}`, expression);
+  }
+  return result.value;
+}
+
+function findProblem(expression: string, context: Variables): string | undefined {
+  if (expression.trim() === '') {
+    return 'the expression is empty';
+  }
+  const tree = parseExpression(expression, context, undefined);
+  let problem: string | undefined;
+  tree.iterate({
+    enter(node) {
+      if (problem !== undefined) {
+        return false;
+      }
+      if (node.type.isError) {
+        problem = describeSyntaxError(expression, node.from, node.to);
+        return false;
+      }
+      if (node.name === 'FunctionInvocation') {
+        const callee = node.node.firstChild;
+        const calleeName = callee ? expression.slice(callee.from, callee.to).trim() : '';
+        if (callee?.name === 'VariableName' && CLOCK_FUNCTIONS.has(calleeName)) {
+          problem = `${calleeName}() reads the clock and is not allowed (cases must replay deterministically)`;
+          return false;
+        }
+      }
+      return undefined;
+    },
+  });
+  return problem;
+}
+
+function describeSyntaxError(expression: string, from: number, to: number): string {
+  if (from < to) {
+    return `unexpected "${expression.slice(from, to)}" at position ${from + 1}`;
+  }
+  if (expression.slice(from).trim() === '') {
+    return 'the expression ends too early';
+  }
+  return `unexpected "${expression.slice(from).trim().split(/\s+/)[0]}" at position ${from + 1}`;
+}
+
+function describeWarnings(warnings: Warning[]): string {
+  return warnings.map((warning) => warning.message).join('; ');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
