@@ -37,7 +37,8 @@ export type CaseEvent =
   | { type: 'completeTask'; at: string; actor: string; tokenId: string; variables: Variables }
   | { type: 'completeJob'; at: string; tokenId: string; variables: Variables }
   | { type: 'failJob'; at: string; tokenId: string; message: string }
-  | { type: 'retryIncident'; at: string; actor: string; incidentId: string };
+  /** `variables` (optional) are merged before the retry, to fix the data a gateway condition failed on. */
+  | { type: 'retryIncident'; at: string; actor: string; incidentId: string; variables?: Variables };
 
 /** What happened in a step, for the audit trail and the timeline. */
 export interface AuditEntry {
