@@ -53,7 +53,7 @@ export function step(model: ProcessModel, state: CaseState, event: CaseEvent): S
   checkAccepts(model, state, event);
   const draft: Draft = {
     model,
-    state: { ...structuredClone(state), seq: state.seq + 1 },
+    state: { ...copyJson(state), seq: state.seq + 1 },
     commands: [],
     audit: [],
     at: event.at,
@@ -314,7 +314,7 @@ function runJobCommand(draft: Draft, token: Token, task: ServiceTaskElement): Co
     retries: task.retries,
     headers: { ...task.headers },
     // A copy: the shell may hand it to an activity, and the state must not change with it.
-    variables: structuredClone(draft.state.variables),
+    variables: copyJson(draft.state.variables),
   };
 }
 
@@ -332,7 +332,7 @@ function record(draft: Draft, type: AuditEntry['type'], element: ProcessElement,
 
 /** Shallow merge, as Zeebe does for completed tasks: top-level names are replaced, not deep-merged. */
 function mergeVariables(draft: Draft, variables: Variables): void {
-  Object.assign(draft.state.variables, structuredClone(variables));
+  Object.assign(draft.state.variables, copyJson(variables));
 }
 
 function targetsOf(draft: Draft, flowIds: string[]): string[] {
@@ -376,4 +376,12 @@ function elementOf(model: ProcessModel, elementId: string): ProcessElement {
 
 function describeFlow(flowId: string, name: string | undefined): string {
   return name === undefined ? flowId : `${flowId} (${name})`;
+}
+
+/**
+ * Deep copy of JSON data. Case state is JSON by contract (it travels in Temporal payloads), and
+ * the workflow sandbox has no `structuredClone`.
+ */
+function copyJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value));
 }

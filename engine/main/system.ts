@@ -23,6 +23,7 @@ import { listServiceFolders, loadServiceFolder } from '../services/service-defin
 import { createTaskService } from '../services/task.service.js';
 import { bundleCaseWorkflows } from '../temporal/case-worker.js';
 import { connectClient, connectWorker, type TemporalSettings } from '../temporal/connection.js';
+import { installTemporalRuntime } from '../temporal/runtime.js';
 import { createViewRenderer } from '../web/views.js';
 import { createWebApp } from './server.js';
 import { createActivities, runWorker, type RunningWorker } from './worker.js';
@@ -96,6 +97,7 @@ export async function startSystem(config: Config, log: Log = console.log) {
     const mailer = createMailer(db, config.SMTP_URL, config.MAIL_FROM);
     const activities = createActivities(db, mailer);
 
+    installTemporalRuntime();
     const bundle = await bundleCaseWorkflows();
     const workerConnection = await connectWorker(temporal);
     stops.push(() => workerConnection.close());

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases, outboxMails, tasks } from '../../engine/db/schema.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../../engine/services/seed.js';
+import { WebClient } from '../browserless-client.js';
+import { eventually, startTestSystem } from '../system.js';
+
+type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+let system: System;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+const inquiry = {
+  subject: 'Erweiterung unserer Halle',
+  message: 'Wir möchten unsere Produktionshalle erweitern. Welche Förderungen gibt es dafür?',
+  contactChannel: 'phone',
+  phone: '+49 5151 123456',
+};
+
+async function companyClient() {
+  const client = new WebClient(system.url);
+  await client.login(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
+  return client;
+}
+
+async function caseworkerClient() {
+  const client = new WebClient(system.url);
+  await client.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
+  return client;
+}
+
+async function submitInquiry(company: WebClient, fields = inquiry) {
+  await company.get('/services/general-inquiry/start');
+  const response = await company.submit('/services/general-inquiry/start', fields);
+  expect(response.status).toBe(303);
+  const caseId = /\/cases\/([0-9a-f-]{36})/.exec(response.headers.get('location') ?? '')?.[1];
+  if (!caseId) throw new Error('no case id in redirect');
+  return caseId;
+}
+
+function openTaskOf(caseId: string) {
+  return eventually(async () => {
+    const [task] = await system.db.select().from(tasks).where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')));
+    return task;
+  }, 15_000, `an open task on case ${caseId}`);
+}
+
+describe('general inquiry, end to end over HTTP', () => {
+  it('company submits, caseworker answers, the answer is mailed and the case ends "Beantwortet"', async () => {
+    // Given the company user starts "Allgemeine Anfrage"
+    const company = await companyClient();
+    const catalog = await company.get('/services');
+    expect(catalog.html).toContain('Allgemeine Anfrage');
+    const caseId = await submitInquiry(company);
+
+    // Then the case has a number and status "Eingegangen" in "Meine Vorgänge"
+    const myCases = await company.get('/cases');
+    expect(myCases.html).toMatch(/WF-\d{4}-\d{6}/);
+    expect(myCases.html).toContain('Eingegangen');
+    const casePage = await company.get(`/cases/${caseId}`);
+    expect(casePage.status).toBe(200);
+    expect(casePage.html).toContain(inquiry.subject);
+
+    // When the caseworker finds the task in the group inbox and answers it
+    const task = await openTaskOf(caseId);
+    expect(task.elementId).toBe('Task_Answer');
+    const caseworker = await caseworkerClient();
+    const inbox = await caseworker.get('/staff/inbox');
+    expect(inbox.html).toContain(`/staff/tasks/${task.id}`);
+    const taskPage = await caseworker.get(`/staff/tasks/${task.id}`);
+    expect(taskPage.html).toContain(inquiry.message);
+    const answer = 'Für Ihre Erweiterung kommt das Programm „Regionale Wirtschaftsförderung“ in Frage.';
+    const completed = await caseworker.submit(`/staff/tasks/${task.id}`, { answer });
+    expect(completed.status).toBe(303);
+
+    // Then the answer goes out by e-mail and the case ends "Beantwortet" for the company
+    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+    const mail = await eventually(async () => {
+      const [found] = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
+      return found;
+    }, 15_000, 'the answer mail');
+    expect(mail.recipient).toBe(DEMO_ACCOUNTS.companyUser.email);
+    expect(mail.subject).toContain(row?.number ?? 'missing');
+    expect(mail.body).toContain(answer);
+    await eventually(async () => {
+      const [done] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+      return done?.status === 'completed' ? done : undefined;
+    }, 15_000, 'the case to complete');
+    const finalPage = await company.get(`/cases/${caseId}`);
+    expect(finalPage.html).toContain('Beantwortet');
+    const outbox = await caseworker.get('/staff/outbox');
+    expect(outbox.html).toContain(row?.number ?? 'missing');
+  });
+
+  it('the gateway routes a wanted follow-up call to a second caseworker task', async () => {
+    const company = await companyClient();
+    const caseId = await submitInquiry(company);
+    const caseworker = await caseworkerClient();
+    const answerTask = await openTaskOf(caseId);
+    await caseworker.get(`/staff/tasks/${answerTask.id}`);
+    await caseworker.submit(`/staff/tasks/${answerTask.id}`, { answer: 'Gern rufen wir Sie zurück.', followUpCall: 'true' });
+    const callTask = await openTaskOf(caseId);
+    expect(callTask.elementId).toBe('Task_FollowUpCall');
+    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(row?.publicStatus).toBe('Rückruf geplant');
+  });
+
+  it('an invalid start form shows the errors next to the fields and keeps the input', async () => {
+    const company = await companyClient();
+    await company.get('/services/general-inquiry/start');
+    const response = await company.submit('/services/general-inquiry/start', { ...inquiry, subject: '', message: 'kurz' });
+    expect(response.status).toBe(422);
+    expect(response.html).toContain('error-summary');
+    expect(response.html).toContain('aria-invalid="true"');
+    expect(response.html).toContain(inquiry.phone);
+  });
+
+  it('a double submit of the start form creates one case, and of the task form one completion', async () => {
+    const company = await companyClient();
+    await company.get('/services/general-inquiry/start');
+    const tokens = { csrf: company.hidden('_csrf'), token: company.hidden('_token') };
+    const [first, second] = await Promise.all([
+      company.submit('/services/general-inquiry/start', inquiry, tokens),
+      company.submit('/services/general-inquiry/start', inquiry, tokens),
+    ]);
+    expect(first.headers.get('location')).toBe(second.headers.get('location'));
+    const third = await company.submit('/services/general-inquiry/start', inquiry, tokens);
+    expect(third.headers.get('location')).toBe(first.headers.get('location'));
+    const caseId = /\/cases\/([0-9a-f-]{36})/.exec(first.headers.get('location') ?? '')?.[1] ?? '';
+    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(row).toBeDefined();
+    const sameToken = await system.db.select().from(cases).where(eq(cases.submissionToken, tokens.token ?? ''));
+    expect(sameToken).toHaveLength(1);
+
+    const caseworker = await caseworkerClient();
+    const task = await openTaskOf(caseId);
+    await caseworker.get(`/staff/tasks/${task.id}`);
+    const taskTokens = { csrf: caseworker.hidden('_csrf'), token: caseworker.hidden('_token') };
+    const answers = await Promise.all([
+      caseworker.submit(`/staff/tasks/${task.id}`, { answer: 'Die erste und einzige Antwort.' }, taskTokens),
+      caseworker.submit(`/staff/tasks/${task.id}`, { answer: 'Die erste und einzige Antwort.' }, taskTokens),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([303, 303]);
+    await eventually(async () => {
+      const [done] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+      return done?.status === 'completed' ? done : undefined;
+    }, 15_000, 'the case to complete');
+    const mails = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
+    expect(mails).toHaveLength(1);
+    const completions = await system.db.select().from(tasks).where(eq(tasks.caseId, caseId));
+    expect(completions).toHaveLength(1);
+    expect(completions[0]?.status).toBe('completed');
+  });
+
+  it("another company's user gets 404 on the case page, the task and the files", async () => {
+    const company = await companyClient();
+    const caseId = await submitInquiry(company);
+    const task = await openTaskOf(caseId);
+    const email = `other-${randomUUID()}@example.com`;
+    await createCompanyWithUser(system.db, { company: 'Andere GmbH', email, name: 'Otto Other', password: 'Other-Password-1' });
+    const other = new WebClient(system.url);
+    await other.login(email, 'Other-Password-1');
+    expect((await other.get(`/cases/${caseId}`)).status).toBe(404);
+    expect((await other.get(`/cases/${caseId}/receipt`)).status).toBe(404);
+    expect((await other.get(`/tasks/${task.id}`)).status).toBe(404);
+    expect((await other.get('/cases')).html).not.toContain(caseId);
+    // The owner still sees all three (so the 404s above are about ownership, not broken routes).
+    expect((await company.get(`/cases/${caseId}`)).status).toBe(200);
+    expect((await company.get(`/cases/${caseId}/receipt`)).status).toBe(200);
+    // The caseworker's task is not for the company either.
+    expect((await company.get(`/tasks/${task.id}`)).status).toBe(404);
+  });
+
+  it('a wrong CSRF token gets 403 and changes nothing', async () => {
+    const company = await companyClient();
+    await company.get('/services/general-inquiry/start');
+    const token = company.hidden('_token') ?? '';
+    const response = await company.submit('/services/general-inquiry/start', inquiry, { csrf: 'forged', token });
+    expect(response.status).toBe(403);
+    expect(await system.db.select().from(cases).where(eq(cases.submissionToken, token))).toHaveLength(0);
+
+    const caseId = await submitInquiry(company);
+    const task = await openTaskOf(caseId);
+    const caseworker = await caseworkerClient();
+    await caseworker.get(`/staff/tasks/${task.id}`);
+    const forged = await caseworker.submit(`/staff/tasks/${task.id}`, { answer: 'Diese Antwort darf nicht ankommen.' }, { csrf: 'x'.repeat(32) });
+    expect(forged.status).toBe(403);
+    const [still] = await system.db.select().from(tasks).where(eq(tasks.id, task.id));
+    expect(still?.status).toBe('open');
+  });
+});
