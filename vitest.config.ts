@@ -5,7 +5,13 @@ export default defineConfig({
   test: {
     pool: 'forks',
     projects: [
-      { test: { name: 'unit', include: ['**/*.test.ts'], exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.e2e.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.e2e.test.ts'],
+        },
+      },
       {
         test: {
           name: 'integration',

@@ -41,7 +41,11 @@ export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: 
     return undefined;
   };
 
-  const taskPage = (req: Request, found: NonNullable<Awaited<ReturnType<TaskService['taskFor']>>>, state: { values: Record<string, unknown>; errors: FieldError[]; token: string }) => {
+  const taskPage = (
+    req: Request,
+    found: NonNullable<Awaited<ReturnType<TaskService['taskFor']>>>,
+    state: { values: Record<string, unknown>; errors: FieldError[]; token: string },
+  ) => {
     const locale = localeOf(req);
     const form: FormSchema | undefined = found.form;
     return {
@@ -60,9 +64,15 @@ export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: 
 
   router.post('/login', async (req, res) => {
     const { email, password } = formInput(req);
-    const principal = typeof email === 'string' && typeof password === 'string' ? await auth.loginStaff(email, password) : undefined;
+    const principal =
+      typeof email === 'string' && typeof password === 'string' ? await auth.loginStaff(email, password) : undefined;
     if (!principal) {
-      res.status(401).send(views.render('admin/login', pageOf(req, t(req, 'login.staffTitle')), { failed: true, email: typeof email === 'string' ? email : '' }));
+      res.status(401).send(
+        views.render('admin/login', pageOf(req, t(req, 'login.staffTitle')), {
+          failed: true,
+          email: typeof email === 'string' ? email : '',
+        }),
+      );
       return;
     }
     await establishSession(req, principal);
@@ -77,7 +87,9 @@ export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: 
   router.get('/inbox', async (req, res) => {
     const member = staffMember(req, res);
     if (!member) return;
-    res.send(views.render('admin/inbox', pageOf(req, t(req, 'inbox.title')), { tasks: await tasks.inbox(member.groups) }));
+    res.send(
+      views.render('admin/inbox', pageOf(req, t(req, 'inbox.title')), { tasks: await tasks.inbox(member.groups) }),
+    );
   });
 
   router.get('/tasks/:id', async (req, res) => {
@@ -86,7 +98,13 @@ export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: 
     const found = isUuid(req.params.id) ? await tasks.taskFor(member, req.params.id) : undefined;
     if (!found) throw new NotFoundError();
     const values = found.form ? initialValues(found.form) : {};
-    res.send(views.render('admin/task', pageOf(req, found.task.name ?? found.task.elementId), taskPage(req, found, { values, errors: [], token: newSubmissionToken() })));
+    res.send(
+      views.render(
+        'admin/task',
+        pageOf(req, found.task.name ?? found.task.elementId),
+        taskPage(req, found, { values, errors: [], token: newSubmissionToken() }),
+      ),
+    );
   });
 
   router.post('/tasks/:id', async (req, res) => {
@@ -98,7 +116,15 @@ export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: 
     const result = await tasks.complete(member, req.params.id, token, formInput(req));
     if (!result) throw new NotFoundError();
     if (!result.ok) {
-      res.status(422).send(views.render('admin/task', pageOf(req, found.task.name ?? found.task.elementId), taskPage(req, found, { values: result.values, errors: result.errors, token })));
+      res
+        .status(422)
+        .send(
+          views.render(
+            'admin/task',
+            pageOf(req, found.task.name ?? found.task.elementId),
+            taskPage(req, found, { values: result.values, errors: result.errors, token }),
+          ),
+        );
       return;
     }
     res.redirect(303, `/staff/cases/${result.caseId}`);
@@ -120,4 +146,3 @@ export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: 
 
   return router;
 }
-

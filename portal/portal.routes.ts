@@ -65,7 +65,9 @@ export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }
   router.post('/login', async (req, res) => {
     const { email, password } = formInput(req);
     const principal =
-      typeof email === 'string' && typeof password === 'string' ? await auth.loginCompanyUser(email, password) : undefined;
+      typeof email === 'string' && typeof password === 'string'
+        ? await auth.loginCompanyUser(email, password)
+        : undefined;
     if (!principal) {
       res.status(401).send(
         views.render('portal/login', pageOf(req, t(req, 'login.title')), {
@@ -126,7 +128,11 @@ export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }
   router.get('/cases', async (req, res) => {
     const user = applicant(req, res);
     if (!user) return;
-    res.send(views.render('portal/cases', pageOf(req, t(req, 'cases.title')), { cases: await cases.listForCompany(user.companyId) }));
+    res.send(
+      views.render('portal/cases', pageOf(req, t(req, 'cases.title')), {
+        cases: await cases.listForCompany(user.companyId),
+      }),
+    );
   });
 
   router.get('/cases/:id', async (req, res) => {
@@ -134,7 +140,9 @@ export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }
     if (!user) return;
     const found = isUuid(req.params.id) ? await cases.detailForCompany(req.params.id, user.companyId) : undefined;
     if (!found) throw new NotFoundError();
-    const openTasks = found.tasks.filter((task) => task.status === 'open' && task.candidateGroups.includes(APPLICANT_GROUP));
+    const openTasks = found.tasks.filter(
+      (task) => task.status === 'open' && task.candidateGroups.includes(APPLICANT_GROUP),
+    );
     res.send(
       views.render('portal/case', pageOf(req, `${found.detail.number}`), {
         ...found,
@@ -195,7 +203,10 @@ export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }
   return router;
 }
 
-function startFormOf(service: { model: { startEventId: string; elements: Record<string, { kind: string; formId?: string }> }; forms: Record<string, FormSchema> }) {
+function startFormOf(service: {
+  model: { startEventId: string; elements: Record<string, { kind: string; formId?: string }> };
+  forms: Record<string, FormSchema>;
+}) {
   const start = service.model.elements[service.model.startEventId];
   return start?.formId ? service.forms[start.formId] : undefined;
 }
@@ -204,4 +215,3 @@ function startFormOf(service: { model: { startEventId: string; elements: Record<
 function safeNext(value: unknown): string | undefined {
   return typeof value === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) ? value : undefined;
 }
-

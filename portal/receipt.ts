@@ -18,7 +18,27 @@ export function receiptText(found: ReceiptCase, locale: Locale): string {
   }).format(found.createdAt);
   const lines =
     locale === 'de'
-      ? ['Eingangsbestätigung', '', `Vorgangsnummer: ${found.number}`, `Leistung: ${found.serviceTitleDe}`, `Betreff: ${found.subject ?? ''}`, `Unternehmen: ${found.companyName}`, `Eingegangen am: ${date}`, '', 'Ihre Wirtschaftsförderung']
-      : ['Receipt', '', `Case number: ${found.number}`, `Service: ${found.serviceTitleEn}`, `Subject: ${found.subject ?? ''}`, `Company: ${found.companyName}`, `Received on: ${date}`, '', 'Your economic development agency'];
+      ? [
+          'Eingangsbestätigung',
+          '',
+          `Vorgangsnummer: ${found.number}`,
+          `Leistung: ${found.serviceTitleDe}`,
+          `Betreff: ${found.subject ?? ''}`,
+          `Unternehmen: ${found.companyName}`,
+          `Eingegangen am: ${date}`,
+          '',
+          'Ihre Wirtschaftsförderung',
+        ]
+      : [
+          'Receipt',
+          '',
+          `Case number: ${found.number}`,
+          `Service: ${found.serviceTitleEn}`,
+          `Subject: ${found.subject ?? ''}`,
+          `Company: ${found.companyName}`,
+          `Received on: ${date}`,
+          '',
+          'Your economic development agency',
+        ];
   return `${lines.join('\n')}\n`;
 }

@@ -90,7 +90,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     void runJob(input, command, state.seq)
       .then(
         (variables): CaseEvent => ({ type: 'completeJob', at: now(), tokenId: command.tokenId, variables }),
-        (error: unknown): CaseEvent => ({ type: 'failJob', at: now(), tokenId: command.tokenId, message: jobErrorMessage(error) }),
+        (error: unknown): CaseEvent => ({
+          type: 'failJob',
+          at: now(),
+          tokenId: command.tokenId,
+          message: jobErrorMessage(error),
+        }),
       )
       .then(apply)
       .finally(() => runningJobs--);
@@ -116,7 +121,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
         const form = formOfTask(input, state, tokenId);
         const errors: FieldError[] = form ? validateSubmission(form, data).errors : [];
         if (errors.length > 0) {
-          throw ApplicationFailure.create({ type: INVALID_SUBMISSION, message: 'Invalid submission', details: [errors] });
+          throw ApplicationFailure.create({
+            type: INVALID_SUBMISSION,
+            message: 'Invalid submission',
+            details: [errors],
+          });
         }
       },
     },
@@ -180,7 +189,11 @@ async function runJob(input: CaseWorkflowInput, command: Extract<Command, { type
   // Zeebe's `retries` counts attempts; Temporal retries the activity that many times, then we raise an incident.
   const { runJob: run } = proxyActivities<CaseActivities>({
     startToCloseTimeout: '2 minutes',
-    retry: { maximumAttempts: Math.max(1, command.retries), initialInterval: '1 second', nonRetryableErrorTypes: [NO_IMPLEMENTATION_ERROR] },
+    retry: {
+      maximumAttempts: Math.max(1, command.retries),
+      initialInterval: '1 second',
+      nonRetryableErrorTypes: [NO_IMPLEMENTATION_ERROR],
+    },
   });
   const request: JobRequest = {
     caseId: input.caseId,

@@ -164,7 +164,10 @@ export const tasks = pgTable(
     elementId: text('element_id').notNull(),
     name: text('name'),
     formId: text('form_id'),
-    candidateGroups: text('candidate_groups').array().notNull().default(sql`'{}'::text[]`),
+    candidateGroups: text('candidate_groups')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     assignee: text('assignee'),
     status: text('status', { enum: ['open', 'completed', 'cancelled'] })
       .notNull()

@@ -103,7 +103,13 @@ export async function startSystem(config: Config, log: Log = console.log) {
     stops.push(() => workerConnection.close());
     let worker: RunningWorker | undefined;
     const startWorker = async () => {
-      worker ??= await runWorker({ connection: workerConnection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, bundle, activities });
+      worker ??= await runWorker({
+        connection: workerConnection,
+        namespace: temporal.namespace,
+        taskQueue: temporal.taskQueue,
+        bundle,
+        activities,
+      });
     };
     const stopWorker = async () => {
       await worker?.stop();
@@ -131,10 +137,20 @@ export async function startSystem(config: Config, log: Log = console.log) {
       forms: createFormRenderer(),
       health: async () => {
         const [databaseOk, temporalOk] = await Promise.all([
-          database.pool.query('select 1').then(() => true, () => false),
-          connection.healthService.check({}).then(() => true, () => false),
+          database.pool.query('select 1').then(
+            () => true,
+            () => false,
+          ),
+          connection.healthService.check({}).then(
+            () => true,
+            () => false,
+          ),
         ]);
-        return { ok: databaseOk && temporalOk, database: databaseOk ? 'up' : 'down', temporal: temporalOk ? 'up' : 'down' };
+        return {
+          ok: databaseOk && temporalOk,
+          database: databaseOk ? 'up' : 'down',
+          temporal: temporalOk ? 'up' : 'down',
+        };
       },
     });
     const server: Server = await new Promise((resolve) => {

@@ -410,7 +410,6 @@ function checkGraph(
       nodesById.set(id, node);
     }
   }
-  const flowsById = new Map(flowNodes.map((entry) => [entry.flow.id, entry]));
   // Counted over all flows, also those touching an unsupported element: one unsupported element should be
   // one error, not one more for every neighbour that would look unconnected without it.
   const incomingCount = countBy(flowNodes, ({ flow }) => flow.targetId);

@@ -52,11 +52,7 @@ export interface ExclusiveGatewayElement extends ElementBase {
 }
 
 export type ProcessElement =
-  | StartEventElement
-  | EndEventElement
-  | UserTaskElement
-  | ServiceTaskElement
-  | ExclusiveGatewayElement;
+  StartEventElement | EndEventElement | UserTaskElement | ServiceTaskElement | ExclusiveGatewayElement;
 
 export type ElementKind = ProcessElement['kind'];
 

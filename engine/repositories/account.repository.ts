@@ -17,7 +17,10 @@ export function createAccountRepository(db: Database) {
     async findStaffByEmail(email: string) {
       const [row] = await db.select().from(staff).where(eq(staff.email, email.toLowerCase()));
       if (!row) return undefined;
-      const groupRows = await db.select({ groupId: staffGroups.groupId }).from(staffGroups).where(eq(staffGroups.staffId, row.id));
+      const groupRows = await db
+        .select({ groupId: staffGroups.groupId })
+        .from(staffGroups)
+        .where(eq(staffGroups.staffId, row.id));
       return { ...row, groups: groupRows.map((group) => group.groupId) };
     },
     async findCompany(companyId: string) {

@@ -67,7 +67,10 @@ export function createCaseRepository(db: Database) {
     },
     /** Cases that no workflow step has projected yet, created before `before`. */
     async unstarted(before: Date) {
-      return db.select().from(cases).where(and(eq(cases.seq, 0), lt(cases.createdAt, before)));
+      return db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.seq, 0), lt(cases.createdAt, before)));
     },
     async findById(caseId: string) {
       const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
@@ -84,7 +87,14 @@ export function createCaseRepository(db: Database) {
     },
     async detail(caseId: string) {
       const [row] = await db
-        .select({ ...caseSummary, companyId: cases.companyId, companyName: companies.name, variables: cases.variables, activeElementIds: cases.activeElementIds, serviceVersionId: cases.serviceVersionId })
+        .select({
+          ...caseSummary,
+          companyId: cases.companyId,
+          companyName: companies.name,
+          variables: cases.variables,
+          activeElementIds: cases.activeElementIds,
+          serviceVersionId: cases.serviceVersionId,
+        })
         .from(cases)
         .innerJoin(serviceVersions, eq(serviceVersions.id, cases.serviceVersionId))
         .innerJoin(services, eq(services.id, serviceVersions.serviceId))
@@ -93,7 +103,11 @@ export function createCaseRepository(db: Database) {
       return row;
     },
     async events(caseId: string) {
-      return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.seq), asc(caseEvents.position));
+      return db
+        .select()
+        .from(caseEvents)
+        .where(eq(caseEvents.caseId, caseId))
+        .orderBy(asc(caseEvents.seq), asc(caseEvents.position));
     },
     async tasksOfCase(caseId: string) {
       return db.select().from(tasks).where(eq(tasks.caseId, caseId)).orderBy(asc(tasks.createdAt));
@@ -106,7 +120,14 @@ export function createCaseRepository(db: Database) {
     async openTasksForGroups(groupIds: string[]) {
       if (groupIds.length === 0) return [];
       return db
-        .select({ task: tasks, caseNumber: cases.number, caseSubject: cases.subject, companyName: companies.name, serviceTitleDe: services.titleDe, serviceTitleEn: services.titleEn })
+        .select({
+          task: tasks,
+          caseNumber: cases.number,
+          caseSubject: cases.subject,
+          companyName: companies.name,
+          serviceTitleDe: services.titleDe,
+          serviceTitleEn: services.titleEn,
+        })
         .from(tasks)
         .innerJoin(cases, eq(cases.id, tasks.caseId))
         .innerJoin(companies, eq(companies.id, cases.companyId))

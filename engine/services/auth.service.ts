@@ -52,7 +52,14 @@ export function createAuthService(accounts: AccountRepository) {
     async loginStaff(email: string, password: string): Promise<StaffSession | undefined> {
       const found = await accounts.findStaffByEmail(email.trim());
       if (!(await verify(found?.passwordHash, password)) || !found) return undefined;
-      return { kind: 'staff', staffId: found.id, name: found.name, email: found.email, groups: found.groups, isAdmin: found.isAdmin };
+      return {
+        kind: 'staff',
+        staffId: found.id,
+        name: found.name,
+        email: found.email,
+        groups: found.groups,
+        isAdmin: found.isAdmin,
+      };
     },
   };
 }

@@ -7,8 +7,7 @@ import type { CompanyUserSession } from './auth.service.js';
 import type { CatalogService } from './catalog.service.js';
 
 export type SubmitResult =
-  | { ok: true; caseId: string; number: string }
-  | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
+  { ok: true; caseId: string; number: string } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
 
 export function createCaseService(deps: {
   cases: CaseRepository;
@@ -53,7 +52,12 @@ export function createCaseService(deps: {
      * Validates the start form and starts the case. The submission token makes it idempotent:
      * a double submit returns the case the first submit created.
      */
-    async submit(user: CompanyUserSession, slug: string, submissionToken: string, input: Record<string, unknown>): Promise<SubmitResult | undefined> {
+    async submit(
+      user: CompanyUserSession,
+      slug: string,
+      submissionToken: string,
+      input: Record<string, unknown>,
+    ): Promise<SubmitResult | undefined> {
       const service = await catalog.current(slug);
       if (!service) return undefined;
       const start = service.model.elements[service.model.startEventId];

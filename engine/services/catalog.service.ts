@@ -25,7 +25,12 @@ export function createCatalogService(services: ServiceRepository) {
           summaryDe: definition.summary.de,
           summaryEn: definition.summary.en,
         },
-        { contentHash: definition.contentHash, bpmnXml: definition.bpmnXml, forms: definition.forms, model: definition.model },
+        {
+          contentHash: definition.contentHash,
+          bpmnXml: definition.bpmnXml,
+          forms: definition.forms,
+          model: definition.model,
+        },
       );
       return { version: version.version, created };
     },

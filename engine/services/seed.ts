@@ -6,8 +6,16 @@ import { hashPassword } from './auth.service.js';
 export const DEMO_PASSWORD = 'Lotse-Demo-2026';
 
 export const DEMO_ACCOUNTS = {
-  companyUser: { email: 'anna.schmidt@schmidt-metallbau.example', name: 'Anna Schmidt', company: 'Schmidt Metallbau GmbH' },
-  caseworker: { email: 'jonas.weber@wirtschaftsfoerderung.example', name: 'Jonas Weber', group: 'wirtschaftsfoerderung' },
+  companyUser: {
+    email: 'anna.schmidt@schmidt-metallbau.example',
+    name: 'Anna Schmidt',
+    company: 'Schmidt Metallbau GmbH',
+  },
+  caseworker: {
+    email: 'jonas.weber@wirtschaftsfoerderung.example',
+    name: 'Jonas Weber',
+    group: 'wirtschaftsfoerderung',
+  },
 } as const;
 
 /** Groups every installation has. `applicant` is reserved for the company side and is no staff group. */
@@ -37,13 +45,19 @@ export async function seedDemoAccounts(db: Database) {
           size: '10–49',
         })
         .returning();
-      const [user] = await tx.insert(users).values({ email: companyUser.email, name: companyUser.name, passwordHash }).returning();
+      const [user] = await tx
+        .insert(users)
+        .values({ email: companyUser.email, name: companyUser.name, passwordHash })
+        .returning();
       if (!company || !user) throw new Error('demo seed failed');
       await tx.insert(memberships).values({ userId: user.id, companyId: company.id, role: 'owner' });
     }
     const [existingStaff] = await tx.select().from(staff).where(eq(staff.email, caseworker.email));
     if (!existingStaff) {
-      const [member] = await tx.insert(staff).values({ email: caseworker.email, name: caseworker.name, passwordHash }).returning();
+      const [member] = await tx
+        .insert(staff)
+        .values({ email: caseworker.email, name: caseworker.name, passwordHash })
+        .returning();
       if (!member) throw new Error('demo seed failed');
       await tx.insert(staffGroups).values({ staffId: member.id, groupId: caseworker.group });
     }
@@ -51,11 +65,17 @@ export async function seedDemoAccounts(db: Database) {
 }
 
 /** A second company, for tests and demos of tenant isolation. */
-export async function createCompanyWithUser(db: Database, input: { company: string; email: string; name: string; password: string }) {
+export async function createCompanyWithUser(
+  db: Database,
+  input: { company: string; email: string; name: string; password: string },
+) {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const [company] = await tx.insert(companies).values({ name: input.company }).returning();
-    const [user] = await tx.insert(users).values({ email: input.email.toLowerCase(), name: input.name, passwordHash }).returning();
+    const [user] = await tx
+      .insert(users)
+      .values({ email: input.email.toLowerCase(), name: input.name, passwordHash })
+      .returning();
     if (!company || !user) throw new Error('could not create company');
     await tx.insert(memberships).values({ userId: user.id, companyId: company.id, role: 'owner' });
     return { companyId: company.id, userId: user.id };

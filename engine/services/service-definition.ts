@@ -36,7 +36,9 @@ export async function loadServiceFolder(folder: string): Promise<ServiceDefiniti
   const manifestPath = path.join(folder, 'service.json');
   const manifest = serviceManifest.safeParse(JSON.parse(await readFile(manifestPath, 'utf8')));
   if (!manifest.success) {
-    throw new ServiceDefinitionError(`${manifestPath}: ${manifest.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new ServiceDefinitionError(
+      `${manifestPath}: ${manifest.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const { slug, title, summary } = manifest.data;
   const bpmnXml = await readFile(path.join(folder, manifest.data.bpmn), 'utf8');
@@ -49,7 +51,8 @@ export async function loadServiceFolder(folder: string): Promise<ServiceDefiniti
     forms[form.id] = form;
   }
   const missing = referencedFormIds(compiled.model).filter((formId) => !forms[formId]);
-  if (missing.length > 0) throw new ServiceDefinitionError(`${slug}: the model references missing forms: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new ServiceDefinitionError(`${slug}: the model references missing forms: ${missing.join(', ')}`);
 
   const contentHash = createHash('sha256').update(JSON.stringify({ bpmnXml, forms })).digest('hex');
   return { slug, title, summary, bpmnXml, forms, model: compiled.model, contentHash };
@@ -57,7 +60,10 @@ export async function loadServiceFolder(folder: string): Promise<ServiceDefiniti
 
 export async function listServiceFolders(catalogDir: string): Promise<string[]> {
   const entries = await readdir(catalogDir, { withFileTypes: true });
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => path.join(catalogDir, entry.name)).sort();
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => path.join(catalogDir, entry.name))
+    .sort();
 }
 
 function referencedFormIds(model: ProcessModel): string[] {

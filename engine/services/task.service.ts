@@ -8,8 +8,7 @@ import type { SessionPrincipal } from './auth.service.js';
 import type { CatalogService } from './catalog.service.js';
 
 export type CompleteResult =
-  | { ok: true; caseId: string }
-  | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
+  { ok: true; caseId: string } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
 
 export function actorOf(principal: SessionPrincipal): Actor {
   return principal.kind === 'staff'
@@ -43,7 +42,12 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
      * Completes the task through the case workflow's update. The update id is the form's
      * submission token: a double submit is one completion. Returns once the read model shows it.
      */
-    async complete(principal: SessionPrincipal, taskId: string, submissionToken: string, input: Record<string, unknown>): Promise<CompleteResult | undefined> {
+    async complete(
+      principal: SessionPrincipal,
+      taskId: string,
+      submissionToken: string,
+      input: Record<string, unknown>,
+    ): Promise<CompleteResult | undefined> {
       const found = await taskFor(principal, taskId);
       if (!found) return undefined;
       const { task, form } = found;

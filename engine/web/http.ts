@@ -29,7 +29,9 @@ export function csrfProtection(views: ViewRenderer): RequestHandler {
     const sent: unknown = req.body?._csrf;
     const expected = req.session.csrfToken;
     if (typeof sent === 'string' && expected && safeEqual(sent, expected)) return next();
-    res.status(403).send(views.render('web/error', pageOf(req, translate(localeOf(req), 'error.forbidden')), { kind: 'forbidden' }));
+    res
+      .status(403)
+      .send(views.render('web/error', pageOf(req, translate(localeOf(req), 'error.forbidden')), { kind: 'forbidden' }));
   };
 }
 
@@ -100,7 +102,9 @@ export const newSubmissionToken = () => randomBytes(18).toString('base64url');
 
 export function notFoundHandler(views: ViewRenderer) {
   return (req: Request, res: Response) => {
-    res.status(404).send(views.render('web/error', pageOf(req, translate(localeOf(req), 'error.notFound')), { kind: 'notFound' }));
+    res
+      .status(404)
+      .send(views.render('web/error', pageOf(req, translate(localeOf(req), 'error.notFound')), { kind: 'notFound' }));
   };
 }
 
@@ -110,7 +114,9 @@ export function errorHandler(views: ViewRenderer) {
     // Log the error, never the request body: it may hold personal data or passwords.
     console.error(`[web] ${req.method} ${req.path} failed:`, error instanceof Error ? error.stack : error);
     if (res.headersSent) return;
-    res.status(500).send(views.render('web/error', pageOf(req, translate(localeOf(req), 'error.server')), { kind: 'server' }));
+    res
+      .status(500)
+      .send(views.render('web/error', pageOf(req, translate(localeOf(req), 'error.server')), { kind: 'server' }));
   };
 }
 

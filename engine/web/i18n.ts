@@ -68,7 +68,8 @@ const de = {
   'error.forbidden': 'Sitzung abgelaufen',
   'error.forbiddenText': 'Das Formular war veraltet. Bitte laden Sie die Seite neu und senden Sie es erneut.',
   'error.server': 'Ein Fehler ist aufgetreten',
-  'error.serverText': 'Bitte versuchen Sie es später erneut. Ihre Eingaben gehen nicht verloren, wenn Sie zurück gehen.',
+  'error.serverText':
+    'Bitte versuchen Sie es später erneut. Ihre Eingaben gehen nicht verloren, wenn Sie zurück gehen.',
   'common.back': 'Zurück',
 };
 

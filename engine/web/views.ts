@@ -52,7 +52,10 @@ export function createViewRenderer(folders: Record<string, string>): ViewRendere
   const templates = new Map<string, Handlebars.TemplateDelegate>();
   for (const [key, folder] of Object.entries(folders)) {
     for (const file of hbsFiles(folder)) {
-      templates.set(`${key}/${path.basename(file, '.hbs')}`, hbs.compile(readFileSync(path.join(folder, file), 'utf8')));
+      templates.set(
+        `${key}/${path.basename(file, '.hbs')}`,
+        hbs.compile(readFileSync(path.join(folder, file), 'utf8')),
+      );
     }
     // `partials/case-variables.hbs` is used as `{{> caseVariables}}`.
     const partials = path.join(folder, 'partials');

@@ -12,7 +12,11 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { eventually, startTestSystem } from '../system.js';
 
-const inquiry = { subject: 'Gewerbeanmeldung', message: 'Wie melde ich ein zweites Gewerbe an?', contactChannel: 'email' };
+const inquiry = {
+  subject: 'Gewerbeanmeldung',
+  message: 'Wie melde ich ein zweites Gewerbe an?',
+  contactChannel: 'email',
+};
 
 async function principals(system: System) {
   const auth = createAuthService(createAccountRepository(system.db));
@@ -30,16 +34,27 @@ async function startInquiry(system: System) {
 }
 
 const openTaskOf = (system: System, caseId: string) =>
-  eventually(async () => {
-    const [task] = await system.db.select().from(tasks).where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')));
-    return task;
-  }, 15_000, 'an open task');
+  eventually(
+    async () => {
+      const [task] = await system.db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')));
+      return task;
+    },
+    15_000,
+    'an open task',
+  );
 
 const completedCase = (system: System, caseId: string) =>
-  eventually(async () => {
-    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
-    return row?.status === 'completed' ? row : undefined;
-  }, 15_000, 'the case to complete');
+  eventually(
+    async () => {
+      const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+      return row?.status === 'completed' ? row : undefined;
+    },
+    15_000,
+    'the case to complete',
+  );
 
 describe('durability', () => {
   const cleanups: (() => Promise<void>)[] = [];

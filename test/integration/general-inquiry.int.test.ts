@@ -47,10 +47,17 @@ async function submitInquiry(company: WebClient, fields = inquiry) {
 }
 
 function openTaskOf(caseId: string) {
-  return eventually(async () => {
-    const [task] = await system.db.select().from(tasks).where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')));
-    return task;
-  }, 15_000, `an open task on case ${caseId}`);
+  return eventually(
+    async () => {
+      const [task] = await system.db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')));
+      return task;
+    },
+    15_000,
+    `an open task on case ${caseId}`,
+  );
 }
 
 describe('general inquiry, end to end over HTTP', () => {
@@ -83,17 +90,25 @@ describe('general inquiry, end to end over HTTP', () => {
 
     // Then the answer goes out by e-mail and the case ends "Beantwortet" for the company
     const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
-    const mail = await eventually(async () => {
-      const [found] = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
-      return found;
-    }, 15_000, 'the answer mail');
+    const mail = await eventually(
+      async () => {
+        const [found] = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
+        return found;
+      },
+      15_000,
+      'the answer mail',
+    );
     expect(mail.recipient).toBe(DEMO_ACCOUNTS.companyUser.email);
     expect(mail.subject).toContain(row?.number ?? 'missing');
     expect(mail.body).toContain(answer);
-    await eventually(async () => {
-      const [done] = await system.db.select().from(cases).where(eq(cases.id, caseId));
-      return done?.status === 'completed' ? done : undefined;
-    }, 15_000, 'the case to complete');
+    await eventually(
+      async () => {
+        const [done] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+        return done?.status === 'completed' ? done : undefined;
+      },
+      15_000,
+      'the case to complete',
+    );
     const finalPage = await company.get(`/cases/${caseId}`);
     expect(finalPage.html).toContain('Beantwortet');
     const outbox = await caseworker.get('/staff/outbox');
@@ -106,7 +121,10 @@ describe('general inquiry, end to end over HTTP', () => {
     const caseworker = await caseworkerClient();
     const answerTask = await openTaskOf(caseId);
     await caseworker.get(`/staff/tasks/${answerTask.id}`);
-    await caseworker.submit(`/staff/tasks/${answerTask.id}`, { answer: 'Gern rufen wir Sie zurück.', followUpCall: 'true' });
+    await caseworker.submit(`/staff/tasks/${answerTask.id}`, {
+      answer: 'Gern rufen wir Sie zurück.',
+      followUpCall: 'true',
+    });
     const callTask = await openTaskOf(caseId);
     expect(callTask.elementId).toBe('Task_FollowUpCall');
     const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
@@ -116,7 +134,11 @@ describe('general inquiry, end to end over HTTP', () => {
   it('an invalid start form shows the errors next to the fields and keeps the input', async () => {
     const company = await companyClient();
     await company.get('/services/general-inquiry/start');
-    const response = await company.submit('/services/general-inquiry/start', { ...inquiry, subject: '', message: 'kurz' });
+    const response = await company.submit('/services/general-inquiry/start', {
+      ...inquiry,
+      subject: '',
+      message: 'kurz',
+    });
     expect(response.status).toBe(422);
     expect(response.html).toContain('error-summary');
     expect(response.html).toContain('aria-invalid="true"');
@@ -137,7 +159,10 @@ describe('general inquiry, end to end over HTTP', () => {
     const caseId = /\/cases\/([0-9a-f-]{36})/.exec(first.headers.get('location') ?? '')?.[1] ?? '';
     const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
     expect(row).toBeDefined();
-    const sameToken = await system.db.select().from(cases).where(eq(cases.submissionToken, tokens.token ?? ''));
+    const sameToken = await system.db
+      .select()
+      .from(cases)
+      .where(eq(cases.submissionToken, tokens.token ?? ''));
     expect(sameToken).toHaveLength(1);
 
     const caseworker = await caseworkerClient();
@@ -149,10 +174,14 @@ describe('general inquiry, end to end over HTTP', () => {
       caseworker.submit(`/staff/tasks/${task.id}`, { answer: 'Die erste und einzige Antwort.' }, taskTokens),
     ]);
     expect(answers.map((answer) => answer.status)).toEqual([303, 303]);
-    await eventually(async () => {
-      const [done] = await system.db.select().from(cases).where(eq(cases.id, caseId));
-      return done?.status === 'completed' ? done : undefined;
-    }, 15_000, 'the case to complete');
+    await eventually(
+      async () => {
+        const [done] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+        return done?.status === 'completed' ? done : undefined;
+      },
+      15_000,
+      'the case to complete',
+    );
     const mails = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
     expect(mails).toHaveLength(1);
     const completions = await system.db.select().from(tasks).where(eq(tasks.caseId, caseId));
@@ -165,7 +194,12 @@ describe('general inquiry, end to end over HTTP', () => {
     const caseId = await submitInquiry(company);
     const task = await openTaskOf(caseId);
     const email = `other-${randomUUID()}@example.com`;
-    await createCompanyWithUser(system.db, { company: 'Andere GmbH', email, name: 'Otto Other', password: 'Other-Password-1' });
+    await createCompanyWithUser(system.db, {
+      company: 'Andere GmbH',
+      email,
+      name: 'Otto Other',
+      password: 'Other-Password-1',
+    });
     const other = new WebClient(system.url);
     await other.login(email, 'Other-Password-1');
     expect((await other.get(`/cases/${caseId}`)).status).toBe(404);
@@ -191,7 +225,11 @@ describe('general inquiry, end to end over HTTP', () => {
     const task = await openTaskOf(caseId);
     const caseworker = await caseworkerClient();
     await caseworker.get(`/staff/tasks/${task.id}`);
-    const forged = await caseworker.submit(`/staff/tasks/${task.id}`, { answer: 'Diese Antwort darf nicht ankommen.' }, { csrf: 'x'.repeat(32) });
+    const forged = await caseworker.submit(
+      `/staff/tasks/${task.id}`,
+      { answer: 'Diese Antwort darf nicht ankommen.' },
+      { csrf: 'x'.repeat(32) },
+    );
     expect(forged.status).toBe(403);
     const [still] = await system.db.select().from(tasks).where(eq(tasks.id, task.id));
     expect(still?.status).toBe('open');
