@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { FormSchemaError } from '../../forms/schema.js';
+import { loadServiceFolder, ServiceDefinitionError } from '../services/service-definition.js';
+
+const USAGE = `Usage: lotse <command>
+
+Commands:
+  validate <dir…>   compile and check service folders (service.json, BPMN, forms); errors name the element`;
+
+async function validate(folders: string[]): Promise<number> {
+  if (folders.length === 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  let failed = 0;
+  for (const folder of folders) {
+    try {
+      const definition = await loadServiceFolder(path.resolve(folder));
+      const elements = Object.keys(definition.model.elements).length;
+      console.log(
+        `ok   ${folder}: ${definition.slug}, ${elements} elements, ${Object.keys(definition.forms).length} forms`,
+      );
+    } catch (error) {
+      if (!(
+        error instanceof ServiceDefinitionError ||
+        error instanceof FormSchemaError ||
+        error instanceof SyntaxError
+      )) {
+        throw error;
+      }
+      failed++;
+      console.log(`FAIL ${folder}:\n  ${error.message.split('\n').join('\n  ')}`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+const [command, ...args] = process.argv.slice(2);
+const exitCode = command === 'validate' ? await validate(args) : (console.error(USAGE), 2);
+process.exit(exitCode);
