@@ -1,0 +1,101 @@
+import axe from 'axe-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+
+/** Debian's Chromium, installed by apt; never a browser downloaded by Playwright. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const WCAG_AA_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh user: own cookies, German like the portal's default, every wait bounded. */
+export async function newUserContext(browser: Browser, baseURL: string, options: BrowserContextOptions = {}) {
+  const context = await browser.newContext({ baseURL, locale: 'de-DE', ...options });
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  return context;
+}
+
+export async function logIn(context: BrowserContext, account: { email: string }, password: string, staff = false) {
+  const page = await context.newPage();
+  await page.goto(staff ? '/staff/login' : '/login');
+  await page.locator('#email').fill(account.email);
+  await page.locator('#password').fill(password);
+  await Promise.all([
+    page.waitForURL(staff ? '**/staff/inbox' : '**/cases'),
+    page.getByRole('button', { name: 'Anmelden' }).click(),
+  ]);
+  return page;
+}
+
+/**
+ * Reloads `page` until `probe` returns true, for state that the workflow worker changes in the
+ * background (a new task, a new status). Fails after `timeoutMs`.
+ */
+export async function reloadUntil(page: Page, probe: () => Promise<boolean>, what: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} on ${page.url()}`);
+    await page.waitForTimeout(250);
+    await page.reload();
+  }
+}
+
+interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/** WCAG 2.1 A/AA violations axe-core finds on the current page, one readable line block each. */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  // The app's CSP allows only same-origin scripts, so an inline <script> with axe would be
+  // refused; evaluating the source through the DevTools protocol is not subject to the CSP.
+  const loaded = await page.evaluate(() => 'axe' in window);
+  if (!loaded) await page.evaluate(axe.source);
+  const { passed, violations } = await page.evaluate(
+    (tags) =>
+      (window as unknown as { axe: typeof axe }).axe
+        .run(document, { runOnly: { type: 'tag', values: tags } })
+        .then((results) => ({
+          passed: results.passes.length,
+          violations: results.violations.map((violation) => ({
+            id: violation.id,
+            impact: violation.impact,
+            help: violation.help,
+            helpUrl: violation.helpUrl,
+            nodes: violation.nodes.map((node) => ({ target: node.target, failureSummary: node.failureSummary })),
+          })),
+        })),
+    WCAG_AA_TAGS,
+  );
+  // An empty result must mean "checked and clean", not "nothing was checked".
+  if (passed === 0) throw new Error(`axe passed no rule at all on ${page.url()}`);
+  return violations.map(formatViolation);
+}
+
+function formatViolation(violation: AxeViolation): string {
+  const nodes = violation.nodes
+    .map(
+      (node) =>
+        `    at ${JSON.stringify(node.target)}\n      ${(node.failureSummary ?? '').replace(/\n/g, '\n      ')}`,
+    )
+    .join('\n');
+  return `${violation.id} (${violation.impact ?? 'n/a'}): ${violation.help}\n    ${violation.helpUrl}\n${nodes}`;
+}
