@@ -105,7 +105,7 @@ describe('renderFields per component type', () => {
         '<div class="field field--error">',
         '  <label class="field__label" for="field-Field_Subject">Betreff <span class="field__required">(Pflichtfeld)</span></label>',
         '  <p class="field__hint" id="field-Field_Subject-hint">Kurz und klar.</p>',
-        '  <p class="field__error" id="field-Field_Subject-error"><span class="field__error-prefix">Fehler:</span> Betreff muss mindestens 3 Zeichen lang sein.</p>',
+        '  <p class="field__error" id="field-Field_Subject-error"><span class="field__error-prefix">Fehler:</span> „Betreff“ muss mindestens 3 Zeichen lang sein.</p>',
         '  <input class="field__input" type="text" id="field-Field_Subject" name="subject" value="ab" aria-describedby="field-Field_Subject-hint field-Field_Subject-error" aria-invalid="true" required>',
         '</div>',
         '',
@@ -308,8 +308,8 @@ describe('renderErrorSummary', () => {
       text,
     ]);
     expect(links).toEqual([
-      ['field-Field_Name', 'Bitte geben Sie Name an.'],
-      ['field-Field_Sector', 'Bitte wählen Sie für Branche eine der angebotenen Möglichkeiten aus.'],
+      ['field-Field_Name', 'Bitte füllen Sie „Name“ aus.'],
+      ['field-Field_Sector', 'Bitte wählen Sie bei „Branche“ eine der angebotenen Möglichkeiten aus.'],
       ['field-Field_Consent', 'Bitte bestätigen Sie „Ich habe die Datenschutzhinweise gelesen.“.'],
     ]);
     for (const [target = ''] of links) expect(allIds(fields)).toContain(target);

@@ -197,28 +197,28 @@ describe('errorMessage', () => {
   });
 
   it.each<[FieldError, string, string]>([
-    [error('required', { expected: 'text' }), 'Bitte geben Sie Betreff an.', 'Enter Betreff.'],
-    [error('required', { expected: 'choice' }), 'Bitte wählen Sie Betreff aus.', 'Select Betreff.'],
+    [error('required', { expected: 'text' }), 'Bitte füllen Sie „Betreff“ aus.', 'Enter Betreff.'],
+    [error('required', { expected: 'choice' }), 'Bitte wählen Sie bei „Betreff“ eine Möglichkeit aus.', 'Select Betreff.'],
     [error('required', { expected: 'confirmation' }), 'Bitte bestätigen Sie „Betreff“.', 'Confirm “Betreff”.'],
     [
       error('minLength', { min: 3, actual: 2 }),
-      'Betreff muss mindestens 3 Zeichen lang sein.',
+      '„Betreff“ muss mindestens 3 Zeichen lang sein.',
       'Betreff must be at least 3 characters long.',
     ],
     [
       error('maxLength', { max: 10000, actual: 10001 }),
-      'Betreff darf höchstens 10.000 Zeichen lang sein (derzeit 10.001).',
+      '„Betreff“ darf höchstens 10.000 Zeichen lang sein (derzeit 10.001).',
       'Betreff must be 10,000 characters or fewer (currently 10,001).',
     ],
-    [error('pattern'), 'Bitte geben Sie Betreff im richtigen Format an.', 'Enter Betreff in the correct format.'],
+    [error('pattern'), 'Bitte geben Sie „Betreff“ im richtigen Format an.', 'Enter Betreff in the correct format.'],
     [
       error('invalidOption'),
-      'Bitte wählen Sie für Betreff eine der angebotenen Möglichkeiten aus.',
+      'Bitte wählen Sie bei „Betreff“ eine der angebotenen Möglichkeiten aus.',
       'Select one of the options for Betreff.',
     ],
     [
       error('invalidType'),
-      'Die Eingabe für Betreff konnte nicht gelesen werden. Bitte geben Sie sie erneut ein.',
+      'Die Eingabe bei „Betreff“ konnte nicht gelesen werden. Bitte geben Sie sie erneut ein.',
       'The entry for Betreff could not be read. Enter it again.',
     ],
   ])('explains %o in German and English', (fieldError, german, english) => {

@@ -174,29 +174,29 @@ const MESSAGES: Record<Locale, Record<FieldErrorCode, (subject: Subject, params:
   de: {
     required: (subject, params) => {
       if (params.text('expected') === 'choice') {
-        return subject ? `Bitte wählen Sie ${subject.label} aus.` : 'Bitte wählen Sie eine Möglichkeit aus.';
+        return subject ? `Bitte wählen Sie bei „${subject.label}“ eine Möglichkeit aus.` : 'Bitte wählen Sie eine Möglichkeit aus.';
       }
       if (params.text('expected') === 'confirmation') {
         return subject ? `Bitte bestätigen Sie „${subject.label}“.` : 'Bitte setzen Sie das Häkchen.';
       }
-      return subject ? `Bitte geben Sie ${subject.label} an.` : 'Bitte füllen Sie dieses Feld aus.';
+      return subject ? `Bitte füllen Sie „${subject.label}“ aus.` : 'Bitte füllen Sie dieses Feld aus.';
     },
     minLength: (subject, params) =>
-      `${subject?.label ?? 'Die Eingabe'} muss mindestens ${params.number('min')} Zeichen lang sein.`,
+      `${subject ? `„${subject.label}“` : 'Die Eingabe'} muss mindestens ${params.number('min')} Zeichen lang sein.`,
     maxLength: (subject, params) =>
-      `${subject?.label ?? 'Die Eingabe'} darf höchstens ${params.number('max')} Zeichen lang sein` +
+      `${subject ? `„${subject.label}“` : 'Die Eingabe'} darf höchstens ${params.number('max')} Zeichen lang sein` +
       (params.has('actual') ? ` (derzeit ${params.number('actual')}).` : '.'),
     pattern: (subject) =>
       subject
-        ? `Bitte geben Sie ${subject.label} im richtigen Format an.`
+        ? `Bitte geben Sie „${subject.label}“ im richtigen Format an.`
         : 'Bitte geben Sie den Wert im richtigen Format an.',
     invalidOption: (subject) =>
       subject
-        ? `Bitte wählen Sie für ${subject.label} eine der angebotenen Möglichkeiten aus.`
+        ? `Bitte wählen Sie bei „${subject.label}“ eine der angebotenen Möglichkeiten aus.`
         : 'Bitte wählen Sie eine der angebotenen Möglichkeiten aus.',
     invalidType: (subject) =>
       subject
-        ? `Die Eingabe für ${subject.label} konnte nicht gelesen werden. Bitte geben Sie sie erneut ein.`
+        ? `Die Eingabe bei „${subject.label}“ konnte nicht gelesen werden. Bitte geben Sie sie erneut ein.`
         : 'Die Eingabe konnte nicht gelesen werden. Bitte geben Sie sie erneut ein.',
   },
   en: {

@@ -33,6 +33,7 @@ export function createWebApp(deps: WebDeps): Express {
     const health = await deps.health();
     res.status(health.ok ? 200 : 503).json(health);
   });
+  app.get('/favicon.ico', (_req, res) => res.status(204).end());
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
   const PgStore = connectPgSimple(session);
