@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
+import { summarizeAnswers } from '../forms/summary.js';
 import { initialValues, type FieldError } from '../forms/validate.js';
 import type { AuthService, StaffSession } from '../engine/services/auth.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
@@ -51,7 +52,7 @@ export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: 
     return {
       ...found,
       done: found.task.status !== 'open',
-      variables: found.caseRow.variables,
+      answers: found.startForm ? summarizeAnswers(found.startForm, found.caseRow.variables, locale) : [],
       errorSummary: form ? forms.renderErrorSummary(form, state.errors, locale) : '',
       fields: form ? forms.renderFields(form, { values: state.values, errors: state.errors, locale }) : '',
       token: state.token,
@@ -135,7 +136,12 @@ export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: 
     if (!member) return;
     const found = isUuid(req.params.id) ? await cases.detailForStaff(req.params.id) : undefined;
     if (!found) throw new NotFoundError();
-    res.send(views.render('admin/case', pageOf(req, found.detail.number), found));
+    res.send(
+      views.render('admin/case', pageOf(req, found.detail.number), {
+        ...found,
+        answers: found.startForm ? summarizeAnswers(found.startForm, found.detail.variables, localeOf(req)) : [],
+      }),
+    );
   });
 
   router.get('/outbox', async (req, res) => {

@@ -198,7 +198,11 @@ describe('errorMessage', () => {
 
   it.each<[FieldError, string, string]>([
     [error('required', { expected: 'text' }), 'Bitte füllen Sie „Betreff“ aus.', 'Enter Betreff.'],
-    [error('required', { expected: 'choice' }), 'Bitte wählen Sie bei „Betreff“ eine Möglichkeit aus.', 'Select Betreff.'],
+    [
+      error('required', { expected: 'choice' }),
+      'Bitte wählen Sie bei „Betreff“ eine Möglichkeit aus.',
+      'Select Betreff.',
+    ],
     [error('required', { expected: 'confirmation' }), 'Bitte bestätigen Sie „Betreff“.', 'Confirm “Betreff”.'],
     [
       error('minLength', { min: 3, actual: 2 }),

@@ -174,7 +174,9 @@ const MESSAGES: Record<Locale, Record<FieldErrorCode, (subject: Subject, params:
   de: {
     required: (subject, params) => {
       if (params.text('expected') === 'choice') {
-        return subject ? `Bitte wählen Sie bei „${subject.label}“ eine Möglichkeit aus.` : 'Bitte wählen Sie eine Möglichkeit aus.';
+        return subject
+          ? `Bitte wählen Sie bei „${subject.label}“ eine Möglichkeit aus.`
+          : 'Bitte wählen Sie eine Möglichkeit aus.';
       }
       if (params.text('expected') === 'confirmation') {
         return subject ? `Bitte bestätigen Sie „${subject.label}“.` : 'Bitte setzen Sie das Häkchen.';

@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
+import { summarizeAnswers } from '../forms/summary.js';
 import { initialValues, type FieldError } from '../forms/validate.js';
 import type { AuthService, CompanyUserSession } from '../engine/services/auth.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
-import type { CatalogService } from '../engine/services/catalog.service.js';
+import { startFormOf, type CatalogService } from '../engine/services/catalog.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
 import { APPLICANT_GROUP } from '../engine/model/process-model.js';
 import { translate } from '../engine/web/i18n.js';
@@ -146,6 +147,7 @@ export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }
     res.send(
       views.render('portal/case', pageOf(req, `${found.detail.number}`), {
         ...found,
+        answers: found.startForm ? summarizeAnswers(found.startForm, found.detail.variables, localeOf(req)) : [],
         openTasks,
         submitted: req.query.submitted === '1',
       }),
@@ -201,14 +203,6 @@ export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }
   });
 
   return router;
-}
-
-function startFormOf(service: {
-  model: { startEventId: string; elements: Record<string, { kind: string; formId?: string }> };
-  forms: Record<string, FormSchema>;
-}) {
-  const start = service.model.elements[service.model.startEventId];
-  return start?.formId ? service.forms[start.formId] : undefined;
 }
 
 /** Only same-site paths: never an open redirect. */

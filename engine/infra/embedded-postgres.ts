@@ -50,7 +50,9 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     void exited.then(() => resolve(false));
   });
   if (!ready) {
-    throw new Error(`Embedded PostgreSQL did not start on port ${port} (data in ${databaseDir}). Its output:\n${output}`);
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${port} (data in ${databaseDir}). Its output:\n${output}`,
+    );
   }
   child.stderr.removeAllListeners('data');
   child.stderr.resume();
@@ -95,7 +97,14 @@ async function initialiseCluster(databaseDir: string, owner: Owner) {
     if (owner.uid !== undefined && owner.gid !== undefined) await chown(secrets, owner.uid, owner.gid);
     execFileSync(
       initdb,
-      [`--pgdata=${databaseDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
+      [
+        `--pgdata=${databaseDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
       { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
     );
   } catch (error) {

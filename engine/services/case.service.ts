@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { FormSchema } from '../../forms/schema.js';
 import { validateSubmission, type FieldError } from '../../forms/validate.js';
 import { caseWorkflow, type CaseWorkflowInput } from '../../workflows/case.workflow.js';
 import type { CaseRepository, CaseRow } from '../repositories/case.repository.js';
 import type { CompanyUserSession } from './auth.service.js';
-import type { CatalogService } from './catalog.service.js';
+import { startFormOf, type CatalogService } from './catalog.service.js';
 
 export type SubmitResult =
   { ok: true; caseId: string; number: string } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
@@ -45,6 +46,12 @@ export function createCaseService(deps: {
     }
   }
 
+  /** The start form of the version the case runs on (never the latest version's). */
+  async function startFormOfVersion(versionId: string): Promise<FormSchema | undefined> {
+    const version = await catalog.version(versionId);
+    return version ? startFormOf(version) : undefined;
+  }
+
   return {
     startWorkflow,
 
@@ -61,8 +68,7 @@ export function createCaseService(deps: {
       const service = await catalog.current(slug);
       if (!service) return undefined;
       const start = service.model.elements[service.model.startEventId];
-      const formId = start?.kind === 'startEvent' ? start.formId : undefined;
-      const form = formId ? service.forms[formId] : undefined;
+      const form = startFormOf(service);
       const { values, errors } = form ? validateSubmission(form, input) : { values: {}, errors: [] };
       if (errors.length > 0) return { ok: false, errors, values };
 
@@ -92,16 +98,24 @@ export function createCaseService(deps: {
     async detailForCompany(caseId: string, companyId: string) {
       const detail = await cases.detail(caseId);
       if (!detail || detail.companyId !== companyId) return undefined;
-      const [events, tasks] = await Promise.all([cases.events(caseId), cases.tasksOfCase(caseId)]);
-      return { detail, timeline: publicTimeline(events), tasks };
+      const [events, tasks, startForm] = await Promise.all([
+        cases.events(caseId),
+        cases.tasksOfCase(caseId),
+        startFormOfVersion(detail.serviceVersionId),
+      ]);
+      return { detail, timeline: publicTimeline(events), tasks, startForm };
     },
 
     /** The case as staff see it: everything, including the full audit trail. */
     async detailForStaff(caseId: string) {
       const detail = await cases.detail(caseId);
       if (!detail) return undefined;
-      const [events, tasks] = await Promise.all([cases.events(caseId), cases.tasksOfCase(caseId)]);
-      return { detail, events, tasks };
+      const [events, tasks, startForm] = await Promise.all([
+        cases.events(caseId),
+        cases.tasksOfCase(caseId),
+        startFormOfVersion(detail.serviceVersionId),
+      ]);
+      return { detail, events, tasks, startForm };
     },
 
     /** Cases whose workflow never started (the process died between insert and start): start them now. */

@@ -13,6 +13,15 @@ export interface PublishedService {
   forms: Record<string, FormSchema>;
 }
 
+/** The start form of a published version, if its start event has one. */
+export function startFormOf(version: {
+  model: ProcessModel;
+  forms: Record<string, FormSchema>;
+}): FormSchema | undefined {
+  const start = version.model.elements[version.model.startEventId];
+  return start?.kind === 'startEvent' && start.formId ? version.forms[start.formId] : undefined;
+}
+
 export function createCatalogService(services: ServiceRepository) {
   return {
     /** Publishes the definition as a new immutable version unless the same content is already published. */

@@ -5,7 +5,7 @@ import type { FormSchema } from '../../forms/schema.js';
 import { completeTaskUpdate, INVALID_SUBMISSION, mayComplete, type Actor } from '../../workflows/case.workflow.js';
 import type { CaseRepository, TaskRow } from '../repositories/case.repository.js';
 import type { SessionPrincipal } from './auth.service.js';
-import type { CatalogService } from './catalog.service.js';
+import { startFormOf, type CatalogService } from './catalog.service.js';
 
 export type CompleteResult =
   { ok: true; caseId: string } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
@@ -29,7 +29,7 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
     if (!mayComplete(actorOf(principal), task.candidateGroups, task.assignee ?? undefined)) return undefined;
     const version = await catalog.version(caseRow.serviceVersionId);
     const form: FormSchema | undefined = task.formId ? version?.forms[task.formId] : undefined;
-    return { task, caseRow, form };
+    return { task, caseRow, form, startForm: version ? startFormOf(version) : undefined };
   }
 
   return {

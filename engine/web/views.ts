@@ -43,8 +43,6 @@ export function createViewRenderer(folders: Record<string, string>): ViewRendere
     const text: unknown = Reflect.get(value, locale) ?? Reflect.get(value, 'de');
     return typeof text === 'string' ? text : '';
   });
-  hbs.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
-  hbs.registerHelper('isObject', (value: unknown) => typeof value === 'object' && value !== null);
   hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
   hbs.registerHelper('iso', (value: unknown) => (value instanceof Date ? value.toISOString() : ''));
 
@@ -57,7 +55,7 @@ export function createViewRenderer(folders: Record<string, string>): ViewRendere
         hbs.compile(readFileSync(path.join(folder, file), 'utf8')),
       );
     }
-    // `partials/case-variables.hbs` is used as `{{> caseVariables}}`.
+    // `partials/case-answers.hbs` is used as `{{> caseAnswers}}`.
     const partials = path.join(folder, 'partials');
     for (const file of existsSync(partials) ? hbsFiles(partials) : []) {
       const name = path.basename(file, '.hbs').replace(/-(\w)/g, (_m, letter: string) => letter.toUpperCase());

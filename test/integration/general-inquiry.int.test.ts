@@ -75,6 +75,8 @@ describe('general inquiry, end to end over HTTP', () => {
     const casePage = await company.get(`/cases/${caseId}`);
     expect(casePage.status).toBe(200);
     expect(casePage.html).toContain(inquiry.subject);
+    // …with what the company submitted, labelled as in the form
+    expect(casePage.html).toContain('<dt>Bevorzugter Kontaktweg</dt><dd>Telefon</dd>');
 
     // When the caseworker finds the task in the group inbox and answers it
     const task = await openTaskOf(caseId);
