@@ -107,6 +107,8 @@ export const serviceVersions = pgTable(
     contentHash: varchar('content_hash', { length: 64 }).notNull(),
     bpmnXml: text('bpmn_xml').notNull(),
     forms: jsonb('forms').$type<Record<string, FormSchema>>().notNull(),
+    /** DMN files of the version by file name, as published. */
+    dmn: jsonb('dmn').$type<Record<string, string>>().notNull().default({}),
     model: jsonb('model').$type<ProcessModel>().notNull(),
     publishedAt: createdAt(),
   },
@@ -221,4 +223,112 @@ export const sessions = pgTable(
     expire: timestamp('expire', { precision: 6 }).notNull(),
   },
   (t) => [index('IDX_session_expire').on(t.expire)],
+);
+
+/** Open `zeebe:subscription`s of waiting cases: where a published message is routed. */
+export const messageSubscriptions = pgTable(
+  'message_subscriptions',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    subscriptionId: varchar('subscription_id', { length: 32 }).notNull(),
+    messageName: text('message_name').notNull(),
+    correlationKey: text('correlation_key').notNull(),
+    elementId: text('element_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.subscriptionId] }),
+    index('message_subscriptions_route').on(t.messageName, t.correlationKey),
+  ],
+);
+
+/** Published messages: buffered until a subscription takes them or their time to live ends. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    correlationKey: text('correlation_key').notNull(),
+    /** Optional publisher id: a second publish with the same name and id is the same message. */
+    messageId: text('message_id'),
+    variables: jsonb('variables').$type<Record<string, unknown>>().notNull().default({}),
+    publishedAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    correlatedCaseId: uuid('correlated_case_id').references(() => cases.id),
+    correlatedAt: timestamp('correlated_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('messages_name_message_id').on(t.name, t.messageId),
+    index('messages_route').on(t.name, t.correlationKey, t.publishedAt),
+  ],
+);
+
+/** Incidents of the read model: what an administrator sees and retries. */
+export const incidents = pgTable(
+  'incidents',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    incidentId: varchar('incident_id', { length: 32 }).notNull(),
+    elementId: text('element_id').notNull(),
+    message: text('message').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.incidentId] }), index('incidents_open').on(t.resolvedAt, t.createdAt)],
+);
+
+/** A start form in progress: one per user and service version until submitted or expired. */
+export const drafts = pgTable(
+  'drafts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => companies.id),
+    serviceVersionId: uuid('service_version_id')
+      .notNull()
+      .references(() => serviceVersions.id),
+    /** Index of the step the user is on (0-based). */
+    step: integer('step').notNull().default(0),
+    values: jsonb('values').$type<Record<string, unknown>>().notNull().default({}),
+    /** Becomes the case's submission token: submitting a draft twice makes one case. */
+    submissionToken: varchar('submission_token', { length: 64 }).notNull().unique(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    submittedCaseId: uuid('submitted_case_id').references(() => cases.id),
+  },
+  (t) => [index('drafts_user').on(t.userId, t.updatedAt)],
+);
+
+/** Uploaded files: content-addressed blobs (by SHA-256) attached to a draft, then to its case. */
+export const documents = pgTable(
+  'documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => companies.id),
+    caseId: uuid('case_id').references(() => cases.id),
+    draftId: uuid('draft_id').references(() => drafts.id, { onDelete: 'set null' }),
+    /** The form field (component key) the file was uploaded through. */
+    fieldKey: text('field_key').notNull(),
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: varchar('sha256', { length: 64 }).notNull(),
+    scanStatus: text('scan_status', { enum: ['unscanned', 'clean', 'infected'] })
+      .notNull()
+      .default('unscanned'),
+    uploadedBy: text('uploaded_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('documents_case').on(t.caseId), index('documents_draft').on(t.draftId)],
 );

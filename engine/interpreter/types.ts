@@ -29,6 +29,10 @@ export interface CaseState {
   incidents: Incident[];
   /** Deterministic id source for tokens, tasks, jobs and incidents. */
   nextId: number;
+  /** Timers that are started and not yet fired or cancelled; after continue-as-new the shell restarts them. */
+  timers?: { id: string; elementId: string; dueAt: string }[];
+  /** Open message subscriptions. */
+  subscriptions?: { id: string; elementId: string; messageName: string; correlationKey: string }[];
 }
 
 /** Every event carries `at` (ISO time, supplied by the shell from workflow time) and the actor. */
@@ -38,7 +42,13 @@ export type CaseEvent =
   | { type: 'completeJob'; at: string; tokenId: string; variables: Variables }
   | { type: 'failJob'; at: string; tokenId: string; message: string }
   /** `variables` (optional) are merged before the retry, to fix the data a gateway condition failed on. */
-  | { type: 'retryIncident'; at: string; actor: string; incidentId: string; variables?: Variables };
+  | { type: 'retryIncident'; at: string; actor: string; incidentId: string; variables?: Variables }
+  /** A timer the shell started for a `startTimer` command is due. */
+  | { type: 'fireTimer'; at: string; timerId: string }
+  /** A published message matched an open subscription (name + correlation key). */
+  | { type: 'correlateMessage'; at: string; subscriptionId: string; messageName: string; variables: Variables }
+  /** A job (service/send task) threw a BPMN error instead of completing. */
+  | { type: 'throwJobError'; at: string; tokenId: string; errorCode: string; message?: string; variables?: Variables };
 
 /** What happened in a step, for the audit trail and the timeline. */
 export interface AuditEntry {
@@ -63,8 +73,16 @@ export type Command =
       candidateGroups: string[];
       assignee?: string;
     }
-  /** A user task was completed or left: the shell closes it in the read model. */
-  | { type: 'closeTask'; tokenId: string; elementId: string; actor: string }
+  /** A user task was completed, or left because its scope was interrupted: the shell closes it in the read model. */
+  | { type: 'closeTask'; tokenId: string; elementId: string; actor: string; outcome?: 'completed' | 'cancelled' }
+  /** Start a durable timer; `dueAt` is computed from the event's `at` (the interpreter has no clock). */
+  | { type: 'startTimer'; timerId: string; elementId: string; dueAt: string }
+  | { type: 'cancelTimer'; timerId: string }
+  /** The case now waits for a message: the shell registers the subscription for routing. */
+  | { type: 'openSubscription'; subscriptionId: string; elementId: string; messageName: string; correlationKey: string }
+  | { type: 'closeSubscription'; subscriptionId: string }
+  /** A running job's token left (interrupting boundary event, terminate): the shell cancels the activity. */
+  | { type: 'cancelJob'; tokenId: string }
   /** A service task became active: the shell runs the activity for `taskType` and reports back. */
   | {
       type: 'runJob';
