@@ -5,6 +5,7 @@ import { summarizeAnswers } from '../forms/summary.js';
 import { initialValues, type FieldError } from '../forms/validate.js';
 import type { AuthService, StaffSession } from '../engine/services/auth.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
+import type { IncidentService } from '../engine/services/incident.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
 import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
 import { translate } from '../engine/web/i18n.js';
@@ -24,6 +25,7 @@ import type { ViewRenderer } from '../engine/web/views.js';
 export interface AdminDeps {
   auth: AuthService;
   cases: CaseService;
+  incidents: IncidentService;
   tasks: TaskService;
   outbox: OutboxRepository;
   views: ViewRenderer;
@@ -31,7 +33,7 @@ export interface AdminDeps {
 }
 
 /** Caseworker and administrator pages under /staff. Only staff sessions get past `staffMember`. */
-export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: AdminDeps): Router {
+export function createAdminRouter({ auth, cases, incidents, tasks, outbox, views, forms }: AdminDeps): Router {
   const router = Router();
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 
@@ -139,9 +141,35 @@ export function createAdminRouter({ auth, cases, tasks, outbox, views, forms }: 
     res.send(
       views.render('admin/case', pageOf(req, found.detail.number), {
         ...found,
+        incidents: await incidents.ofCase(req.params.id),
+        isAdmin: member.isAdmin,
         answers: found.startForm ? summarizeAnswers(found.startForm, found.detail.variables, localeOf(req)) : [],
       }),
     );
+  });
+
+  const administrator = (req: Request, res: Response): StaffSession | undefined => {
+    const member = staffMember(req, res);
+    if (member && !member.isAdmin) throw new NotFoundError();
+    return member;
+  };
+
+  router.get('/incidents', async (req, res) => {
+    if (!administrator(req, res)) return;
+    res.send(
+      views.render('admin/incidents', pageOf(req, t(req, 'incidents.title')), {
+        incidents: await incidents.listOpen(),
+      }),
+    );
+  });
+
+  router.post('/cases/:id/incidents/:incidentId/retry', async (req, res) => {
+    const admin = administrator(req, res);
+    if (!admin) return;
+    const { id, incidentId } = req.params;
+    if (!isUuid(id) || !/^[\w-]{1,32}$/.test(incidentId)) throw new NotFoundError();
+    const retried = await incidents.retry(id, incidentId, `staff:${admin.staffId}`);
+    res.redirect(303, `/staff/cases/${id}?retried=${retried ? '1' : '0'}`);
   });
 
   router.get('/outbox', async (req, res) => {

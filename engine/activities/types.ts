@@ -16,6 +16,29 @@ export interface OpenedTask {
 export interface ClosedTask {
   tokenId: string;
   actor: string;
+  outcome: 'completed' | 'cancelled';
+}
+
+export interface OpenedSubscription {
+  subscriptionId: string;
+  elementId: string;
+  messageName: string;
+  correlationKey: string;
+}
+
+export interface ProjectedIncident {
+  incidentId: string;
+  elementId: string;
+  message: string;
+  at: string;
+  resolved: boolean;
+}
+
+/** A message as it reaches a case. */
+export interface CaseMessage {
+  messageName: string;
+  correlationKey: string;
+  variables: Variables;
 }
 
 /** Everything one interpreter step changed, written in one transaction, idempotent by `seq`. */
@@ -29,7 +52,16 @@ export interface CaseProjection {
   variables: Variables;
   openedTasks: OpenedTask[];
   closedTasks: ClosedTask[];
+  openedSubscriptions: OpenedSubscription[];
+  closedSubscriptionIds: string[];
+  /** All incidents of the case, open and resolved (few; written as a whole). */
+  incidents: ProjectedIncident[];
   audit: AuditEntry[];
+}
+
+export interface ProjectionResult {
+  /** Buffered messages the new subscriptions claimed: the workflow correlates them next. */
+  messages: CaseMessage[];
 }
 
 export interface JobRequest {
@@ -50,8 +82,10 @@ export interface JobResult {
 
 /** Error type of a job whose task type has no implementation: never retried, becomes an incident. */
 export const NO_IMPLEMENTATION_ERROR = 'NoJobImplementation';
+/** Error type of a job that throws a BPMN error: `details` = [errorCode, variables?]; caught by the model. */
+export const BPMN_ERROR = 'BpmnError';
 
 export interface CaseActivities {
-  projectCase(projection: CaseProjection): Promise<void>;
+  projectCase(projection: CaseProjection): Promise<ProjectionResult>;
   runJob(job: JobRequest): Promise<JobResult>;
 }

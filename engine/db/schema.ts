@@ -257,6 +257,8 @@ export const messages = pgTable(
     publishedAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     correlatedCaseId: uuid('correlated_case_id').references(() => cases.id),
+    /** The case's step that claimed the buffered message: a retried projection returns it again. */
+    correlatedSeq: integer('correlated_seq'),
     correlatedAt: timestamp('correlated_at', { withTimezone: true }),
   },
   (t) => [

@@ -8,9 +8,10 @@ async function main() {
   const system = await startSystem(config);
   console.log(`\nLotse is running at ${system.url}`);
   if (config.SEED_DEMO) {
-    console.log('Demo logins (password for both: ' + DEMO_PASSWORD + '):');
+    console.log(`Demo logins (password for all: ${DEMO_PASSWORD}):`);
     console.log(`  company user: ${DEMO_ACCOUNTS.companyUser.email}  → ${system.url}/login`);
     console.log(`  caseworker:   ${DEMO_ACCOUNTS.caseworker.email}  → ${system.url}/staff/login`);
+    console.log(`  administrator: ${DEMO_ACCOUNTS.administrator.email}  → ${system.url}/staff/login`);
   }
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -13,11 +13,15 @@ import { startTemporalDevServer } from '../infra/temporal-dev-server.js';
 import { createMailer } from '../mail/mailer.js';
 import { createAccountRepository } from '../repositories/account.repository.js';
 import { createCaseRepository } from '../repositories/case.repository.js';
+import { createIncidentRepository } from '../repositories/incident.repository.js';
+import { createMessageRepository } from '../repositories/message.repository.js';
 import { createOutboxRepository } from '../repositories/outbox.repository.js';
 import { createServiceRepository } from '../repositories/service.repository.js';
 import { createAuthService } from '../services/auth.service.js';
 import { createCaseService } from '../services/case.service.js';
 import { createCatalogService } from '../services/catalog.service.js';
+import { createIncidentService } from '../services/incident.service.js';
+import { createMessageService } from '../services/message.service.js';
 import { seedDemoAccounts, seedGroups } from '../services/seed.js';
 import { listServiceFolders, loadServiceFolder } from '../services/service-definition.js';
 import { createTaskService } from '../services/task.service.js';
@@ -94,6 +98,8 @@ export async function startSystem(config: Config, log: Log = console.log) {
     const cases = createCaseRepository(db);
     const caseService = createCaseService({ cases, catalog, temporal: client, taskQueue: temporal.taskQueue });
     const taskService = createTaskService({ cases, catalog, temporal: client });
+    const incidentService = createIncidentService({ incidents: createIncidentRepository(db), temporal: client });
+    const messageService = createMessageService({ messages: createMessageRepository(db), temporal: client });
     const mailer = createMailer(db, config.SMTP_URL, config.MAIL_FROM);
     const activities = createActivities(db, mailer);
 
@@ -128,6 +134,7 @@ export async function startSystem(config: Config, log: Log = console.log) {
       catalog,
       cases: caseService,
       tasks: taskService,
+      incidents: incidentService,
       outbox: createOutboxRepository(db),
       views: createViewRenderer({
         web: fileURLToPath(new URL('../web/views', import.meta.url)),
@@ -166,7 +173,13 @@ export async function startSystem(config: Config, log: Log = console.log) {
       pool: database.pool,
       temporalClient: client,
       taskQueue: temporal.taskQueue,
-      services: { catalog, cases: caseService, tasks: taskService },
+      services: {
+        catalog,
+        cases: caseService,
+        tasks: taskService,
+        incidents: incidentService,
+        messages: messageService,
+      },
       startWorker,
       stopWorker,
       stop: stopAll,

@@ -16,6 +16,11 @@ export const DEMO_ACCOUNTS = {
     name: 'Jonas Weber',
     group: 'wirtschaftsfoerderung',
   },
+  administrator: {
+    email: 'petra.berg@wirtschaftsfoerderung.example',
+    name: 'Petra Berg',
+    group: 'wirtschaftsfoerderung',
+  },
 } as const;
 
 /** Groups every installation has. `applicant` is reserved for the company side and is no staff group. */
@@ -28,7 +33,7 @@ export async function seedGroups(db: Database) {
 /** Demo company, company user and caseworker; applying it twice changes nothing. */
 export async function seedDemoAccounts(db: Database) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const { companyUser, caseworker } = DEMO_ACCOUNTS;
+  const { companyUser, caseworker, administrator } = DEMO_ACCOUNTS;
   await db.transaction(async (tx) => {
     const [existingUser] = await tx.select().from(users).where(eq(users.email, companyUser.email));
     if (!existingUser) {
@@ -52,14 +57,18 @@ export async function seedDemoAccounts(db: Database) {
       if (!company || !user) throw new Error('demo seed failed');
       await tx.insert(memberships).values({ userId: user.id, companyId: company.id, role: 'owner' });
     }
-    const [existingStaff] = await tx.select().from(staff).where(eq(staff.email, caseworker.email));
-    if (!existingStaff) {
+    for (const [account, isAdmin] of [
+      [caseworker, false],
+      [administrator, true],
+    ] as const) {
+      const [existingStaff] = await tx.select().from(staff).where(eq(staff.email, account.email));
+      if (existingStaff) continue;
       const [member] = await tx
         .insert(staff)
-        .values({ email: caseworker.email, name: caseworker.name, passwordHash })
+        .values({ email: account.email, name: account.name, passwordHash, isAdmin })
         .returning();
       if (!member) throw new Error('demo seed failed');
-      await tx.insert(staffGroups).values({ staffId: member.id, groupId: caseworker.group });
+      await tx.insert(staffGroups).values({ staffId: member.id, groupId: account.group });
     }
   });
 }

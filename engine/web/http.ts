@@ -63,7 +63,7 @@ export function pageOf(req: Request, title: string): PageContext {
     principal: principal
       ? principal.kind === 'applicant'
         ? { kind: 'applicant', name: principal.name, companyName: principal.companyName }
-        : { kind: 'staff', name: principal.name }
+        : { kind: 'staff', name: principal.name, isAdmin: principal.isAdmin }
       : undefined,
   };
 }

@@ -71,6 +71,11 @@ const de = {
   'error.serverText':
     'Bitte versuchen Sie es später erneut. Ihre Eingaben gehen nicht verloren, wenn Sie zurück gehen.',
   'common.back': 'Zurück',
+  'incidents.title': 'Störungen',
+  'incidents.empty': 'Keine offenen Störungen.',
+  'incidents.message': 'Fehler',
+  'incidents.retry': 'Erneut versuchen',
+  'incidents.resolved': 'behoben',
 };
 
 type MessageKey = keyof typeof de;
@@ -143,6 +148,11 @@ const en: Record<MessageKey, string> = {
   'error.server': 'Something went wrong',
   'error.serverText': 'Please try again later. Going back keeps your input.',
   'common.back': 'Back',
+  'incidents.title': 'Incidents',
+  'incidents.empty': 'No open incidents.',
+  'incidents.message': 'Error',
+  'incidents.retry': 'Retry',
+  'incidents.resolved': 'resolved',
 };
 
 const messages: Record<Locale, Record<string, string>> = { de, en };

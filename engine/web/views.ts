@@ -7,7 +7,7 @@ export interface PageContext {
   locale: Locale;
   csrfToken: string;
   title: string;
-  principal?: { kind: 'applicant' | 'staff'; name: string; companyName?: string };
+  principal?: { kind: 'applicant' | 'staff'; name: string; companyName?: string; isAdmin?: boolean };
   /** Path of the current page, for the language switch and `aria-current`. */
   currentPath: string;
   area: 'portal' | 'staff';

@@ -57,6 +57,7 @@ CREATE TABLE "messages" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
 	"correlated_case_id" uuid,
+	"correlated_seq" integer,
 	"correlated_at" timestamp with time zone
 );
 --> statement-breakpoint

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { retryIncidentUpdate } from '../../workflows/case.workflow.js';
+import type { IncidentRepository } from '../repositories/incident.repository.js';
+
+/** Failed steps (incidents) for administrators: list and retry once the cause is fixed. */
+export function createIncidentService(deps: { incidents: IncidentRepository; temporal: Client }) {
+  const { incidents, temporal } = deps;
+  return {
+    listOpen: () => incidents.open(),
+    ofCase: (caseId: string) => incidents.ofCase(caseId),
+    /** Retries the failed step; false if the incident is unknown or already resolved. */
+    async retry(caseId: string, incidentId: string, actor: string): Promise<boolean> {
+      const incident = await incidents.find(caseId, incidentId);
+      if (!incident || incident.resolvedAt) return false;
+      try {
+        await temporal.workflow.getHandle(caseId).executeUpdate(retryIncidentUpdate, {
+          args: [{ incidentId, actor }],
+          updateId: randomUUID(),
+        });
+        return true;
+      } catch (error) {
+        // Rejected by the workflow: resolved meanwhile (a second click).
+        if (error instanceof WorkflowUpdateFailedError) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+export type IncidentService = ReturnType<typeof createIncidentService>;
