@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { evaluateExpression, isExpression, stripExpression } from '../feel/feel.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { SiteRepository } from '../repositories/site.repository.js';
+import { matchSites, type SiteSearch } from '../sites/site-matching.js';
 import { fillTemplate } from './template.js';
 import { NO_IMPLEMENTATION_ERROR, type JobRequest, type JobResult } from './types.js';
 
@@ -49,4 +51,42 @@ function headerValue(job: JobRequest, name: string, context: Record<string, unkn
   if (!isExpression(raw)) return raw;
   const value = evaluateExpression(stripExpression(raw), context);
   return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/**
+ * Task type `site-matching`: matches the case's site search against the site catalog. Reads
+ * `areaSqm`, `useType`, `municipalities`, `neededBy`, `needsRail`, `needsGigabit`, `maxMotorwayKm`;
+ * writes the matches to header `resultVariable` (default `matchedSites`).
+ */
+export function siteMatchingJob(sites: SiteRepository): JobHandler {
+  return async (job) => {
+    const search = siteSearchOf(job);
+    const matches = matchSites(search, await sites.active(), Number(job.headers.limit ?? 5));
+    return { variables: { [job.headers.resultVariable ?? 'matchedSites']: matches } };
+  };
+}
+
+function siteSearchOf(job: JobRequest): SiteSearch {
+  const v = job.variables;
+  const areaSqm = Number(v.areaSqm);
+  if (!Number.isFinite(areaSqm) || areaSqm <= 0 || typeof v.useType !== 'string') {
+    throw ApplicationFailure.nonRetryable(
+      `Element ${job.elementId}: site-matching needs a positive number "areaSqm" and a text "useType"`,
+    );
+  }
+  const municipalities = Array.isArray(v.municipalities)
+    ? v.municipalities.filter((entry): entry is string => typeof entry === 'string')
+    : typeof v.municipalities === 'string' && v.municipalities.trim()
+      ? v.municipalities.split(',').map((entry) => entry.trim())
+      : [];
+  const maxMotorwayKm = Number(v.maxMotorwayKm);
+  return {
+    areaSqm,
+    useType: v.useType,
+    municipalities,
+    neededBy: typeof v.neededBy === 'string' && v.neededBy ? v.neededBy : undefined,
+    needsRail: v.needsRail === true,
+    needsGigabit: v.needsGigabit === true,
+    maxMotorwayKm: Number.isFinite(maxMotorwayKm) && maxMotorwayKm > 0 ? maxMotorwayKm : undefined,
+  };
 }

@@ -334,3 +334,20 @@ export const documents = pgTable(
   },
   (t) => [index('documents_case').on(t.caseId), index('documents_draft').on(t.draftId)],
 );
+
+/** The agency's catalog of commercial sites (Gewerbeflächen), matched by the `site-matching` job. */
+export const sites = pgTable('sites', {
+  id: varchar('id', { length: 64 }).primaryKey(),
+  name: text('name').notNull(),
+  municipality: text('municipality').notNull(),
+  areaSqm: integer('area_sqm').notNull(),
+  /** Permitted uses: gewerbe, industrie, logistik, buero, einzelhandel, handwerk. */
+  useTypes: text('use_types').array().notNull(),
+  pricePerSqmEur: integer('price_per_sqm_eur'),
+  availableFrom: text('available_from'),
+  motorwayKm: integer('motorway_km'),
+  railAccess: boolean('rail_access').notNull().default(false),
+  gigabit: boolean('gigabit').notNull().default(false),
+  description: text('description').notNull().default(''),
+  active: boolean('active').notNull().default(true),
+});

@@ -1,6 +1,7 @@
 import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createProjectionActivities } from '../activities/projection.activities.js';
-import { createJobActivities, emailJob } from '../activities/jobs.activities.js';
+import { createJobActivities, emailJob, siteMatchingJob } from '../activities/jobs.activities.js';
+import { createSiteRepository } from '../repositories/site.repository.js';
 import type { CaseActivities } from '../activities/types.js';
 import type { Database } from '../db/database.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -10,7 +11,10 @@ import { createCaseWorker } from '../temporal/case-worker.js';
 export function createActivities(db: Database, mailer: Mailer): CaseActivities {
   return {
     ...createProjectionActivities(db),
-    ...createJobActivities({ email: emailJob(mailer) }),
+    ...createJobActivities({
+      email: emailJob(mailer),
+      'site-matching': siteMatchingJob(createSiteRepository(db)),
+    }),
   };
 }
 

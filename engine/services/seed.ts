@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { companies, groups, memberships, staff, staffGroups, users } from '../db/schema.js';
+import { companies, groups, memberships, sites, staff, staffGroups, users } from '../db/schema.js';
+import { DEMO_SITES } from '../sites/demo-sites.js';
 import { hashPassword } from './auth.service.js';
 
 export const DEMO_PASSWORD = 'Lotse-Demo-2026';
@@ -71,6 +72,11 @@ export async function seedDemoAccounts(db: Database) {
       await tx.insert(staffGroups).values({ staffId: member.id, groupId: account.group });
     }
   });
+}
+
+/** The demo site catalog; sites already there keep their data (staff may have edited them). */
+export async function seedDemoSites(db: Database) {
+  await db.insert(sites).values(DEMO_SITES).onConflictDoNothing();
 }
 
 /** A second company, for tests and demos of tenant isolation. */
