@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { FormSchemaError } from '../../forms/schema.js';
 import { loadServiceFolder, ServiceDefinitionError } from '../services/service-definition.js';
+import { TEST_USAGE, testCommand } from './test.command.js';
 
 const USAGE = `Usage: lotse <command>
 
 Commands:
-  validate <dir…>   compile and check service folders (service.json, BPMN, forms); errors name the element`;
+  validate <dir…>   compile and check service folders (service.json, BPMN, forms); errors name the element
+${TEST_USAGE}`;
 
 async function validate(folders: string[]): Promise<number> {
   if (folders.length === 0) {
@@ -36,5 +38,10 @@ async function validate(folders: string[]): Promise<number> {
 }
 
 const [command, ...args] = process.argv.slice(2);
-const exitCode = command === 'validate' ? await validate(args) : (console.error(USAGE), 2);
+const exitCode =
+  command === 'validate'
+    ? await validate(args)
+    : command === 'test'
+      ? await testCommand(args)
+      : (console.error(USAGE), 2);
 process.exit(exitCode);

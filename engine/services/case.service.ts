@@ -124,6 +124,51 @@ export function createCaseService(deps: {
       for (const row of rows) await startWorkflow(row);
       return rows.length;
     },
+
+    /**
+     * `lotse test`: starts a case in scenario mode on the given version, for the given applicant. Jobs wait for
+     * the scenario instead of running activities; `clockOffsetMs` starts the case's clock where the scenario's is.
+     */
+    async startScenario(input: {
+      serviceVersionId: string;
+      companyId: string;
+      userId: string;
+      variables: Record<string, unknown>;
+      clockOffsetMs?: number;
+    }): Promise<{ caseId: string; number: string }> {
+      const version = await catalog.version(input.serviceVersionId);
+      if (!version) throw new Error(`Service version ${input.serviceVersionId} is missing`);
+      const start = version.model.elements[version.model.startEventId];
+      const { row } = await cases.insertOnce({
+        id: randomUUID(),
+        year: clock().getFullYear(),
+        serviceVersionId: version.id,
+        companyId: input.companyId,
+        userId: input.userId,
+        submissionToken: `scenario:${randomUUID()}`,
+        subject: 'Szenario',
+        publicStatus: start?.status ?? null,
+        variables: input.variables,
+      });
+      const workflowInput: CaseWorkflowInput = {
+        caseId: row.id,
+        caseNumber: row.number,
+        model: version.model,
+        forms: version.forms,
+        startedBy: `applicant:${input.userId}`,
+        variables: { ...input.variables, caseNumber: row.number },
+        scenario: true,
+        clockOffsetMs: input.clockOffsetMs ?? 0,
+      };
+      await temporal.workflow.start(caseWorkflow, {
+        workflowId: row.id,
+        taskQueue,
+        args: [workflowInput],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+      });
+      return { caseId: row.id, number: row.number };
+    },
   };
 }
 

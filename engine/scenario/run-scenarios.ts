@@ -1,0 +1,88 @@
+/**
+ * `lotse test` as a function: find the files, start the engine, run every test case, print one line each and
+ * the summary. The CLI and the integration test both call this.
+ */
+import path from 'node:path';
+import { createServiceRepository } from '../repositories/service.repository.js';
+import { formatResult, formatSummary } from './report.js';
+import { findScenarioFiles } from './scenario-files.js';
+import { createScenarioServices } from './scenario-services.js';
+import { startScenarioSystem, type ScenarioSystemOptions } from './scenario-system.js';
+import { createScenarioDriver } from './scenario.driver.js';
+import { createScenarioRepository } from './scenario.repository.js';
+import { createScenarioRunner, DEFAULT_RUNNER_OPTIONS, type TestCaseResult } from './scenario.runner.js';
+
+export interface ScenarioRunOptions extends ScenarioSystemOptions {
+  /** Folders (searched recursively) and test files. */
+  paths: string[];
+  /** How long an instruction waits (default 10 s, as CPT). */
+  timeoutMs?: number;
+  /** One line per test case and the summary. */
+  print?: (line: string) => void;
+  /** Warnings: files that could not be read, where the engine runs. */
+  warn?: (line: string) => void;
+  /** Paths in messages are relative to this folder. */
+  root?: string;
+}
+
+export interface ScenarioRunSummary {
+  results: TestCaseResult[];
+  passed: number;
+  failed: number;
+  exitCode: 0 | 1;
+}
+
+export async function runScenarioTests(options: ScenarioRunOptions): Promise<ScenarioRunSummary> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const warn = options.warn ?? ((line: string) => console.error(line));
+  const root = options.root ?? process.cwd();
+  const relative = (file: string) => path.relative(root, file) || file;
+
+  const files = await findScenarioFiles(options.paths);
+  for (const problem of files.problems) warn(`! ${problem}`);
+  const testCaseCount = files.testFiles.reduce(
+    (count, testFile) => count + (testFile.parsed.ok ? testFile.parsed.testCases.length : 1),
+    0,
+  );
+  if (testCaseCount === 0) {
+    warn(`No CPT test cases found in ${options.paths.join(', ') || '(no paths)'}`);
+    print(formatSummary(0, 0));
+    return { results: [], passed: 0, failed: 0, exitCode: 1 };
+  }
+
+  const results: TestCaseResult[] = [];
+  const report = (result: TestCaseResult) => {
+    results.push(result);
+    print(formatResult(result));
+  };
+
+  const { system, stop } = await startScenarioSystem(options);
+  try {
+    const driver = createScenarioDriver({
+      temporal: system.temporalClient,
+      readModel: createScenarioRepository(system.db),
+      services: createServiceRepository(system.db),
+      cases: system.services.cases,
+      messages: system.services.messages,
+    });
+    const runner = createScenarioRunner({
+      driver,
+      services: createScenarioServices(files, (service) => driver.publish(service), root),
+      options: { ...DEFAULT_RUNNER_OPTIONS, timeoutMs: options.timeoutMs ?? DEFAULT_RUNNER_OPTIONS.timeoutMs },
+    });
+    for (const { file, parsed } of files.testFiles) {
+      if (!parsed.ok) {
+        report({ file, name: relative(file), passed: false, failure: parsed.message, durationMs: 0 });
+        continue;
+      }
+      for (const testCase of parsed.testCases) report(await runner.run(file, testCase));
+    }
+  } finally {
+    await stop();
+  }
+
+  const passed = results.filter((result) => result.passed).length;
+  const failed = results.length - passed;
+  print(formatSummary(passed, failed));
+  return { results, passed, failed, exitCode: failed > 0 ? 1 : 0 };
+}
