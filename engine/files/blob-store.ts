@@ -1,0 +1,62 @@
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+/**
+ * Where uploaded files live, addressed by the SHA-256 of their content: the same file stored twice is
+ * one blob, and a stored blob never changes. Names come from the server, never from the upload.
+ * Local folder now; an S3-compatible store implements the same three methods later.
+ */
+export interface BlobStore {
+  /** Moves the file at `sourcePath` into the store under `sha256` (computed while it was received). */
+  putFile(sourcePath: string, sha256: string): Promise<void>;
+  /** The blob's content; rejects when there is no such blob. */
+  open(sha256: string): Promise<Readable>;
+  exists(sha256: string): Promise<boolean>;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** `<root>/<first two hex digits>/<sha256>`: at most 256 folders, none with millions of files. */
+export function createLocalBlobStore(root: string): BlobStore {
+  const pathOf = (sha256: string) => {
+    // The hash comes from our own database, but a path built from it must never leave the root.
+    if (!SHA256.test(sha256)) throw new Error(`Not a SHA-256: ${sha256}`);
+    return path.join(root, sha256.slice(0, 2), sha256);
+  };
+  const exists = (sha256: string) =>
+    stat(pathOf(sha256)).then(
+      () => true,
+      () => false,
+    );
+
+  return {
+    exists,
+
+    async putFile(sourcePath, sha256) {
+      const target = pathOf(sha256);
+      if (await exists(sha256)) {
+        await unlink(sourcePath).catch(() => {});
+        return;
+      }
+      await mkdir(path.dirname(target), { recursive: true });
+      try {
+        // Same file system: an atomic rename, so a reader never sees half a blob.
+        await rename(sourcePath, target);
+      } catch (error) {
+        if (!(error instanceof Error && 'code' in error && error.code === 'EXDEV')) throw error;
+        const partial = `${target}.${process.pid}.partial`;
+        await copyFile(sourcePath, partial);
+        await rename(partial, target);
+        await unlink(sourcePath).catch(() => {});
+      }
+    },
+
+    async open(sha256) {
+      const file = pathOf(sha256);
+      await stat(file);
+      return createReadStream(file);
+    },
+  };
+}
