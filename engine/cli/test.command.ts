@@ -32,12 +32,17 @@ export async function testCommand(args: string[]): Promise<number> {
     console.error(`Usage: lotse\n${TEST_USAGE}`);
     return 2;
   }
+  const { DATABASE_URL, TEMPORAL_ADDRESS } = process.env;
+  console.error(
+    `lotse test: ${DATABASE_URL ? 'PostgreSQL from DATABASE_URL (scenario services and cases are written to it)' : 'a temporary PostgreSQL'}, ` +
+      `${TEMPORAL_ADDRESS ? `Temporal at ${TEMPORAL_ADDRESS}` : 'a temporary Temporal dev server'}`,
+  );
   // Loaded here, not at the top: `lotse validate` should not pay for the worker, Temporal and the database.
   const { runScenarioTests } = await import('../scenario/run-scenarios.js');
   const summary = await runScenarioTests({
     paths,
-    databaseUrl: process.env.DATABASE_URL,
-    temporalAddress: process.env.TEMPORAL_ADDRESS,
+    databaseUrl: DATABASE_URL,
+    temporalAddress: TEMPORAL_ADDRESS,
     ...(timeoutMs !== undefined && { timeoutMs }),
   });
   return summary.exitCode;

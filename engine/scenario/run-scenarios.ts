@@ -69,6 +69,7 @@ export async function runScenarioTests(options: ScenarioRunOptions): Promise<Sce
       driver,
       services: createScenarioServices(files, (service) => driver.publish(service), root),
       options: { ...DEFAULT_RUNNER_OPTIONS, timeoutMs: options.timeoutMs ?? DEFAULT_RUNNER_OPTIONS.timeoutMs },
+      warn,
     });
     for (const { file, parsed } of files.testFiles) {
       if (!parsed.ok) {

@@ -50,9 +50,16 @@ interface Services {
   resolve(processId: string, testFile: string): Promise<ResolvedProcess>;
 }
 
-export function createScenarioRunner(deps: { driver: ScenarioDriver; services: Services; options?: RunnerOptions }) {
+export function createScenarioRunner(deps: {
+  driver: ScenarioDriver;
+  services: Services;
+  options?: RunnerOptions;
+  /** Told when cleaning up after a test case fails; the test case's result stands. */
+  warn?: (line: string) => void;
+}) {
   const { driver, services } = deps;
   const options = deps.options ?? DEFAULT_RUNNER_OPTIONS;
+  const warn = deps.warn ?? (() => {});
 
   return {
     async run(file: string, testCase: TestCase): Promise<TestCaseResult> {
@@ -78,7 +85,9 @@ export function createScenarioRunner(deps: { driver: ScenarioDriver; services: S
         }
         return result();
       } finally {
-        await run.finish();
+        await run.finish().catch((error: unknown) => {
+          warn(`! ${testCase.name}: cleaning up its cases failed: ${rejectionMessage(error)}`);
+        });
       }
     },
   };
