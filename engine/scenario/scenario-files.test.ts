@@ -16,15 +16,19 @@ describe('findScenarioFiles', () => {
   it('finds models and test files below a folder, whatever the layout', async () => {
     const found = await findScenarioFiles([fixtures]);
     expect(names(found.testFiles)).toEqual([
+      'decision/decision.test.json',
       'failing-assertion/failing-assertion.test.json',
       'instructions/instructions.test.json',
       'unknown-instruction/unknown-instruction.test.json',
       'unsupported-element/unsupported-element.test.json',
     ]);
     expect(found.processes.map((source) => source.processId).sort()).toEqual([
+      'scenario-fixture-funding-check',
       'scenario-fixture-permit',
       'scenario-fixture-unsupported',
     ]);
+    expect(names(found.dmn)).toEqual(['decision/size-class.dmn']);
+    expect([...found.forms.keys()]).toEqual(['scenario-size-review']);
     expect(found.problems).toEqual([]);
   });
 

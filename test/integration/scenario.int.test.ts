@@ -31,6 +31,8 @@ describe('lotse test', () => {
 
     // Then every test case has its line, failures name the first failing instruction and why
     expect(run.lines).toEqual([
+      '✓ Fixture: an SME is eligible without review (DMN)',
+      '✓ Fixture: a large company is reviewed (DMN, form)',
       '✗ Fixture: an assertion that does not hold fails after the timeout — ' +
         'instruction #2 ASSERT_ELEMENT_INSTANCES: Task_Check expected IS_COMPLETED but is active',
       '✗ Fixture: a task that never comes fails the action waiting for it — ' +
@@ -54,7 +56,7 @@ describe('lotse test', () => {
         'does not compile: Gateway_Complex (bpmn:ComplexGateway): complex gateways are not supported; use an inclusive gateway',
       '✓ Allgemeine Anfrage: Antwort per E-Mail, kein Rückruf',
       '✓ Allgemeine Anfrage: Antwort per E-Mail und Rückruf',
-      '12 passed, 5 failed',
+      '14 passed, 5 failed',
     ]);
     expect(run.exitCode).toBe(1);
     expect(run.warnings).toEqual([]);
