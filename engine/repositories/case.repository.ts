@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, desc, eq, lt, notLike, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { caseEvents, caseNumberCounters, cases, companies, services, serviceVersions, tasks } from '../db/schema.js';
 
@@ -70,7 +70,8 @@ export function createCaseRepository(db: Database) {
       return db
         .select()
         .from(cases)
-        .where(and(eq(cases.seq, 0), lt(cases.createdAt, before)));
+        // Scenario cases (`lotse test`) must never be restarted as real cases with real activities.
+        .where(and(eq(cases.seq, 0), lt(cases.createdAt, before), notLike(cases.submissionToken, 'scenario:%')));
     },
     async findById(caseId: string) {
       const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
