@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkExpression, evaluateExpression, FeelError, isExpression, stripExpression } from './feel.js';
+import {
+  checkExpression,
+  evaluateExpression,
+  evaluateToJson,
+  FeelError,
+  isExpression,
+  stripExpression,
+} from './feel.js';
 
 describe('isExpression / stripExpression', () => {
   it.each([
@@ -83,5 +90,22 @@ describe('checkExpression', () => {
 
   it('rejects a syntax error', () => {
     expect(() => checkExpression('if approved then')).toThrow(FeelError);
+  });
+});
+
+describe('evaluateToJson', () => {
+  it.each([
+    { expression: 'duration("P5D")', value: 'P5D' },
+    { expression: 'date and time("2025-03-01T10:00:00+01:00") + duration("P1D")', value: '2025-03-02T10:00:00+01:00' },
+    { expression: 'date("2025-03-01")', value: '2025-03-01' },
+    { expression: '{total: sum([1, 2]), due: @"PT5M"}', value: { total: 3, due: 'PT5M' } },
+    { expression: 'missing', value: null },
+  ])('turns $expression into the JSON a variable holds', ({ expression, value }) => {
+    expect(evaluateToJson(expression, {})).toEqual(value);
+  });
+
+  it('refuses values without a JSON form', () => {
+    expect(() => evaluateToJson('function(x) x + 1', {})).toThrow(FeelError);
+    expect(() => evaluateToJson('[1..5]', {})).toThrow('gives a function or a range, not a value');
   });
 });

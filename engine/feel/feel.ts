@@ -2,7 +2,7 @@
  * FEEL for Lotse: a thin, pure wrapper around feelin.
  * Conditions and (later) mappings run inside a Temporal workflow, so evaluation must be deterministic.
  */
-import { evaluate, parseExpression, type Warning, type WarningType } from 'feelin';
+import { evaluate, isFunction, isRange, parseExpression, type Warning, type WarningType } from 'feelin';
 import type { Variables } from '../interpreter/types.js';
 
 /** An expression that cannot be parsed, may not be used, or failed while evaluating. */
@@ -64,6 +64,21 @@ export function evaluateExpression(expression: string, context: Variables): unkn
     throw new FeelError(`FEEL expression "${expression}" failed: ${describeWarnings(result.warnings)}`, expression);
   }
   return result.value;
+}
+
+/**
+ * Evaluates to a JSON value, the form variables are kept in (as in Zeebe): dates, times and durations become
+ * their ISO-8601 strings, a missing result becomes null. Functions and ranges have no JSON form: a FeelError.
+ */
+export function evaluateToJson(expression: string, context: Variables): unknown {
+  const value = evaluateExpression(expression, context);
+  if (value === undefined || value === null) {
+    return null;
+  }
+  if (isFunction(value) || isRange(value)) {
+    throw new FeelError(`FEEL expression "${expression}" gives a function or a range, not a value`, expression);
+  }
+  return JSON.parse(JSON.stringify(value));
 }
 
 function findProblem(expression: string, context: Variables): string | undefined {
