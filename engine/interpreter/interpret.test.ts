@@ -120,9 +120,17 @@ describe('starting a case', () => {
       status: 'active',
       publicStatus: 'In Bearbeitung',
       variables: submitted.variables,
-      tokens: [{ id: 't2', elementId: 'Task_Answer' }],
+      tokens: [
+        {
+          id: 't2',
+          elementId: 'Task_Answer',
+          assignment: { candidateGroups: ['wirtschaftsfoerderung'], candidateUsers: [] },
+        },
+      ],
       incidents: [],
       nextId: 3,
+      timers: [],
+      subscriptions: [],
     });
     expect(commands).toEqual([
       {
@@ -140,6 +148,13 @@ describe('starting a case', () => {
         elementId: 'StartEvent_Submitted',
         elementName: 'Anfrage eingegangen',
         status: 'Eingegangen',
+        actor: 'applicant:42',
+        at: submitted.at,
+      },
+      {
+        type: 'elementCompleted',
+        elementId: 'StartEvent_Submitted',
+        elementName: 'Anfrage eingegangen',
         actor: 'applicant:42',
         at: submitted.at,
       },
@@ -171,7 +186,7 @@ describe('completing tasks and jobs', () => {
     expect(state.variables).toEqual({ ...submitted.variables, answer: 'Hier die Antwort', followUpCall: false });
     expect(state.tokens).toEqual([{ id: 't3', elementId: 'Task_SendAnswer' }]);
     expect(commands).toEqual([
-      { type: 'closeTask', tokenId: 't2', elementId: 'Task_Answer', actor: 'staff:mueller' },
+      { type: 'closeTask', tokenId: 't2', elementId: 'Task_Answer', actor: 'staff:mueller', outcome: 'completed' },
       {
         type: 'runJob',
         tokenId: 't3',
@@ -259,7 +274,7 @@ describe('the general-inquiry gateway "Rückruf gewünscht?"', () => {
 
     expect(state).toMatchObject({ status: 'completed', publicStatus: 'Beantwortet', tokens: [] });
     expect(commands).toEqual([
-      { type: 'closeTask', tokenId: 't5', elementId: 'Task_FollowUpCall', actor: 'staff:schulz' },
+      { type: 'closeTask', tokenId: 't5', elementId: 'Task_FollowUpCall', actor: 'staff:schulz', outcome: 'completed' },
     ]);
     expect(audit.at(-1)).toEqual({ type: 'caseCompleted', actor: 'staff:schulz', at: '2025-03-03T08:00:00.000Z' });
   });
@@ -295,6 +310,7 @@ describe('incidents', () => {
         message: 'SMTP 550 mailbox unavailable',
         at: '2025-03-02T10:05:00.000Z',
         resolved: false,
+        failedStep: 'job',
       },
     ]);
     expect(failed.commands).toEqual([]);
@@ -350,6 +366,7 @@ describe('incidents', () => {
           '(conditions of Flow_Large, Flow_Small)',
         at: submitted.at,
         resolved: false,
+        failedStep: 'activate',
       },
     ]);
     expect(audit.at(-1)).toMatchObject({ type: 'incidentRaised', elementId: 'Gateway_Amount' });
@@ -371,7 +388,7 @@ describe('incidents', () => {
     // Then the large-amount path is taken and the board task opens
     expect(state).toMatchObject({ status: 'active', variables: { amount: '25000' } });
     expect(state.incidents).toEqual([expect.objectContaining({ id: 'i3', resolved: true })]);
-    expect(state.tokens).toEqual([{ id: 't4', elementId: 'Task_Board' }]);
+    expect(state.tokens).toEqual([expect.objectContaining({ id: 't4', elementId: 'Task_Board' })]);
     expect(commands).toEqual([expect.objectContaining({ type: 'openTask', tokenId: 't4', elementId: 'Task_Board' })]);
     expect(audit.map((entry) => entry.type)).toEqual(['incidentResolved', 'elementCompleted', 'elementEntered']);
   });
@@ -504,5 +521,29 @@ describe('purity', () => {
 
     expect(job?.type === 'runJob' && job.variables).toEqual(state.variables);
     expect(job?.type === 'runJob' && job.variables['applicant']).not.toBe(state.variables['applicant']);
+  });
+});
+
+describe('models of format 1', () => {
+  it('runs a case of a version published before format 2 (flat job fields on service tasks)', () => {
+    // Given the general-inquiry model as format 1 stored it
+    const elements = Object.fromEntries(
+      Object.entries(generalInquiry.elements).map(([id, element]) => {
+        if (element.kind !== 'serviceTask') {
+          return [id, element];
+        }
+        const { job, ...rest } = element;
+        return [id, { ...rest, ...job }];
+      }),
+    );
+    const formatOne = { ...generalInquiry, format: 1, elements } as unknown as ProcessModel;
+
+    // When the answer task completes
+    const { commands } = last(run(formatOne, [submitted, answered({ answer: 'x' })]));
+
+    // Then the mail job runs as before
+    expect(commands).toContainEqual(
+      expect.objectContaining({ type: 'runJob', taskType: 'email', retries: 3, headers: expect.any(Object) }),
+    );
   });
 });

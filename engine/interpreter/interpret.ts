@@ -3,45 +3,47 @@
  * the Temporal workflow replays it: no clock (time comes with the event), no randomness (ids come from
  * state.nextId), no I/O, and the inputs are never mutated.
  *
- * Token flow as in BPMN: a token enters an element, and the element either passes it on along its outgoing
- * flows within the same step (start event, gateway) or keeps it waiting for an event (user task, service
- * task, incident). Only waiting tokens are stored. Every visit of an element gets a fresh token id, so a
- * task id (= token id) names exactly one task, even when a loop leads back to the same element.
+ * Token flow as in BPMN (Camunda 8 semantics): a token enters an element, and the element either passes it on
+ * within the same step (events, gateways, scripts) or keeps it waiting for an event (a task, a job, a timer, a
+ * message, a joining gateway, an incident). Only waiting tokens and scopes are stored. Every visit of an element
+ * gets a fresh token id, so a task id (= token id) names exactly one task, even when a loop leads back to the same
+ * element.
+ *
+ * The parts: flow.ts (entering, completing, terminating, scopes), activities.ts, multi-instance.ts,
+ * gateways.ts, events.ts (timers, messages, boundary events, event sub-processes), error-events.ts,
+ * variables.ts (scopes and mappings), timers.ts (ISO-8601).
  */
-import { evaluateExpression, FeelError } from '../feel/feel.js';
-import type {
-  ExclusiveGatewayElement,
-  ProcessElement,
-  ProcessModel,
-  ServiceTaskElement,
-  UserTaskElement,
-} from '../model/process-model.js';
+import { jobOf, upgradeModel, type ProcessElement, type ProcessModel } from '../model/process-model.js';
+import { startJob } from './activities.js';
+import { copyJson, elementOf, raiseIncident, record, SYSTEM_ACTOR, tokenById, type Draft } from './draft.js';
+import { throwError } from './error-events.js';
+import { closeListeners, correlateMessage, fireTimer } from './events.js';
+import { activate, arrive, attempt, complete, run } from './flow.js';
 import {
   InvalidEventError,
-  type AuditEntry,
   type CaseEvent,
   type CaseState,
-  type Command,
-  type Incident,
   type StepResult,
   type Token,
   type Variables,
 } from './types.js';
 
-/** Actor of what the engine does by itself: job results and job failures carry no person. */
-export const SYSTEM_ACTOR = 'system';
-
-/**
- * A process that keeps moving without ever waiting (a gateway loop whose conditions never change) would
- * hang the workflow task; after this many element entries in one step it becomes an incident instead.
- */
-export const MAX_ENTRIES_PER_STEP = 1000;
+export { MAX_ENTRIES_PER_STEP, SYSTEM_ACTOR } from './draft.js';
 
 export type StartCaseEvent = Extract<CaseEvent, { type: 'start' }>;
 
 /** The state before the start event: no tokens, nothing happened yet. */
 export function initialState(): CaseState {
-  return { seq: 0, status: 'active', variables: {}, tokens: [], incidents: [], nextId: 1 };
+  return {
+    seq: 0,
+    status: 'active',
+    variables: {},
+    tokens: [],
+    incidents: [],
+    nextId: 1,
+    timers: [],
+    subscriptions: [],
+  };
 }
 
 export function startCase(model: ProcessModel, event: StartCaseEvent): StepResult {
@@ -49,51 +51,54 @@ export function startCase(model: ProcessModel, event: StartCaseEvent): StepResul
 }
 
 /** Applies one event. Throws InvalidEventError, and changes nothing, if the event does not fit the state. */
-export function step(model: ProcessModel, state: CaseState, event: CaseEvent): StepResult {
+export function step(givenModel: ProcessModel, state: CaseState, event: CaseEvent): StepResult {
+  const model = upgradeModel(givenModel);
   checkAccepts(model, state, event);
+  const copy = copyJson(state);
   const draft: Draft = {
     model,
-    state: { ...copyJson(state), seq: state.seq + 1 },
+    state: { ...copy, seq: state.seq + 1, timers: copy.timers ?? [], subscriptions: copy.subscriptions ?? [] },
     commands: [],
     audit: [],
     at: event.at,
     actor: 'actor' in event ? event.actor : SYSTEM_ACTOR,
+    queue: [],
+    reportedJobs: new Set(),
     entries: 0,
   };
 
   switch (event.type) {
     case 'start':
       mergeVariables(draft, event.variables);
-      advance(draft, [model.startEventId]);
+      arrive(draft, model.startEventId, undefined);
       break;
     case 'completeTask':
-      completeTask(draft, event.tokenId, event.variables);
+      completeTask(draft, waitingToken(draft, event.tokenId), event.variables);
       break;
     case 'completeJob':
-      completeJob(draft, event.tokenId, event.variables);
+      draft.reportedJobs.add(event.tokenId);
+      complete(draft, waitingToken(draft, event.tokenId), { variables: event.variables });
       break;
     case 'failJob':
-      raiseIncident(draft, waitingToken(draft, event.tokenId), event.message);
+      raiseIncident(draft, waitingToken(draft, event.tokenId), event.message, 'job');
+      break;
+    case 'throwJobError':
+      throwJobError(draft, event);
       break;
     case 'retryIncident':
       retryIncident(draft, event.incidentId, event.variables ?? {});
       break;
+    case 'fireTimer':
+      fireTimer(draft, event.timerId);
+      break;
+    case 'correlateMessage':
+      correlateMessage(draft, event.subscriptionId, event.variables);
+      break;
   }
+  run(draft);
 
   settleStatus(draft);
   return { state: draft.state, commands: draft.commands, audit: draft.audit };
-}
-
-/** The step under construction. Mutable, but built on copies: the caller's state and event stay untouched. */
-interface Draft {
-  readonly model: ProcessModel;
-  readonly state: CaseState;
-  readonly commands: Command[];
-  readonly audit: AuditEntry[];
-  readonly at: string;
-  /** Who caused this step; everything that follows from it is recorded under their name. */
-  readonly actor: string;
-  entries: number;
 }
 
 function checkAccepts(model: ProcessModel, state: CaseState, event: CaseEvent): void {
@@ -111,49 +116,93 @@ function checkAccepts(model: ProcessModel, state: CaseState, event: CaseEvent): 
     throw new InvalidEventError(`The case has not started; it accepts no ${event.type} event`);
   }
 
-  const kindOfToken = (tokenId: string): ProcessElement['kind'] | undefined => {
+  const elementOfToken = (tokenId: string): { token: Token; element: ProcessElement } | undefined => {
     const token = state.tokens.find((candidate) => candidate.id === tokenId);
-    return token ? elementOf(model, token.elementId).kind : undefined;
+    return token === undefined || token.role !== undefined
+      ? undefined
+      : { token, element: elementOf(model, token.elementId) };
   };
+  const hasOpenIncident = (tokenId: string) =>
+    state.incidents.some((incident) => incident.tokenId === tokenId && !incident.resolved);
+
   switch (event.type) {
-    case 'completeTask':
-      if (kindOfToken(event.tokenId) !== 'userTask') {
+    case 'completeTask': {
+      const found = elementOfToken(event.tokenId);
+      if (found?.element.kind !== 'userTask') {
         throw new InvalidEventError(`${event.tokenId} is not an open user task`);
       }
+      if (hasOpenIncident(event.tokenId)) {
+        throw new InvalidEventError(`The task ${event.tokenId} has an open incident; retry the incident first`);
+      }
       return;
+    }
     case 'completeJob':
     case 'failJob':
-      if (kindOfToken(event.tokenId) !== 'serviceTask') {
+    case 'throwJobError': {
+      const found = elementOfToken(event.tokenId);
+      if (found === undefined || jobOf(found.element) === undefined) {
         throw new InvalidEventError(`${event.tokenId} is not a running job`);
       }
-      if (state.incidents.some((incident) => incident.tokenId === event.tokenId && !incident.resolved)) {
+      if (hasOpenIncident(event.tokenId)) {
         // The job already failed for good; only a retry may start it again.
         throw new InvalidEventError(`The job ${event.tokenId} has an open incident; retry the incident first`);
       }
       return;
+    }
     case 'retryIncident':
       if (!state.incidents.some((incident) => incident.id === event.incidentId && !incident.resolved)) {
         throw new InvalidEventError(`There is no open incident ${event.incidentId}`);
       }
       return;
+    case 'fireTimer':
+      if (!(state.timers ?? []).some((timer) => timer.id === event.timerId)) {
+        throw new InvalidEventError(`There is no running timer ${event.timerId}; it fired or was cancelled`);
+      }
+      return;
+    case 'correlateMessage': {
+      const subscription = (state.subscriptions ?? []).find((candidate) => candidate.id === event.subscriptionId);
+      if (subscription === undefined) {
+        throw new InvalidEventError(`There is no open subscription ${event.subscriptionId}`);
+      }
+      if (subscription.messageName !== event.messageName) {
+        throw new InvalidEventError(
+          `The subscription ${event.subscriptionId} waits for "${subscription.messageName}", not "${event.messageName}"`,
+        );
+      }
+      return;
+    }
   }
 }
 
-function completeTask(draft: Draft, tokenId: string, variables: Variables): void {
-  const token = removeToken(draft, tokenId);
-  const task = elementOf(draft.model, token.elementId);
-  mergeVariables(draft, variables);
-  draft.commands.push({ type: 'closeTask', tokenId, elementId: task.id, actor: draft.actor });
-  record(draft, 'elementCompleted', task);
-  advance(draft, targetsOf(draft, task.outgoing));
+function completeTask(draft: Draft, token: Token, variables: Variables): void {
+  draft.commands.push({
+    type: 'closeTask',
+    tokenId: token.id,
+    elementId: token.elementId,
+    actor: draft.actor,
+    outcome: 'completed',
+  });
+  delete token.assignment;
+  complete(draft, token, { variables });
 }
 
-function completeJob(draft: Draft, tokenId: string, variables: Variables): void {
-  const token = removeToken(draft, tokenId);
-  const task = elementOf(draft.model, token.elementId);
-  mergeVariables(draft, variables);
-  record(draft, 'elementCompleted', task);
-  advance(draft, targetsOf(draft, task.outgoing));
+function throwJobError(draft: Draft, event: Extract<CaseEvent, { type: 'throwJobError' }>): void {
+  const token = waitingToken(draft, event.tokenId);
+  draft.reportedJobs.add(token.id);
+  const { errorCode, message, variables } = event;
+  const caught = throwError(draft, token, errorCode, {
+    ...(variables !== undefined && { variables }),
+    ...(message !== undefined && { message }),
+  });
+  if (!caught) {
+    raiseIncident(
+      draft,
+      token,
+      `The job threw the error "${errorCode}"${message === undefined ? '' : ` (${message})`}, ` +
+        'which no error event catches',
+      'job',
+    );
+  }
 }
 
 function retryIncident(draft: Draft, incidentId: string, variables: Variables): void {
@@ -167,125 +216,31 @@ function retryIncident(draft: Draft, incidentId: string, variables: Variables): 
   record(draft, 'incidentResolved', element, `${incident.id}: ${incident.message}`);
 
   // The token stays the same: it is still the same visit of the element, and for a job the same task id.
-  const token = removeToken(draft, incident.tokenId);
-  advance(draft, activate(draft, token, element));
-}
-
-/**
- * Moves tokens into the given elements and on, until every token waits or has ended.
- * A queue rather than recursion, so that later fork/join elements can add several arrivals at once.
- */
-function advance(draft: Draft, arrivals: string[]): void {
-  const queue = [...arrivals];
-  for (let elementId = queue.shift(); elementId !== undefined; elementId = queue.shift()) {
-    const element = elementOf(draft.model, elementId);
-    const token: Token = { id: nextId(draft, 't'), elementId };
-    draft.entries += 1;
-    if (draft.entries > MAX_ENTRIES_PER_STEP) {
-      draft.state.tokens.push(token);
-      raiseIncident(
-        draft,
-        token,
-        `The process entered ${MAX_ENTRIES_PER_STEP} elements in one step without waiting; ` +
-          'check the gateway conditions for an endless loop',
-      );
-      continue;
-    }
-    record(draft, 'elementEntered', element);
-    if (element.status !== undefined) {
-      draft.state.publicStatus = element.status;
-    }
-    queue.push(...activate(draft, token, element));
-  }
-}
-
-/** What the element does with an arriving (or retried) token; returns the elements the token moves on to. */
-function activate(draft: Draft, token: Token, element: ProcessElement): string[] {
-  switch (element.kind) {
-    case 'startEvent':
-      return targetsOf(draft, element.outgoing);
-    case 'endEvent':
-      return [];
-    case 'userTask':
-      draft.state.tokens.push(token);
-      draft.commands.push(openTaskCommand(token, element));
-      return [];
-    case 'serviceTask':
-      draft.state.tokens.push(token);
-      draft.commands.push(runJobCommand(draft, token, element));
-      return [];
-    case 'exclusiveGateway':
-      return passGateway(draft, token, element);
-  }
-}
-
-/**
- * Camunda semantics: conditions in the order of the outgoing flows, the first one that is `true` wins
- * (anything else, null included, does not match), then the default flow. No match, or a condition that
- * cannot be evaluated, is an incident on the gateway: the case waits there until someone retries it.
- */
-function passGateway(draft: Draft, token: Token, gateway: ExclusiveGatewayElement): string[] {
-  for (const flowId of gateway.outgoing) {
-    const flow = draft.model.flows[flowId];
-    if (flow === undefined) {
-      throw new Error(`The process model has no sequence flow ${flowId}`);
-    }
-    if (flowId === gateway.defaultFlow) {
-      continue;
-    }
-    let matches: boolean;
-    try {
-      matches = flow.condition === undefined || evaluateExpression(flow.condition, draft.state.variables) === true;
-    } catch (error) {
-      if (!(error instanceof FeelError)) {
-        throw error;
+  const token = waitingToken(draft, incident.tokenId);
+  const job = jobOf(element);
+  const failedStep = incident.failedStep ?? (job === undefined ? 'activate' : 'job');
+  switch (failedStep) {
+    case 'activate':
+      // Whatever the failed attempt opened before it failed is opened again.
+      closeListeners(draft, token.id);
+      activate(draft, token);
+      return;
+    case 'complete':
+      complete(draft, token);
+      return;
+    case 'job':
+      if (job !== undefined) {
+        attempt(draft, token, 'job', () => startJob(draft, token, element, job));
       }
-      draft.state.tokens.push(token);
-      raiseIncident(draft, token, `The condition of sequence flow ${flow.id} could not be evaluated: ${error.message}`);
-      return [];
-    }
-    if (matches) {
-      record(draft, 'elementCompleted', gateway, `took ${describeFlow(flow.id, flow.name)}`);
-      return [flow.targetId];
-    }
+      return;
   }
-
-  if (gateway.defaultFlow !== undefined) {
-    const defaultFlow = draft.model.flows[gateway.defaultFlow];
-    if (defaultFlow === undefined) {
-      throw new Error(`The process model has no sequence flow ${gateway.defaultFlow}`);
-    }
-    record(draft, 'elementCompleted', gateway, `took default ${describeFlow(defaultFlow.id, defaultFlow.name)}`);
-    return [defaultFlow.targetId];
-  }
-
-  draft.state.tokens.push(token);
-  raiseIncident(
-    draft,
-    token,
-    `No condition of exclusive gateway ${gateway.id} matched and it has no default flow ` +
-      `(conditions of ${gateway.outgoing.join(', ')})`,
-  );
-  return [];
-}
-
-/** The token must already be among the waiting tokens: an incident never moves it. */
-function raiseIncident(draft: Draft, token: Token, message: string): void {
-  const incident: Incident = {
-    id: nextId(draft, 'i'),
-    elementId: token.elementId,
-    tokenId: token.id,
-    message,
-    at: draft.at,
-    resolved: false,
-  };
-  draft.state.incidents.push(incident);
-  record(draft, 'incidentRaised', elementOf(draft.model, token.elementId), message);
 }
 
 function settleStatus(draft: Draft): void {
   const { state } = draft;
   if (state.tokens.length === 0) {
+    // Event sub-processes on the process level end with the case.
+    closeListeners(draft, undefined);
     state.status = 'completed';
     draft.audit.push({ type: 'caseCompleted', actor: draft.actor, at: draft.at });
     return;
@@ -293,95 +248,15 @@ function settleStatus(draft: Draft): void {
   state.status = state.incidents.some((incident) => !incident.resolved) ? 'incident' : 'active';
 }
 
-function openTaskCommand(token: Token, task: UserTaskElement): Command {
-  return {
-    type: 'openTask',
-    tokenId: token.id,
-    elementId: task.id,
-    ...(task.name !== undefined && { name: task.name }),
-    ...(task.formId !== undefined && { formId: task.formId }),
-    candidateGroups: [...task.candidateGroups],
-    ...(task.assignee !== undefined && { assignee: task.assignee }),
-  };
-}
-
-function runJobCommand(draft: Draft, token: Token, task: ServiceTaskElement): Command {
-  return {
-    type: 'runJob',
-    tokenId: token.id,
-    elementId: task.id,
-    taskType: task.taskType,
-    retries: task.retries,
-    headers: { ...task.headers },
-    // A copy: the shell may hand it to an activity, and the state must not change with it.
-    variables: copyJson(draft.state.variables),
-  };
-}
-
-function record(draft: Draft, type: AuditEntry['type'], element: ProcessElement, detail?: string): void {
-  draft.audit.push({
-    type,
-    elementId: element.id,
-    ...(element.name !== undefined && { elementName: element.name }),
-    ...(type === 'elementEntered' && element.status !== undefined && { status: element.status }),
-    actor: draft.actor,
-    at: draft.at,
-    ...(detail !== undefined && { detail }),
-  });
-}
-
-/** Shallow merge, as Zeebe does for completed tasks: top-level names are replaced, not deep-merged. */
+/** Shallow merge into the case's variables, as Zeebe does: top-level names are replaced, not deep-merged. */
 function mergeVariables(draft: Draft, variables: Variables): void {
   Object.assign(draft.state.variables, copyJson(variables));
 }
 
-function targetsOf(draft: Draft, flowIds: string[]): string[] {
-  return flowIds.map((flowId) => {
-    const flow = draft.model.flows[flowId];
-    if (flow === undefined) {
-      throw new Error(`The process model has no sequence flow ${flowId}`);
-    }
-    return flow.targetId;
-  });
-}
-
 function waitingToken(draft: Draft, tokenId: string): Token {
-  const token = draft.state.tokens.find((candidate) => candidate.id === tokenId);
+  const token = tokenById(draft, tokenId);
   if (token === undefined) {
     throw new InvalidEventError(`There is no waiting token ${tokenId}`);
   }
   return token;
-}
-
-function removeToken(draft: Draft, tokenId: string): Token {
-  const token = waitingToken(draft, tokenId);
-  draft.state.tokens.splice(draft.state.tokens.indexOf(token), 1);
-  return token;
-}
-
-function nextId(draft: Draft, prefix: 't' | 'i'): string {
-  const id = `${prefix}${draft.state.nextId}`;
-  draft.state.nextId += 1;
-  return id;
-}
-
-/** The model is compiled and trusted: a missing element is a bug, not a caller error. */
-function elementOf(model: ProcessModel, elementId: string): ProcessElement {
-  const element = model.elements[elementId];
-  if (element === undefined) {
-    throw new Error(`The process model has no element ${elementId}`);
-  }
-  return element;
-}
-
-function describeFlow(flowId: string, name: string | undefined): string {
-  return name === undefined ? flowId : `${flowId} (${name})`;
-}
-
-/**
- * Deep copy of JSON data. Case state is JSON by contract (it travels in Temporal payloads), and
- * the workflow sandbox has no `structuredClone`.
- */
-function copyJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value));
 }

@@ -2,10 +2,31 @@ import type { ProcessModel } from '../model/process-model.js';
 
 export type Variables = Record<string, unknown>;
 
-/** A token sits on one element and waits there (user task, job) or moves on in the same step. */
+/**
+ * A token is one active element instance: it waits at a task, an event or a joining gateway, or it is a scope
+ * that holds other tokens (a sub-process, the body of a multi-instance activity, a called process). A token that
+ * moves on within a step is never stored.
+ */
 export interface Token {
   id: string;
   elementId: string;
+  /** The scope token this one runs inside; absent on the level of the case's own process. */
+  parentId?: string;
+  /**
+   * `multiInstanceBody`: holds the instances of a multi-instance activity (its children are tokens of the same
+   * element). `calledProcess`: the instance of the process a call activity started; `elementId` is the call
+   * activity, its `variables` are the called process's variables and nothing outside is visible from inside.
+   * Absent for every other token.
+   */
+  role?: 'multiInstanceBody' | 'calledProcess';
+  /** Local variables (input mappings, inputElement, loopCounter, a scope's own variables). */
+  variables?: Variables;
+  /** Waiting at a joining gateway: the sequence flow the token arrived on. */
+  arrivedVia?: string;
+  /** An open user task's evaluated assignment, as in its openTask command: who may complete it. */
+  assignment?: { candidateGroups: string[]; candidateUsers: string[]; assignee?: string };
+  /** A multi-instance body: the items, and how many instances have been started. */
+  loop?: { items: unknown[]; started: number };
 }
 
 export interface Incident {
@@ -16,6 +37,33 @@ export interface Incident {
   /** Event `at` of the step that raised it: the interpreter has no clock. */
   at: string;
   resolved: boolean;
+  /**
+   * What a retry does again: `activate` the element (gateways, mappings, expressions, thrown errors), `complete`
+   * it (output mappings after its work was done), or run its `job` again. Absent: `job` for elements with a job,
+   * otherwise `activate`.
+   */
+  failedStep?: 'activate' | 'complete' | 'job';
+}
+
+/** A started timer; `tokenId` is the token it belongs to (absent: an event sub-process on the process level). */
+export interface TimerState {
+  id: string;
+  /** The timer event: an intermediate catch, boundary or event sub-process start event. */
+  elementId: string;
+  dueAt: string;
+  tokenId?: string;
+  /** A `timeCycle` timer: fires again after `interval`; `remaining` repetitions after this one (absent: no end). */
+  cycle?: { interval: string; remaining?: number };
+}
+
+/** An open message subscription; `tokenId` as for timers. */
+export interface SubscriptionState {
+  id: string;
+  /** The message event: an intermediate catch, boundary or event sub-process start event, or a receive task. */
+  elementId: string;
+  messageName: string;
+  correlationKey: string;
+  tokenId?: string;
 }
 
 export interface CaseState {
@@ -24,15 +72,16 @@ export interface CaseState {
   status: 'active' | 'completed' | 'incident';
   /** Last public status label reached (from `zeebe:properties` `status`). */
   publicStatus?: string;
+  /** Variables of the case's process (the root scope); local variables live on their tokens. */
   variables: Variables;
   tokens: Token[];
   incidents: Incident[];
-  /** Deterministic id source for tokens, tasks, jobs and incidents. */
+  /** Deterministic id source for tokens, tasks, jobs, timers, subscriptions and incidents. */
   nextId: number;
   /** Timers that are started and not yet fired or cancelled; after continue-as-new the shell restarts them. */
-  timers?: { id: string; elementId: string; dueAt: string }[];
+  timers?: TimerState[];
   /** Open message subscriptions. */
-  subscriptions?: { id: string; elementId: string; messageName: string; correlationKey: string }[];
+  subscriptions?: SubscriptionState[];
 }
 
 /** Every event carries `at` (ISO time, supplied by the shell from workflow time) and the actor. */
@@ -52,7 +101,14 @@ export type CaseEvent =
 
 /** What happened in a step, for the audit trail and the timeline. */
 export interface AuditEntry {
-  type: 'elementEntered' | 'elementCompleted' | 'incidentRaised' | 'incidentResolved' | 'caseCompleted';
+  type:
+    | 'elementEntered'
+    | 'elementCompleted'
+    /** The element was left without completing: an interrupting event, a terminate end event, a thrown error. */
+    | 'elementTerminated'
+    | 'incidentRaised'
+    | 'incidentResolved'
+    | 'caseCompleted';
   elementId?: string;
   elementName?: string;
   /** Public status label, if the element has one. */
@@ -72,6 +128,12 @@ export type Command =
       formId?: string;
       candidateGroups: string[];
       assignee?: string;
+      candidateUsers?: string[];
+      /** ISO-8601 date-times with offset. */
+      dueDate?: string;
+      followUpDate?: string;
+      /** 0–100; Camunda's default is 50. */
+      priority?: number;
     }
   /** A user task was completed, or left because its scope was interrupted: the shell closes it in the read model. */
   | { type: 'closeTask'; tokenId: string; elementId: string; actor: string; outcome?: 'completed' | 'cancelled' }

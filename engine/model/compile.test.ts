@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileErrorsToText, compileProcess, type CompileIssue, type CompileResult } from './compile.js';
+import {
+  compileErrorsToText,
+  compileProcess,
+  compileService,
+  type CompileIssue,
+  type CompileResult,
+} from './compile.js';
 import type { ProcessModel } from './process-model.js';
 
 const generalInquiryXml = readFileSync(
@@ -41,7 +47,7 @@ describe('compileProcess: the general-inquiry service', () => {
     expect(result.ok && result.warnings).toEqual([]);
     const model = expectModel(result);
     expect(model).toMatchObject({
-      format: 1,
+      format: 2,
       processId: 'general-inquiry',
       name: 'Allgemeine Anfrage',
       startEventId: 'StartEvent_Submitted',
@@ -70,12 +76,14 @@ describe('compileProcess: the general-inquiry service', () => {
         kind: 'serviceTask',
         id: 'Task_SendAnswer',
         name: 'Antwort senden',
-        taskType: 'email',
-        retries: 3,
-        headers: {
-          to: '=applicant.email',
-          subject: 'Ihre Anfrage {{caseNumber}}: {{subject}}',
-          body: 'Guten Tag {{applicant.name}},\n\n{{answer}}\n\nMit freundlichen Grüßen\nIhre Wirtschaftsförderung',
+        job: {
+          taskType: 'email',
+          retries: 3,
+          headers: {
+            to: '=applicant.email',
+            subject: 'Ihre Anfrage {{caseNumber}}: {{subject}}',
+            body: 'Guten Tag {{applicant.name}},\n\n{{answer}}\n\nMit freundlichen Grüßen\nIhre Wirtschaftsförderung',
+          },
         },
         incoming: ['Flow_ToMail'],
         outgoing: ['Flow_ToDecision'],
@@ -216,9 +224,7 @@ describe('compileProcess: supported elements in hand-written BPMN', () => {
         kind: 'serviceTask',
         id: 'Task_Register',
         status: 'Wird registriert',
-        taskType: 'crm-register',
-        retries: expectedRetries,
-        headers: { list: 'newsletter' },
+        job: { taskType: 'crm-register', retries: expectedRetries, headers: { list: 'newsletter' } },
         incoming: ['Flow_1'],
         outgoing: ['Flow_2'],
       });
@@ -300,58 +306,240 @@ describe('compileProcess: supported elements in hand-written BPMN', () => {
   });
 });
 
+describe('compileProcess: scopes, events and mappings', () => {
+  it('flattens sub-processes: children name their parent, the sub-process knows its start and event sub-processes', async () => {
+    const xml = bpmn(`
+      <bpmn:startEvent id="Start" />
+      <bpmn:subProcess id="Sub">
+        <bpmn:startEvent id="Sub_Start" />
+        <bpmn:endEvent id="Sub_End" />
+        <bpmn:sequenceFlow id="S1" sourceRef="Sub_Start" targetRef="Sub_End" />
+        <bpmn:subProcess id="Sub_Events" triggeredByEvent="true">
+          <bpmn:startEvent id="Sub_Timer" isInterrupting="false">
+            <bpmn:timerEventDefinition id="TD"><bpmn:timeCycle>R/P1D</bpmn:timeCycle></bpmn:timerEventDefinition>
+          </bpmn:startEvent>
+          <bpmn:endEvent id="Sub_Events_End" />
+          <bpmn:sequenceFlow id="S2" sourceRef="Sub_Timer" targetRef="Sub_Events_End" />
+        </bpmn:subProcess>
+      </bpmn:subProcess>
+      <bpmn:endEvent id="End" />
+      <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Sub" />
+      <bpmn:sequenceFlow id="F2" sourceRef="Sub" targetRef="End" />`);
+
+    const model = expectModel(await compileProcess(xml));
+
+    expect(model.elements['Sub']).toMatchObject({
+      kind: 'subProcess',
+      startEventId: 'Sub_Start',
+      eventSubProcessIds: ['Sub_Events'],
+    });
+    expect(model.elements['Sub_Start']).toMatchObject({ parentId: 'Sub' });
+    expect(model.elements['Sub_Events']).toMatchObject({ triggeredByEvent: true, parentId: 'Sub' });
+    expect(model.elements['Sub_Timer']).toEqual({
+      kind: 'startEvent',
+      id: 'Sub_Timer',
+      incoming: [],
+      outgoing: ['S2'],
+      parentId: 'Sub_Events',
+      event: { type: 'timer', timerType: 'cycle', value: 'R/P1D' },
+      interrupting: false,
+    });
+    expect(model.elements['Start']).not.toHaveProperty('parentId');
+  });
+
+  it('reads boundary events, multi-instance, variable mappings and user task expressions', async () => {
+    const xml = bpmn(`
+      <bpmn:startEvent id="Start" />
+      <bpmn:userTask id="Task_Statement">
+        <bpmn:extensionElements>
+          <zeebe:assignmentDefinition candidateGroups="=department" assignee="lead" />
+          <zeebe:taskSchedule dueDate="=deadline" />
+          <zeebe:priorityDefinition priority="70" />
+          <zeebe:ioMapping>
+            <zeebe:input source="=case.number" target="caseNumber" />
+            <zeebe:output source="=statement" target="result.text" />
+          </zeebe:ioMapping>
+        </bpmn:extensionElements>
+        <bpmn:multiInstanceLoopCharacteristics isSequential="true">
+          <bpmn:extensionElements>
+            <zeebe:loopCharacteristics inputCollection="=departments" inputElement="department"
+              outputCollection="statements" outputElement="=result" />
+          </bpmn:extensionElements>
+          <bpmn:completionCondition>=result.text = "veto"</bpmn:completionCondition>
+        </bpmn:multiInstanceLoopCharacteristics>
+      </bpmn:userTask>
+      <bpmn:boundaryEvent id="Reminder" attachedToRef="Task_Statement" cancelActivity="false">
+        <bpmn:timerEventDefinition id="TD"><bpmn:timeCycle>R3/P2D</bpmn:timeCycle></bpmn:timerEventDefinition>
+      </bpmn:boundaryEvent>
+      <bpmn:endEvent id="End" />
+      <bpmn:endEvent id="End_Reminded" />
+      <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Task_Statement" />
+      <bpmn:sequenceFlow id="F2" sourceRef="Task_Statement" targetRef="End" />
+      <bpmn:sequenceFlow id="F3" sourceRef="Reminder" targetRef="End_Reminded" />`);
+
+    const model = expectModel(await compileProcess(xml));
+
+    expect(model.elements['Task_Statement']).toEqual({
+      kind: 'userTask',
+      id: 'Task_Statement',
+      incoming: ['F1'],
+      outgoing: ['F2'],
+      ioMapping: {
+        inputs: [{ source: '=case.number', target: 'caseNumber' }],
+        outputs: [{ source: '=statement', target: 'result.text' }],
+      },
+      multiInstance: {
+        sequential: true,
+        inputCollection: 'departments',
+        inputElement: 'department',
+        outputCollection: 'statements',
+        outputElement: 'result',
+        completionCondition: 'result.text = "veto"',
+      },
+      candidateGroups: [],
+      assignee: 'lead',
+      priority: 70,
+      expressions: { candidateGroups: 'department', dueDate: 'deadline' },
+      boundaryEventIds: ['Reminder'],
+    });
+    expect(model.elements['Reminder']).toMatchObject({
+      kind: 'boundaryEvent',
+      attachedToId: 'Task_Statement',
+      interrupting: false,
+      event: { type: 'timer', timerType: 'cycle', value: 'R3/P2D' },
+    });
+  });
+
+  it('reads messages, errors and escalations from their root elements', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+      <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+        xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D">
+        <bpmn:message id="M" name="documents-received">
+          <bpmn:extensionElements><zeebe:subscription correlationKey="=caseNumber" /></bpmn:extensionElements>
+        </bpmn:message>
+        <bpmn:error id="E" errorCode="INCOMPLETE" />
+        <bpmn:process id="p" isExecutable="true">
+          <bpmn:startEvent id="Start" />
+          <bpmn:intermediateCatchEvent id="Wait"><bpmn:messageEventDefinition id="MD" messageRef="M" /></bpmn:intermediateCatchEvent>
+          <bpmn:endEvent id="Fail"><bpmn:errorEventDefinition id="ED" errorRef="E" /></bpmn:endEvent>
+          <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Wait" />
+          <bpmn:sequenceFlow id="F2" sourceRef="Wait" targetRef="Fail" />
+        </bpmn:process>
+      </bpmn:definitions>`;
+
+    const model = expectModel(await compileProcess(xml));
+
+    expect(model.elements['Wait']).toMatchObject({
+      event: { type: 'message', messageName: 'documents-received', correlationKey: 'caseNumber' },
+    });
+    expect(model.elements['Fail']).toMatchObject({ event: { type: 'error', errorCode: 'INCOMPLETE' } });
+  });
+
+  it('records, for an inclusive join, from where tokens can still reach each incoming flow', async () => {
+    const xml = bpmn(`
+      <bpmn:startEvent id="Start" />
+      <bpmn:inclusiveGateway id="Fork" />
+      <bpmn:manualTask id="A" />
+      <bpmn:manualTask id="B1" />
+      <bpmn:manualTask id="B2" />
+      <bpmn:inclusiveGateway id="Join" />
+      <bpmn:endEvent id="End" />
+      <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Fork" />
+      <bpmn:sequenceFlow id="FA" sourceRef="Fork" targetRef="A"><bpmn:conditionExpression>=a</bpmn:conditionExpression></bpmn:sequenceFlow>
+      <bpmn:sequenceFlow id="FB" sourceRef="Fork" targetRef="B1"><bpmn:conditionExpression>=b</bpmn:conditionExpression></bpmn:sequenceFlow>
+      <bpmn:sequenceFlow id="FB2" sourceRef="B1" targetRef="B2" />
+      <bpmn:sequenceFlow id="JA" sourceRef="A" targetRef="Join" />
+      <bpmn:sequenceFlow id="JB" sourceRef="B2" targetRef="Join" />
+      <bpmn:sequenceFlow id="F2" sourceRef="Join" targetRef="End" />`);
+
+    const model = expectModel(await compileProcess(xml));
+
+    expect(model.elements['Join']).toMatchObject({
+      joinSources: { JA: ['A', 'Fork', 'Start'], JB: ['B2', 'B1', 'Fork', 'Start'] },
+    });
+  });
+
+  it('connects a link throw event to the catch event of the same name', async () => {
+    const xml = bpmn(`
+      <bpmn:startEvent id="Start" />
+      <bpmn:intermediateThrowEvent id="Go"><bpmn:linkEventDefinition id="L1" name="next" /></bpmn:intermediateThrowEvent>
+      <bpmn:intermediateCatchEvent id="Next"><bpmn:linkEventDefinition id="L2" name="next" /></bpmn:intermediateCatchEvent>
+      <bpmn:endEvent id="End" />
+      <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Go" />
+      <bpmn:sequenceFlow id="F2" sourceRef="Next" targetRef="End" />`);
+
+    const model = expectModel(await compileProcess(xml));
+
+    expect(model.elements['Go']).toMatchObject({ event: { type: 'link', linkName: 'next', targetId: 'Next' } });
+  });
+
+  it('compiles the permit guidance test model without warnings', async () => {
+    const xml = readFileSync(new URL('../interpreter/fixtures/permit-guidance.bpmn', import.meta.url), 'utf8');
+
+    expect(await compileProcess(xml)).toMatchObject({ ok: true, warnings: [] });
+  });
+});
+
+describe('compileService: called processes and decisions', () => {
+  const called = `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D2">
+      <bpmn:process id="statement" name="Stellungnahme" isExecutable="true">
+        <bpmn:startEvent id="Start" />
+        <bpmn:manualTask id="Write" />
+        <bpmn:endEvent id="End" />
+        <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Write" />
+        <bpmn:sequenceFlow id="F2" sourceRef="Write" targetRef="End" />
+      </bpmn:process>
+    </bpmn:definitions>`;
+  const caller = bpmn(`
+      <bpmn:startEvent id="Start" />
+      <bpmn:callActivity id="Call">
+        <bpmn:extensionElements><zeebe:calledElement processId="statement" propagateAllChildVariables="false" /></bpmn:extensionElements>
+      </bpmn:callActivity>
+      <bpmn:endEvent id="End" />
+      <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Call" />
+      <bpmn:sequenceFlow id="F2" sourceRef="Call" targetRef="End" />`);
+
+  it('adds the called process with keys prefixed by its process id, next to the main process', async () => {
+    const model = expectModel(await compileService({ bpmn: [caller, called], dmn: [] }));
+
+    expect(model.startEventId).toBe('Start');
+    expect(model.calledProcesses).toEqual({
+      statement: {
+        processId: 'statement',
+        name: 'Stellungnahme',
+        startEventId: 'statement/Start',
+        eventSubProcessIds: [],
+      },
+    });
+    expect(model.elements['Call']).toMatchObject({
+      kind: 'callActivity',
+      calledProcessId: 'statement',
+      propagateAllParentVariables: true,
+      propagateAllChildVariables: false,
+    });
+    expect(model.elements['statement/Write']).toEqual({
+      kind: 'manualTask',
+      id: 'statement/Write',
+      processId: 'statement',
+      incoming: ['statement/F1'],
+      outgoing: ['statement/F2'],
+    });
+    expect(model.flows['statement/F1']).toEqual({
+      id: 'statement/F1',
+      sourceId: 'statement/Start',
+      targetId: 'statement/Write',
+    });
+  });
+
+  it('names the BPMN file that cannot be read', async () => {
+    const result = await compileService({ bpmn: [caller, '<nope'], dmn: [] });
+
+    expect(expectErrors(result)[0]?.message).toMatch(/^BPMN file 2 cannot be read: /);
+  });
+});
+
 describe('compileProcess: rejected BPMN, one fixture per rule', () => {
   const rules: { rule: string; errors: CompileIssue[] }[] = [
-    {
-      rule: 'parallel-gateway',
-      errors: [
-        {
-          elementId: 'ParallelGateway_1',
-          elementType: 'bpmn:ParallelGateway',
-          message: 'parallel gateways are not supported yet; use an exclusive gateway',
-        },
-      ],
-    },
-    {
-      rule: 'timer-start-event',
-      errors: [
-        {
-          elementId: 'Start_Daily',
-          elementType: 'bpmn:StartEvent',
-          message: 'timer start events are not supported yet; use a none start event',
-        },
-      ],
-    },
-    {
-      rule: 'message-end-event',
-      errors: [
-        {
-          elementId: 'End_Notify',
-          elementType: 'bpmn:EndEvent',
-          message: 'message end events are not supported yet; use a none end event',
-        },
-      ],
-    },
-    {
-      rule: 'boundary-event',
-      errors: [
-        {
-          elementId: 'Boundary_Timeout',
-          elementType: 'bpmn:BoundaryEvent',
-          message: 'boundary events are not supported yet',
-        },
-      ],
-    },
-    {
-      rule: 'sub-process',
-      errors: [
-        {
-          elementId: 'SubProcess_Review',
-          elementType: 'bpmn:SubProcess',
-          message: 'sub-processes are not supported yet',
-        },
-      ],
-    },
     {
       rule: 'missing-task-type',
       errors: [
@@ -423,7 +611,7 @@ describe('compileProcess: rejected BPMN, one fixture per rule', () => {
         {
           elementId: 'Flow_1',
           elementType: 'bpmn:SequenceFlow',
-          message: 'conditions are only supported on sequence flows leaving an exclusive gateway',
+          message: 'conditions are only supported on sequence flows leaving an exclusive or inclusive gateway',
         },
       ],
     },
@@ -433,7 +621,9 @@ describe('compileProcess: rejected BPMN, one fixture per rule', () => {
         {
           elementId: 'process-b',
           elementType: 'bpmn:Process',
-          message: 'the file contains 2 executable processes (process-a, process-b); a service has exactly one',
+          message:
+            'the file contains 2 executable processes (process-a, process-b); a service has exactly one ' +
+            '(put called processes into their own files)',
         },
       ],
     },
@@ -483,27 +673,7 @@ describe('compileProcess: rejected BPMN, one fixture per rule', () => {
         {
           elementId: 'Task_Review',
           elementType: 'bpmn:UserTask',
-          message: 'extension element <zeebe:ioMapping> is not supported on this element (yet)',
-        },
-      ],
-    },
-    {
-      rule: 'feel-candidate-groups',
-      errors: [
-        {
-          elementId: 'Task_Review',
-          elementType: 'bpmn:UserTask',
-          message: 'FEEL expressions in candidateGroups are not supported yet; list the groups, comma-separated',
-        },
-      ],
-    },
-    {
-      rule: 'feel-assignee',
-      errors: [
-        {
-          elementId: 'Task_Review',
-          elementType: 'bpmn:UserTask',
-          message: 'FEEL expressions in assignee are not supported yet; name the user',
+          message: 'extension element <zeebe:executionListeners> is not supported on this element (yet)',
         },
       ],
     },
@@ -539,14 +709,270 @@ describe('compileProcess: rejected BPMN, one fixture per rule', () => {
       ],
     },
     {
-      rule: 'implicit-parallel-split',
+      rule: 'complex-gateway',
+      errors: [
+        {
+          elementId: 'Gateway_Complex',
+          elementType: 'bpmn:ComplexGateway',
+          message: 'complex gateways are not supported; use an inclusive gateway',
+        },
+      ],
+    },
+    {
+      rule: 'transaction',
+      errors: [
+        {
+          elementId: 'Transaction_Booking',
+          elementType: 'bpmn:Transaction',
+          message: 'transactions are not supported; use an embedded sub-process with an error boundary event',
+        },
+      ],
+    },
+    {
+      rule: 'timer-start-event',
+      errors: [
+        {
+          elementId: 'Start_Daily',
+          elementType: 'bpmn:StartEvent',
+          message:
+            'timer start events are not supported; a case starts at its none start event; ' +
+            'use an event sub-process for timer, message or error starts',
+        },
+      ],
+    },
+    {
+      rule: 'message-end-event',
+      errors: [
+        {
+          elementId: 'End_Notify',
+          elementType: 'bpmn:EndEvent',
+          message: 'a message throw event needs zeebe:taskDefinition: a job sends the message',
+        },
+      ],
+    },
+    {
+      rule: 'signal-boundary-event',
+      errors: [
+        {
+          elementId: 'Boundary_Recall',
+          elementType: 'bpmn:BoundaryEvent',
+          message: 'signal events are not supported; use a message event',
+        },
+      ],
+    },
+    {
+      rule: 'compensation-boundary-event',
+      errors: [
+        {
+          elementId: 'Boundary_Undo',
+          elementType: 'bpmn:BoundaryEvent',
+          message: 'compensation events are not supported; model the undo steps as tasks after an error boundary event',
+        },
+      ],
+    },
+    {
+      rule: 'non-interrupting-error-boundary',
+      errors: [
+        {
+          elementId: 'Boundary_Error',
+          elementType: 'bpmn:BoundaryEvent',
+          message: 'an error boundary event always interrupts; make it interrupting',
+        },
+      ],
+    },
+    {
+      rule: 'escalation-boundary-on-task',
+      errors: [
+        {
+          elementId: 'Boundary_Escalated',
+          elementType: 'bpmn:BoundaryEvent',
+          message:
+            'an escalation boundary event catches escalations thrown inside a sub-process or call activity; ' +
+            'attach it to one',
+        },
+      ],
+    },
+    {
+      rule: 'timer-cycle-intermediate',
+      errors: [
+        {
+          elementId: 'Timer_Wait',
+          elementType: 'bpmn:IntermediateCatchEvent',
+          message: 'an intermediate timer event cannot repeat (timeCycle); use timeDuration or timeDate',
+        },
+      ],
+    },
+    {
+      rule: 'timer-duration',
+      errors: [
+        {
+          elementId: 'Timer_Wait',
+          elementType: 'bpmn:IntermediateCatchEvent',
+          message: 'the timeDuration is invalid: "5 days" is not an ISO-8601 duration like PT5M, P5D or P1M',
+        },
+      ],
+    },
+    {
+      rule: 'cron-timer-cycle',
+      errors: [
+        {
+          elementId: 'Boundary_Daily',
+          elementType: 'bpmn:BoundaryEvent',
+          message:
+            'the timeCycle is invalid: "0 0 9 * * ?" is not an ISO-8601 repeating interval like R3/P1D or R/PT1H; ' +
+            'cron is not supported',
+        },
+      ],
+    },
+    {
+      rule: 'error-end-event-without-code',
+      errors: [
+        {
+          elementId: 'End_Failed',
+          elementType: 'bpmn:EndEvent',
+          message: 'a thrown error needs a bpmn:error with an errorCode',
+        },
+      ],
+    },
+    {
+      rule: 'message-without-correlation-key',
+      errors: [
+        {
+          elementId: 'Catch_Documents',
+          elementType: 'bpmn:IntermediateCatchEvent',
+          message: 'the message needs zeebe:subscription correlationKey, e.g. "=caseNumber"',
+        },
+      ],
+    },
+    {
+      rule: 'event-gateway-to-task',
+      errors: [
+        {
+          elementId: 'Gateway_Race',
+          elementType: 'bpmn:EventBasedGateway',
+          message: 'an event-based gateway can only lead to timer or message catch events, not to Task_Review',
+        },
+      ],
+    },
+    {
+      rule: 'event-sub-process-none-start',
+      errors: [
+        {
+          elementId: 'Start_Cancel',
+          elementType: 'bpmn:StartEvent',
+          message: 'a start event needs an event definition; use a timer, message, error or escalation start event',
+        },
+      ],
+    },
+    {
+      rule: 'link-without-catch',
+      errors: [
+        {
+          elementId: 'Link_ToReview',
+          elementType: 'bpmn:IntermediateThrowEvent',
+          message: 'there is no link catch event named "review" in the same scope',
+        },
+      ],
+    },
+    {
+      rule: 'multi-instance-without-collection',
+      errors: [
+        {
+          elementId: 'Task_Review',
+          elementType: 'bpmn:UserTask',
+          message: 'a multi-instance activity needs zeebe:loopCharacteristics with an inputCollection',
+        },
+      ],
+    },
+    {
+      rule: 'loop-marker',
+      errors: [
+        {
+          elementId: 'Task_Review',
+          elementType: 'bpmn:UserTask',
+          message: 'loop markers are not supported; use multi-instance, or a gateway that loops back',
+        },
+      ],
+    },
+    {
+      rule: 'called-process-missing',
+      errors: [
+        {
+          elementId: 'Call_Statement',
+          elementType: 'bpmn:CallActivity',
+          message: `the called process "statement" is not among the service's BPMN files`,
+        },
+      ],
+    },
+    {
+      rule: 'decision-missing',
+      errors: [
+        {
+          elementId: 'Rule_Eligibility',
+          elementType: 'bpmn:BusinessRuleTask',
+          message: `the decision "eligibility" is not among the service's DMN files`,
+        },
+      ],
+    },
+    {
+      rule: 'script-without-result-variable',
+      errors: [
+        {
+          elementId: 'Script_Total',
+          elementType: 'bpmn:ScriptTask',
+          message: 'zeebe:script needs a resultVariable to store the result in',
+        },
+      ],
+    },
+    {
+      rule: 'flow-across-sub-process',
+      errors: [
+        {
+          elementId: 'Flow_Out',
+          elementType: 'bpmn:SequenceFlow',
+          message: 'the sequence flow crosses the border of a sub-process; connect to the sub-process itself',
+        },
+      ],
+    },
+    {
+      rule: 'io-mapping-target',
+      errors: [
+        {
+          elementId: 'Task_Review',
+          elementType: 'bpmn:UserTask',
+          message: 'the input mapping target "applicant name" is not a variable name or a path like "order.status"',
+        },
+      ],
+    },
+    {
+      rule: 'priority-out-of-range',
+      errors: [
+        {
+          elementId: 'Task_Review',
+          elementType: 'bpmn:UserTask',
+          message: 'the priority must be a whole number from 0 to 100, not "150"',
+        },
+      ],
+    },
+    {
+      rule: 'due-date',
       errors: [
         {
           elementId: 'Task_Review',
           elementType: 'bpmn:UserTask',
           message:
-            'the element has 2 outgoing sequence flows, which would run in parallel; ' +
-            'not supported yet, use an exclusive gateway to choose one path',
+            'the due date is invalid: "2025-03-10" is not an ISO-8601 date-time with offset like 2025-03-01T09:00:00+01:00',
+        },
+      ],
+    },
+    {
+      rule: 'feel-assignment-syntax',
+      errors: [
+        {
+          elementId: 'Task_Review',
+          elementType: 'bpmn:UserTask',
+          message:
+            'candidateGroups is not valid FEEL: FEEL expression "reviewerGroups +" is invalid: the expression ends too early',
         },
       ],
     },
