@@ -1,51 +1,140 @@
 /**
  * Renders form fields and the error summary as HTML fragments. The caller wraps them in its own
- * <form> with CSRF token and buttons. Every string from the form or the user goes through `{{ }}`.
+ * <form> with CSRF token and buttons. Every string from the form or the user goes through `{{ }}`;
+ * the few `{{{ }}}` insert HTML built here: rendered children, Markdown (markdown.ts) and sanitized
+ * HTML (sanitize-html.ts), both of which escape all text themselves.
  */
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import type { FormComponent, FormSchema, InputComponent, TextComponent } from './schema.js';
-import { errorMessage, type FieldError, type Locale } from './validate.js';
+import { addActionValue, hasListActions, removeActionValue } from './actions.js';
+import { labelOf } from './components.js';
+import { decimalOfNumber, formatDecimal, parseDecimal } from './decimal.js';
+import {
+  displayText,
+  fillTemplate,
+  flagValue,
+  isHidden,
+  itemScope,
+  parseTemplate,
+  resolveOptions,
+  rootScope,
+  tryEvaluate,
+  type ResolvedOption,
+  type Variables,
+} from './expressions.js';
+import { renderMarkdown } from './markdown.js';
+import {
+  LIST_ITEM_MARKER,
+  fieldId,
+  formatPath,
+  indexesOf,
+  isRecord,
+  parsePath,
+  readPath,
+  splitKey,
+  type PathSegment,
+} from './paths.js';
+import { escapeHtml, isSafeImageUrl, sanitizeHtml } from './sanitize-html.js';
+import type {
+  ButtonComponent,
+  DatetimeComponent,
+  DynamicListComponent,
+  FilePickerComponent,
+  FormComponent,
+  FormSchema,
+  GroupComponent,
+  HtmlComponent,
+  ImageComponent,
+  InputComponent,
+  TableComponent,
+  TextComponent,
+} from './schema.js';
+import { REMOVE_FILE_FIELD, errorMessage, type FieldError, type Locale } from './validate.js';
+
+export { fieldId } from './paths.js';
+
+/** A document the portal stored for a file picker (shown with a remove checkbox). */
+export interface UploadedFile {
+  id: string;
+  name: string;
+  /** Bytes. */
+  size: number;
+}
 
 export interface RenderState {
   /** Typed values as `initialValues` or `validateSubmission` return them: pass the latter on re-render. */
   values: Record<string, unknown>;
   errors: FieldError[];
   locale: Locale;
+  /** FEEL variables (case, company): pass the same context the validator got, or conditions differ. */
+  context?: Variables;
+  /** Uploaded documents per file picker, keyed by the field's name (its data path, e.g. `attachments`). */
+  files?: Record<string, UploadedFile[]>;
+  /** Today as `YYYY-MM-DD`: becomes `min` of date inputs with `disallowPassedDates`. */
+  today?: string;
 }
 
 export interface FormRenderer {
-  /** The fields in form order, without <form>, CSRF token and buttons. */
+  /** The fields in form order, without <form>, CSRF token and the page's own buttons. */
   renderFields(form: FormSchema, state: RenderState): string;
   /** The summary to put at the top of the page; empty when there are no errors. */
   renderErrorSummary(form: FormSchema, errors: FieldError[], locale: Locale): string;
 }
 
-/** The HTML id of a component's control (for radios: the first option), the target of error summary links. */
-export function fieldId(componentId: string): string {
-  return `field-${componentId}`;
-}
-
 export const ERROR_SUMMARY_ID = 'error-summary';
 
-const UI_TEXT: Record<Locale, { required: string; choose: string; errorPrefix: string; summaryTitle: string }> = {
+interface UiText {
+  required: string;
+  choose: string;
+  errorPrefix: string;
+  summaryTitle: string;
+  submit: string;
+  noOptions: string;
+  noEntries: string;
+  noRows: string;
+  uploadedFiles: string;
+  item: (list: string | undefined, number: number) => string;
+  add: (list: string | undefined) => string;
+  remove: (item: string) => string;
+  removeFile: (name: string) => string;
+}
+
+const UI_TEXT: Record<Locale, UiText> = {
   de: {
     required: '(Pflichtfeld)',
     choose: 'Bitte auswählen',
     errorPrefix: 'Fehler:',
     summaryTitle: 'Bitte prüfen Sie Ihre Angaben',
+    submit: 'Absenden',
+    noOptions: 'Derzeit gibt es keine Auswahlmöglichkeiten.',
+    noEntries: 'Noch keine Einträge.',
+    noRows: 'Keine Einträge.',
+    uploadedFiles: 'Hochgeladene Dateien',
+    item: (list, number) => (list ? `${list}, Eintrag ${number}` : `Eintrag ${number}`),
+    add: (list) => (list ? `${list}: Eintrag hinzufügen` : 'Eintrag hinzufügen'),
+    remove: (item) => `${item} entfernen`,
+    removeFile: (name) => `„${name}“ entfernen`,
   },
   en: {
     required: '(required)',
     choose: 'Please select',
     errorPrefix: 'Error:',
     summaryTitle: 'There is a problem',
+    submit: 'Submit',
+    noOptions: 'There are no options at the moment.',
+    noEntries: 'No entries yet.',
+    noRows: 'Nothing to show.',
+    uploadedFiles: 'Uploaded files',
+    item: (list, number) => (list ? `${list}, entry ${number}` : `Entry ${number}`),
+    add: (list) => (list ? `${list}: add an entry` : 'Add an entry'),
+    remove: (item) => `Remove ${item}`,
+    removeFile: (name) => `Remove “${name}”`,
   },
 };
 
 // Inline partials sit inside a tag or a line, so their file's final newline is cut; block partials keep it.
-const INLINE_PARTIALS = ['field-label-text', 'field-attributes'] as const;
-const BLOCK_PARTIALS = ['field-hint', 'field-error'] as const;
+const INLINE_PARTIALS = ['field-label-text', 'field-attributes', 'field-described', 'component-attributes'] as const;
+const BLOCK_PARTIALS = ['field-hint', 'field-error', 'field-adorner-start', 'field-adorner-end', 'checklist'] as const;
 
 interface OptionView {
   id: string;
@@ -54,8 +143,31 @@ interface OptionView {
   selected: boolean;
 }
 
-interface FieldView {
+interface FileView {
   id: string;
+  name: string;
+  size: string;
+  removeId: string;
+  removeLabel: string;
+}
+
+interface DatetimePartView {
+  id: string;
+  name: string;
+  label: string;
+  type: 'date' | 'time';
+  value: string;
+  min?: string;
+  step?: string;
+}
+
+interface ComponentView {
+  id: string;
+  /** `data-hide-if`: the FEEL condition (without `=`) for a future browser script. */
+  hideIf?: string;
+}
+
+interface FieldView extends ComponentView {
   name: string;
   label: string;
   requiredText?: string;
@@ -70,11 +182,36 @@ interface FieldView {
   checked: boolean;
   placeholder: string;
   options: OptionView[];
+  emptyText: string;
+  inputType: string;
+  inputMode?: string;
+  prefix?: { id: string; text: string };
+  suffix?: { id: string; text: string };
+  adorned: boolean;
+  min?: string;
+  step?: string;
+  legend?: string;
+  parts?: DatetimePartView[];
+  accept?: string;
+  multiple: boolean;
+  files: FileView[];
+  filesLabel: string;
+  removeName: string;
 }
 
-interface TextView {
-  id: string;
-  paragraphs: string[][];
+interface ContainerView extends ComponentView {
+  legend?: string;
+  outline: boolean;
+  children: string;
+}
+
+interface ListView extends ComponentView {
+  legend?: string;
+  outline: boolean;
+  path: string;
+  items: { id: string; legend: string; marker: string; children: string; remove?: { value: string; text: string } }[];
+  add?: { value: string; text: string };
+  emptyText: string;
 }
 
 interface ErrorSummaryView {
@@ -83,95 +220,408 @@ interface ErrorSummaryView {
   items: { href: string; text: string }[];
 }
 
+interface Views {
+  field: FieldView;
+  group: ContainerView;
+  dynamiclist: ListView;
+  text: ComponentView & { blocks: string[] };
+  html: ComponentView & { html: string };
+  image: ComponentView & { src: string; alt: string };
+  table: ComponentView & {
+    caption?: string;
+    columns: string[];
+    rows: string[][];
+    columnCount: number;
+    emptyText: string;
+  };
+  separator: ComponentView;
+  spacer: ComponentView & { height: number };
+  button: ComponentView & { label: string; submit: boolean };
+  row: { columns: { span: number; html: string }[] };
+  defaultSubmit: { label: string };
+}
+
 type Template<View> = Handlebars.TemplateDelegate<View>;
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
 
 // Only built-in helpers: a form string can never be taken for a helper call.
 const COMPILE_OPTIONS: CompileOptions = { knownHelpersOnly: true };
 
+interface Templates {
+  inputs: Record<InputComponent['type'], Template<FieldView>>;
+  group: Template<ContainerView>;
+  dynamiclist: Template<ListView>;
+  text: Template<Views['text']>;
+  html: Template<Views['html']>;
+  image: Template<Views['image']>;
+  table: Template<Views['table']>;
+  separator: Template<Views['separator']>;
+  spacer: Template<Views['spacer']>;
+  button: Template<Views['button']>;
+  row: Template<Views['row']>;
+  defaultSubmit: Template<Views['defaultSubmit']>;
+  errorSummary: Template<ErrorSummaryView>;
+}
+
 export function createFormRenderer(): FormRenderer {
   const handlebars = Handlebars.create();
   const partialsDir = new URL('./partials/', import.meta.url);
   const load = (name: string) => readFileSync(new URL(`${name}.hbs`, partialsDir), 'utf8');
+  const compile = <View>(name: string): Template<View> => handlebars.compile<View>(load(name), COMPILE_OPTIONS);
 
   for (const name of INLINE_PARTIALS) {
     handlebars.registerPartial(name, handlebars.compile(load(name).trimEnd(), COMPILE_OPTIONS));
   }
   for (const name of BLOCK_PARTIALS) handlebars.registerPartial(name, handlebars.compile(load(name), COMPILE_OPTIONS));
-  const inputTemplate = (type: InputComponent['type']): Template<FieldView> =>
-    handlebars.compile<FieldView>(load(type), COMPILE_OPTIONS);
-  const text = handlebars.compile<TextView>(load('text'), COMPILE_OPTIONS);
-  const inputs: Record<InputComponent['type'], Template<FieldView>> = {
-    textfield: inputTemplate('textfield'),
-    textarea: inputTemplate('textarea'),
-    select: inputTemplate('select'),
-    radio: inputTemplate('radio'),
-    checkbox: inputTemplate('checkbox'),
-  };
-  const errorSummary = handlebars.compile<ErrorSummaryView>(load('error-summary'), COMPILE_OPTIONS);
 
-  const renderComponent = (component: FormComponent, state: RenderState): string =>
-    component.type === 'text' ? text(textView(component)) : inputs[component.type](fieldView(component, state));
+  const templates: Templates = {
+    inputs: {
+      textfield: compile('textfield'),
+      textarea: compile('textarea'),
+      number: compile('number'),
+      datetime: compile('datetime'),
+      checkbox: compile('checkbox'),
+      checklist: compile('checklist'),
+      taglist: compile('taglist'),
+      radio: compile('radio'),
+      select: compile('select'),
+      filepicker: compile('filepicker'),
+    },
+    group: compile('group'),
+    dynamiclist: compile('dynamiclist'),
+    text: compile('text'),
+    html: compile('html'),
+    image: compile('image'),
+    table: compile('table'),
+    separator: compile('separator'),
+    spacer: compile('spacer'),
+    button: compile('button'),
+    row: compile('layout-row'),
+    defaultSubmit: compile('default-submit'),
+    errorSummary: compile('error-summary'),
+  };
 
   return {
-    renderFields: (form, state) => form.components.map((component) => renderComponent(component, state)).join(''),
+    renderFields: (form, state) => {
+      const run = renderRun(state);
+      const fields = renderComponents(form.components, { base: [], indexes: [], scope: run.scope }, run, templates);
+      return hasListActions(form) ? templates.defaultSubmit({ label: run.text.submit }) + fields : fields;
+    },
     renderErrorSummary: (form, errors, locale) =>
-      errors.length === 0 ? '' : errorSummary(errorSummaryView(form, errors, locale)),
+      errors.length === 0 ? '' : templates.errorSummary(errorSummaryView(form, errors, locale)),
   };
 }
 
-// A blank line starts a paragraph, a single line break stays one; no Markdown or HTML beyond that yet.
-function textView(component: TextComponent): TextView {
-  const paragraphs = component.text
-    .replace(/\r\n?/g, '\n')
-    .split(/\n[ \t]*\n/)
-    .map((paragraph) => paragraph.trim())
-    .filter((paragraph) => paragraph !== '')
-    .map((paragraph) => paragraph.split('\n').map((line) => line.trim()));
-  return { id: `text-${component.id}`, paragraphs };
+interface RenderRun {
+  state: RenderState;
+  text: UiText;
+  scope: Variables;
+  errors: Map<string, FieldError>;
 }
 
-function fieldView(component: InputComponent, { values, errors, locale }: RenderState): FieldView {
-  const id = fieldId(component.id);
-  const text = UI_TEXT[locale];
-  const fixed = component.readonly === true || component.disabled === true;
+function renderRun(state: RenderState): RenderRun {
+  return {
+    state,
+    text: UI_TEXT[state.locale],
+    scope: rootScope(state.context, state.values),
+    errors: new Map(state.errors.map((error) => [error.key, error])),
+  };
+}
+
+/** Where components are rendered: the data path their keys are relative to, enclosing list items, FEEL scope. */
+interface Place {
+  base: PathSegment[];
+  indexes: number[];
+  scope: Variables;
+}
+
+const GRID_COLUMNS = 16;
+
+function renderComponents(
+  components: readonly FormComponent[],
+  place: Place,
+  run: RenderRun,
+  templates: Templates,
+): string {
+  const visible = components.filter((component) => !isHidden(component.conditional, place.scope));
+  const rendered = visible.map((component) => ({ component, html: renderComponent(component, place, run, templates) }));
+  if (!usesGrid(visible)) return rendered.map(({ html }) => html).join('');
+
+  // Components of one `layout.row` share a grid row; a width of null shares what the others leave.
+  const rows: (typeof rendered)[] = [];
+  let previousRow: string | undefined;
+  for (const entry of rendered) {
+    if (entry.html === '') continue;
+    const row = entry.component.layout?.row ?? undefined;
+    const last = rows[rows.length - 1];
+    if (last !== undefined && row !== undefined && row === previousRow) last.push(entry);
+    else rows.push([entry]);
+    previousRow = row;
+  }
+  return rows
+    .map((row) => {
+      const fixed = row.reduce((sum, { component }) => sum + (component.layout?.columns ?? 0), 0);
+      const automatic = row.filter(({ component }) => (component.layout?.columns ?? null) === null).length;
+      const share = automatic === 0 ? 0 : Math.max(1, Math.floor((GRID_COLUMNS - fixed) / automatic));
+      // A component alone at full width needs no grid around it.
+      const [only] = row;
+      if (row.length === 1 && only !== undefined && (only.component.layout?.columns ?? GRID_COLUMNS) === GRID_COLUMNS) {
+        return only.html;
+      }
+      return templates.row({
+        columns: row.map(({ component, html }) => ({ span: component.layout?.columns ?? share, html })),
+      });
+    })
+    .join('');
+}
+
+function usesGrid(components: readonly FormComponent[]): boolean {
+  const rows = new Set<string>();
+  for (const component of components) {
+    if (component.type === 'expression') continue;
+    if (typeof component.layout?.columns === 'number') return true;
+    const row = component.layout?.row;
+    if (row === undefined || row === null) continue;
+    if (rows.has(row)) return true;
+    rows.add(row);
+  }
+  return false;
+}
+
+function hideIf(component: FormComponent): string | undefined {
+  const hide = component.conditional?.hide;
+  return typeof hide === 'string' ? hide.replace(/^=\s*/, '') : undefined;
+}
+
+function elementId(prefix: string, component: FormComponent, indexes: readonly number[]): string {
+  return `${prefix}-${component.id}${indexes.map((index) => `-${index}`).join('')}`;
+}
+
+function renderComponent(component: FormComponent, place: Place, run: RenderRun, templates: Templates): string {
+  const base = { hideIf: hideIf(component) };
+  switch (component.type) {
+    case 'text':
+      return templates.text({
+        ...base,
+        id: elementId('text', component, place.indexes),
+        blocks: textBlocks(component, place.scope),
+      });
+    case 'html':
+      return templates.html({
+        ...base,
+        id: elementId('html', component, place.indexes),
+        html: htmlContent(component, place.scope),
+      });
+    case 'image': {
+      const image = imageView(component, place.scope);
+      return image === undefined
+        ? ''
+        : templates.image({ ...base, id: elementId('image', component, place.indexes), ...image });
+    }
+    case 'table':
+      return templates.table({
+        ...base,
+        id: elementId('table', component, place.indexes),
+        ...tableView(component, place.scope, run.text),
+      });
+    case 'separator':
+      return templates.separator({ ...base, id: elementId('separator', component, place.indexes) });
+    case 'spacer':
+      return templates.spacer({
+        ...base,
+        id: elementId('spacer', component, place.indexes),
+        height: component.height ?? 60,
+      });
+    case 'button':
+      return templates.button({ ...base, ...buttonView(component, place.indexes) });
+    case 'expression':
+      return '';
+    case 'group':
+      return renderGroup(component, place, run, templates);
+    case 'dynamiclist':
+      return renderList(component, place, run, templates);
+    default:
+      return templates.inputs[component.type]({ ...base, ...fieldView(component, place, run) });
+  }
+}
+
+function renderGroup(component: GroupComponent, place: Place, run: RenderRun, templates: Templates): string {
+  const inner: Place = { ...place, base: [...place.base, ...splitKey(component.path)] };
+  return templates.group({
+    id: elementId('group', component, place.indexes),
+    hideIf: hideIf(component),
+    legend: nonEmpty(component.label),
+    outline: component.showOutline === true,
+    children: renderComponents(component.components, inner, run, templates),
+  });
+}
+
+function renderList(component: DynamicListComponent, place: Place, run: RenderRun, templates: Templates): string {
+  const path = [...place.base, ...splitKey(component.path)];
+  const stored = readPath(run.state.values, path);
+  const items = Array.isArray(stored) ? stored : [];
+  const label = nonEmpty(component.label);
+  const actions = component.allowAddRemove !== false;
+  return templates.dynamiclist({
+    id: elementId('list', component, place.indexes),
+    hideIf: hideIf(component),
+    legend: label,
+    outline: component.showOutline !== false,
+    path: formatPath(path),
+    items: items.map((item, index) => {
+      const indexes = [...place.indexes, index];
+      const itemPath = [...path, index];
+      const legend = run.text.item(label, index + 1);
+      const data = isRecord(item) ? item : {};
+      return {
+        id: elementId('list', component, indexes),
+        legend,
+        marker: formatPath([...itemPath, LIST_ITEM_MARKER]),
+        children: renderComponents(
+          component.components,
+          { base: itemPath, indexes, scope: itemScope(place.scope, data, indexes) },
+          run,
+          templates,
+        ),
+        remove: actions ? { value: removeActionValue(path, index), text: run.text.remove(legend) } : undefined,
+      };
+    }),
+    add: actions ? { value: addActionValue(path), text: run.text.add(label) } : undefined,
+    emptyText: run.text.noEntries,
+  });
+}
+
+// --- Inputs ---
+
+/** HTML autocomplete tokens for keys that name a well-known field about the user (WCAG 1.3.5). */
+const AUTOCOMPLETE_BY_KEY: Readonly<Record<string, string>> = {
+  email: 'email',
+  emailaddress: 'email',
+  mail: 'email',
+  phone: 'tel',
+  phonenumber: 'tel',
+  telephone: 'tel',
+  tel: 'tel',
+  mobile: 'tel',
+  street: 'address-line1',
+  streetaddress: 'street-address',
+  addressline1: 'address-line1',
+  addressline2: 'address-line2',
+  postalcode: 'postal-code',
+  postcode: 'postal-code',
+  zip: 'postal-code',
+  zipcode: 'postal-code',
+  plz: 'postal-code',
+  city: 'address-level2',
+  town: 'address-level2',
+  country: 'country-name',
+  companyname: 'organization',
+  company: 'organization',
+  organisation: 'organization',
+  organization: 'organization',
+  firstname: 'given-name',
+  givenname: 'given-name',
+  lastname: 'family-name',
+  familyname: 'family-name',
+  surname: 'family-name',
+  fullname: 'name',
+  jobtitle: 'organization-title',
+  website: 'url',
+};
+
+function autocompleteOf(component: InputComponent): string | undefined {
+  const explicit = component.properties?.['autocomplete'];
+  if (explicit !== undefined) return explicit;
+  if (component.type !== 'textfield') return undefined;
+  const last = splitKey(component.key).at(-1)?.toLowerCase() ?? '';
+  const derived = AUTOCOMPLETE_BY_KEY[last];
+  if (derived !== undefined) return derived;
+  const type = component.validate?.validationType;
+  return type === 'email' ? 'email' : type === 'phone' ? 'tel' : undefined;
+}
+
+function inputTypeOf(component: InputComponent): string {
+  if (component.type === 'textfield') {
+    const type = component.validate?.validationType;
+    return type === 'email' ? 'email' : type === 'phone' ? 'tel' : 'text';
+  }
+  if (component.type === 'datetime') return component.subtype === 'time' ? 'time' : 'date';
+  return 'text';
+}
+
+function fieldView(component: InputComponent, place: Place, run: RenderRun): FieldView {
+  const { state, text } = run;
+  const path = [...place.base, ...splitKey(component.key)];
+  const name = formatPath(path);
+  const id = fieldId(component.id, place.indexes);
+  const readonly = flagValue(component.readonly, place.scope);
+  const disabled = flagValue(component.disabled, place.scope);
+  const fixed = readonly || disabled;
   const required = component.validate?.required === true && !fixed;
-  // readonly has no effect on select, radio and checkbox controls: those are disabled instead.
-  const textual = component.type === 'textfield' || component.type === 'textarea';
-  const fieldError = errors.find((error) => error.componentId === component.id);
+  // readonly has no effect on choices, checkboxes and file inputs in HTML: those are disabled instead.
+  const textual =
+    component.type === 'textfield' ||
+    component.type === 'textarea' ||
+    component.type === 'number' ||
+    component.type === 'datetime';
+  const fieldError = run.errors.get(name);
+  const label = labelOf(component) ?? '';
   const hint = component.description ? { id: `${id}-hint`, text: component.description } : undefined;
   const error = fieldError
-    ? { id: `${id}-error`, prefix: text.errorPrefix, text: errorMessage(fieldError, locale, component.label) }
+    ? { id: `${id}-error`, prefix: text.errorPrefix, text: errorMessage(fieldError, state.locale, label) }
     : undefined;
-  const describedBy = [hint?.id, error?.id].filter((part) => part !== undefined).join(' ');
-  const value = displayValue(values[component.key]);
+  const adorners = component.type === 'textfield' || component.type === 'number' ? component.appearance : undefined;
+  const prefix = adorners?.prefixAdorner ? { id: `${id}-prefix`, text: adorners.prefixAdorner } : undefined;
+  const suffix = adorners?.suffixAdorner ? { id: `${id}-suffix`, text: adorners.suffixAdorner } : undefined;
+  const describedBy = [prefix?.id, suffix?.id, hint?.id, error?.id].filter((part) => part !== undefined).join(' ');
+  const stored = readPath(state.values, path);
+  const value = component.type === 'number' ? numberText(stored, state.locale) : displayValue(stored);
   const options =
-    component.type === 'select' || component.type === 'radio'
-      ? component.values.map((option, index) => ({
-          id: index === 0 ? id : `${id}-${index + 1}`,
-          value: option.value,
-          label: option.label,
-          selected: option.value === value,
-        }))
+    component.type === 'select' ||
+    component.type === 'radio' ||
+    component.type === 'checklist' ||
+    component.type === 'taglist'
+      ? optionViews(resolveOptions(component, place.scope), stored, id)
       : [];
 
   return {
     id,
-    name: component.key,
-    label: component.label,
+    hideIf: hideIf(component),
+    name,
+    label,
     requiredText: required ? text.required : undefined,
     required,
-    readonly: textual && component.readonly === true,
-    disabled: component.disabled === true || (!textual && component.readonly === true),
-    autocomplete: component.properties?.['autocomplete'],
+    readonly: textual && readonly,
+    disabled: disabled || (!textual && readonly),
+    autocomplete: autocompleteOf(component),
     hint,
     error,
     describedBy: describedBy === '' ? undefined : describedBy,
     value,
-    checked: values[component.key] === true,
+    checked: stored === true,
     placeholder: text.choose,
     options,
+    emptyText: text.noOptions,
+    inputType: inputTypeOf(component),
+    inputMode: component.type === 'number' ? (component.decimalDigits === 0 ? 'numeric' : 'decimal') : undefined,
+    prefix,
+    suffix,
+    adorned: prefix !== undefined || suffix !== undefined,
+    ...(component.type === 'datetime' ? datetimeView(component, id, name, stored, state.today) : {}),
+    ...(component.type === 'filepicker' ? fileView(component, id, name, stored, run) : { multiple: false, files: [] }),
+    filesLabel: text.uploadedFiles,
+    removeName: REMOVE_FILE_FIELD,
   };
+}
+
+function optionViews(options: readonly ResolvedOption[], stored: unknown, id: string): OptionView[] {
+  const chosen = new Set((Array.isArray(stored) ? stored : [stored]).map(displayValue));
+  return options.map((option, index) => ({
+    id: index === 0 ? id : `${id}-${index + 1}`,
+    value: String(option.value),
+    label: option.label,
+    selected: chosen.has(String(option.value)),
+  }));
 }
 
 function displayValue(value: unknown): string {
@@ -180,18 +630,182 @@ function displayValue(value: unknown): string {
   return '';
 }
 
-function errorSummaryView(form: FormSchema, errors: FieldError[], locale: Locale): ErrorSummaryView {
-  const labels = new Map(form.components.map((component) => [component.id, labelOf(component)]));
+/** A number as the user would type it: German decimal comma in German, never exponent notation. */
+function numberText(value: unknown, locale: Locale): string {
+  const decimal =
+    typeof value === 'number' ? decimalOfNumber(value) : typeof value === 'string' ? parseDecimal(value) : undefined;
+  if (decimal === undefined) return displayValue(value);
+  return formatDecimal(decimal, locale === 'de' ? ',' : '.');
+}
+
+function datetimeView(
+  component: DatetimeComponent,
+  id: string,
+  name: string,
+  stored: unknown,
+  today: string | undefined,
+): Pick<FieldView, 'min' | 'step' | 'legend' | 'parts'> {
+  const subtype = component.subtype ?? 'date';
+  const value = typeof stored === 'string' ? stored : '';
+  const min = component.disallowPassedDates && today !== undefined ? today : undefined;
+  const step = component.timeInterval === undefined ? undefined : String(component.timeInterval * 60);
+  if (subtype !== 'datetime')
+    return { min: subtype === 'date' ? min : undefined, step: subtype === 'time' ? step : undefined };
+  const [date = '', time = ''] = value.split('T');
   return {
-    id: ERROR_SUMMARY_ID,
-    title: UI_TEXT[locale].summaryTitle,
-    items: errors.map((error) => ({
-      href: `#${fieldId(error.componentId)}`,
-      text: errorMessage(error, locale, labels.get(error.componentId)),
-    })),
+    legend: nonEmpty(component.label),
+    parts: [
+      { id, name: `${name}.date`, label: component.dateLabel ?? '', type: 'date', value: date, min },
+      { id: `${id}-time`, name: `${name}.time`, label: component.timeLabel ?? '', type: 'time', value: time, step },
+    ],
   };
 }
 
-function labelOf(component: FormComponent): string | undefined {
-  return component.type === 'text' ? undefined : component.label;
+function fileView(
+  component: FilePickerComponent,
+  id: string,
+  name: string,
+  stored: unknown,
+  run: RenderRun,
+): Pick<FieldView, 'accept' | 'multiple' | 'files'> {
+  const ids = Array.isArray(stored) ? stored.filter((entry) => typeof entry === 'string') : [];
+  const known = new Map((run.state.files?.[name] ?? []).map((file) => [file.id, file]));
+  const bytes = new Intl.NumberFormat(run.state.locale === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 1 });
+  return {
+    accept: component.accept,
+    multiple: component.multiple === true,
+    files: ids.map((fileId, index) => {
+      const file = known.get(fileId);
+      const fileName = file?.name ?? fileId;
+      return {
+        id: fileId,
+        name: fileName,
+        size: file === undefined ? '' : formatSize(file.size, bytes),
+        removeId: `${id}-remove-${index + 1}`,
+        removeLabel: run.text.removeFile(fileName),
+      };
+    }),
+  };
+}
+
+function formatSize(size: number, numbers: Intl.NumberFormat): string {
+  if (!Number.isFinite(size) || size < 0) return '';
+  if (size < 1024) return `${numbers.format(size)} B`;
+  if (size < 1024 * 1024) return `${numbers.format(size / 1024)} KB`;
+  return `${numbers.format(size / 1024 / 1024)} MB`;
+}
+
+// --- Presentation components ---
+
+function textBlocks(component: TextComponent, scope: Variables): string[] {
+  const text = component.text.trimStart();
+  if (text.startsWith('=')) {
+    // A FEEL result is data: shown as plain text, never read as Markdown.
+    return displayText(tryEvaluate(text, scope))
+      .replace(/\r\n?/g, '\n')
+      .split(/\n[ \t]*\n/)
+      .map((paragraph) => paragraph.trim())
+      .filter((paragraph) => paragraph !== '')
+      .map(
+        (paragraph) =>
+          `<p>${paragraph
+            .split('\n')
+            .map((line) => escapeHtml(line.trim()))
+            .join('<br>')}</p>`,
+      );
+  }
+  return renderMarkdown(component.text, (expression) => displayText(tryEvaluate(expression, scope)));
+}
+
+// Template values are escaped before sanitizing: they can add text, never tags; URLs are checked after.
+function htmlContent(component: HtmlComponent, scope: Variables): string {
+  const filled = parseTemplate(component.content)
+    .map((part) => ('text' in part ? part.text : escapeHtml(fillTemplate([part], scope))))
+    .join('');
+  return sanitizeHtml(filled).html;
+}
+
+function imageView(component: ImageComponent, scope: Variables): { src: string; alt: string } | undefined {
+  const evaluate = (text: string) => (text.trimStart().startsWith('=') ? displayText(tryEvaluate(text, scope)) : text);
+  const src = evaluate(component.source);
+  return isSafeImageUrl(src) ? { src: src.trim(), alt: evaluate(component.alt) } : undefined;
+}
+
+const MAX_TABLE_ROWS = 1000;
+
+function tableView(component: TableComponent, scope: Variables, text: UiText): Omit<Views['table'], 'id' | 'hideIf'> {
+  const columns = component.columns ?? evaluatedColumns(component.columnsExpression, scope);
+  const data = tryEvaluate(component.dataSource, scope);
+  const rows = (Array.isArray(data) ? data.slice(0, MAX_TABLE_ROWS) : []).map((row) =>
+    columns.map((column) => displayText(isRecord(row) && Object.hasOwn(row, column.key) ? row[column.key] : undefined)),
+  );
+  return {
+    caption: nonEmpty(component.label),
+    columns: columns.map((column) => column.label),
+    rows,
+    columnCount: Math.max(1, columns.length),
+    emptyText: text.noRows,
+  };
+}
+
+function evaluatedColumns(expression: string | undefined, scope: Variables): { key: string; label: string }[] {
+  const result = expression === undefined ? undefined : tryEvaluate(expression, scope);
+  if (!Array.isArray(result)) return [];
+  return result.flatMap((column) =>
+    isRecord(column) && typeof column['key'] === 'string' && typeof column['label'] === 'string'
+      ? [{ key: column['key'], label: column['label'] }]
+      : [],
+  );
+}
+
+function buttonView(
+  component: ButtonComponent,
+  indexes: readonly number[],
+): { id: string; label: string; submit: boolean } {
+  return { id: elementId('button', component, indexes), label: component.label, submit: component.action !== 'reset' };
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+// --- Error summary ---
+
+/**
+ * Links each error to its control. Fields inside dynamic lists are named with their item
+ * (“E-Mail (Ansprechpartner, Eintrag 2)”): the summary is read without the form around it.
+ */
+function errorSummaryView(form: FormSchema, errors: FieldError[], locale: Locale): ErrorSummaryView {
+  const text = UI_TEXT[locale];
+  const places = componentPlaces(form.components);
+  return {
+    id: ERROR_SUMMARY_ID,
+    title: text.summaryTitle,
+    items: errors.map((error) => {
+      const place = places.get(error.componentId);
+      const indexes = indexesOf(parsePath(error.key) ?? []);
+      const items = (place?.lists ?? []).map((list, depth) =>
+        text.item(nonEmpty(list.label), (indexes[depth] ?? 0) + 1),
+      );
+      const label = place ? labelOf(place.component) : undefined;
+      const named = label !== undefined && items.length > 0 ? `${label} (${items.join('; ')})` : label;
+      return {
+        href: `#${error.fieldId ?? fieldId(error.componentId)}`,
+        text: errorMessage(error, locale, named),
+      };
+    }),
+  };
+}
+
+function componentPlaces(
+  components: readonly FormComponent[],
+  lists: DynamicListComponent[] = [],
+  places = new Map<string, { component: FormComponent; lists: DynamicListComponent[] }>(),
+): Map<string, { component: FormComponent; lists: DynamicListComponent[] }> {
+  for (const component of components) {
+    places.set(component.id, { component, lists });
+    if (component.type === 'group') componentPlaces(component.components, lists, places);
+    if (component.type === 'dynamiclist') componentPlaces(component.components, [...lists, component], places);
+  }
+  return places;
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { GENERAL_INQUIRY_FORM_FILES, readFixtureJson, readGeneralInquiryJson } from './fixtures/fixtures.js';
-import { FormSchemaError, SUPPORTED_COMPONENT_TYPES, parseForm } from './schema.js';
+import {
+  COMPONENT_FIXTURES,
+  GENERAL_INQUIRY_FORM_FILES,
+  componentForm,
+  readFixtureJson,
+  readGeneralInquiryJson,
+} from './fixtures/fixtures.js';
+import { FormSchemaError, SUPPORTED_COMPONENT_TYPES, allComponents, parseForm } from './schema.js';
 
 function problemsOf(json: unknown): string[] {
   try {
@@ -22,37 +28,50 @@ describe('parseForm', () => {
   });
 
   it('accepts every supported component type', () => {
-    const form = parseForm(readFixtureJson('every-component.form'));
+    const form = parseForm(readFixtureJson('all-components.form'));
 
-    expect(new Set(form.components.map((component) => component.type))).toEqual(new Set(SUPPORTED_COMPONENT_TYPES));
+    expect(new Set(allComponents(form.components).map((component) => component.type))).toEqual(
+      new Set(SUPPORTED_COMPONENT_TYPES),
+    );
+  });
+
+  it.each(COMPONENT_FIXTURES)('accepts the component fixture %s.form', (name) => {
+    expect(() => componentForm(name)).not.toThrow();
   });
 
   // One fixture per rule; each message names the form, the component and its type.
   it.each([
     [
       'unsupported-component-type-invalid.form',
-      'Form fixture-unsupported-type, component Field_Date (datetime): component type not supported yet',
+      'Form fixture-unsupported-type, component Frame_Map (iframe): component type not supported yet',
     ],
-    ['button-invalid.form', 'Form fixture-button, component Field_Submit (button): component type not supported yet'],
+    [
+      'nested-unsupported-invalid.form',
+      'Form fixture-nested-unsupported, component Preview_Doc (documentPreview): component type not supported yet',
+    ],
     [
       'unsupported-property-invalid.form',
-      'Form fixture-conditional, component Field_Phone (textfield): property conditional not supported yet',
+      'Form fixture-unsupported-property, component Field_Phone (textfield): property placeholder not supported yet',
+    ],
+    [
+      'custom-message-invalid.form',
+      'Form fixture-custom-message, component Field_Phone (textfield): property validate.requiredMessage not supported yet',
     ],
     [
       'values-key-invalid.form',
-      'Form fixture-values-key, component Field_Sector (select): property valuesKey not supported yet',
+      'Form fixture-values-key, component Field_Sector (select): use only one of values, valuesKey and valuesExpression',
     ],
     [
       'values-expression-invalid.form',
-      'Form fixture-values-expression, component Field_Sector (radio): property valuesExpression not supported yet',
+      'Form fixture-values-expression, component Field_Sector (radio): valuesExpression: FEEL expression "sectors +" is invalid: the expression ends too early',
     ],
     [
       'validation-type-invalid.form',
-      'Form fixture-validation-type, component Field_Email (textfield): property validate.validationType not supported yet',
+      'Form fixture-validation-type, component Field_Iban (textfield): validate.validationType:',
     ],
     [
       'missing-values-invalid.form',
-      'Form fixture-missing-values, component Field_Size (radio): values: select and radio need static options (valuesKey and valuesExpression are not supported yet)',
+      'Form fixture-missing-values, component Field_Size (radio): values: needs options: values, valuesKey or valuesExpression',
     ],
     [
       'empty-values-invalid.form',
@@ -75,6 +94,10 @@ describe('parseForm', () => {
       'Form fixture-duplicate-key, component Field_B (textarea): key "subject" is used by another component',
     ],
     [
+      'key-collision-invalid.form',
+      'Form fixture-key-collision, component Field_Street (textfield): its value would sit inside the value of component Field_Address',
+    ],
+    [
       'duplicate-id-invalid.form',
       'Form fixture-duplicate-id, component Field_A (textfield): id is used by another component',
     ],
@@ -82,22 +105,77 @@ describe('parseForm', () => {
       'missing-key-invalid.form',
       'Form fixture-missing-key, component Field_Subject (textfield): key: input components need a key',
     ],
-    ['nested-key-invalid.form', 'nested keys like a.b are not supported yet'],
+    [
+      'key-syntax-invalid.form',
+      'Form fixture-key-syntax, component Field_Street (textfield): key: key must be names of letters, digits and _ that start with a letter, separated by dots (a.b)',
+    ],
     [
       'missing-label-invalid.form',
       'Form fixture-missing-label, component Field_Subject (textfield): label: input components need a label',
     ],
     [
       'feel-label-invalid.form',
-      'Form fixture-feel-label, component Field_Subject (textfield): label: FEEL expressions (=…) are not supported yet',
+      'Form fixture-feel-label, component Field_Subject (textfield): label: FEEL expressions (=…) are not supported here',
     ],
     [
       'template-text-invalid.form',
-      'Form fixture-template-text, component Text_Hello (text): text: templates ({{…}}) are not supported yet',
+      'Form fixture-template-text, component Text_Hello (text): text: template blocks like {{#if isMember}} are not supported yet, only {{expression}}',
     ],
     [
       'readonly-expression-invalid.form',
-      'Form fixture-readonly-expression, component Field_Subject (textfield): readonly: must be true or false (FEEL expressions are not supported yet)',
+      'Form fixture-readonly-expression, component Field_Subject (textfield): readonly: must be true, false or a FEEL expression (=…)',
+    ],
+    [
+      'conditional-invalid.form',
+      'Form fixture-conditional, component Field_Phone (textfield): conditional.hide: FEEL expression "contactChannel !=" is invalid',
+    ],
+    [
+      'clock-in-condition-invalid.form',
+      'Form fixture-clock, component Field_Late (textfield): conditional.hide: FEEL expression "deadline > today()" is invalid: today() reads the clock',
+    ],
+    [
+      'time-zone-invalid.form',
+      'Form fixture-time-zone, component Field_Call (datetime): timeSerializingFormat: utc_offset is not supported: the server does not know the user\'s time zone; use "no_timezone"',
+    ],
+    [
+      'datetime-label-invalid.form',
+      'Form fixture-datetime-label, component Field_Meeting (datetime): timeLabel: needs a timeLabel (every control needs a visible label)',
+    ],
+    [
+      'number-bound-expression-invalid.form',
+      'Form fixture-number-bound, component Field_Amount (number): validate.max: must be a number (FEEL expressions are not supported here)',
+    ],
+    [
+      'html-script-invalid.form',
+      'Form fixture-html-script, component Html_Info (html): content: <script> is not allowed',
+    ],
+    [
+      'html-script-invalid.form',
+      'Form fixture-html-script, component Html_Info (html): content: attribute onclick on <p> is not allowed',
+    ],
+    [
+      'html-script-invalid.form',
+      'Form fixture-html-script, component Html_Info (html): content: href="javascript:steal()" on <a> is not allowed',
+    ],
+    [
+      'image-alt-invalid.form',
+      'Form fixture-image-alt, component Image_Logo (image): alt: images need alt text (WCAG 1.1.1); use "" for a purely decorative image',
+    ],
+    [
+      'image-source-invalid.form',
+      'Form fixture-image-source, component Image_Logo (image): source: source must be an https:, http: or data:image URL',
+    ],
+    [
+      'list-path-invalid.form',
+      'Form fixture-list-path, component List_Contacts (dynamiclist): path: dynamic lists need a path',
+    ],
+    [
+      'repeating-invalid.form',
+      'Form fixture-repeating, component List_Contacts (dynamiclist): isRepeating: only repeating dynamic lists (isRepeating: true) are supported',
+    ],
+    [
+      'table-columns-invalid.form',
+      'Form fixture-table-columns, component Table_Payments (table): needs exactly one of columns and columnsExpression',
     ],
     [
       'invalid-pattern-invalid.form',
@@ -128,14 +206,14 @@ describe('parseForm', () => {
       type: 'default',
       schemaVersion: 16,
       components: [
-        { id: 'Field_Date', type: 'datetime', key: 'date' },
+        { id: 'Frame_Map', type: 'iframe', url: 'https://example.org' },
         { id: 'Field_Upload', type: 'filepicker', key: 'upload' },
       ],
     };
 
     expect(problemsOf(json)).toEqual([
-      'Form two-problems, component Field_Date (datetime): component type not supported yet',
-      'Form two-problems, component Field_Upload (filepicker): component type not supported yet',
+      'Form two-problems, component Frame_Map (iframe): component type not supported yet',
+      'Form two-problems, component Field_Upload (filepicker): label: input components need a label (every control needs a visible label)',
     ]);
   });
 
@@ -148,7 +226,7 @@ describe('parseForm', () => {
       const schemaError = error as FormSchemaError;
       expect(schemaError.formId).toBe('fixture-unsupported-type');
       expect(schemaError.problems).toEqual([
-        { componentId: 'Field_Date', componentType: 'datetime', message: 'component type not supported yet' },
+        { componentId: 'Frame_Map', componentType: 'iframe', message: 'component type not supported yet' },
       ]);
     }
   });
@@ -161,7 +239,7 @@ describe('parseForm', () => {
     expect(() => parseForm(json)).toThrow(FormSchemaError);
   });
 
-  it('keeps layout and custom properties, which do not change behaviour', () => {
+  it('keeps layout and custom properties', () => {
     const form = parseForm(readFixtureJson('every-component.form'));
 
     expect(form.components[0]).toMatchObject({ layout: { row: 'Row_1', columns: null } });

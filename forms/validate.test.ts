@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { everyComponentForm, generalInquiryForm } from './fixtures/fixtures.js';
+import {
+  COMPONENT_FIXTURES,
+  componentCases,
+  componentForm,
+  everyComponentForm,
+  generalInquiryForm,
+} from './fixtures/fixtures.js';
+import { parseForm } from './schema.js';
 import { errorMessage, initialValues, validateSubmission, type FieldError } from './validate.js';
 
 const form = everyComponentForm();
@@ -131,10 +138,22 @@ describe('validateSubmission', () => {
     const result = validateSubmission(form, { code: 'nope', sector: 'mining' });
 
     expect(result.errors).toEqual([
-      { componentId: 'Field_Name', key: 'name', code: 'required', params: { expected: 'text' } },
-      { componentId: 'Field_Code', key: 'code', code: 'pattern' },
-      { componentId: 'Field_Sector', key: 'sector', code: 'invalidOption' },
-      { componentId: 'Field_Consent', key: 'consent', code: 'required', params: { expected: 'confirmation' } },
+      {
+        componentId: 'Field_Name',
+        key: 'name',
+        fieldId: 'field-Field_Name',
+        code: 'required',
+        params: { expected: 'text' },
+      },
+      { componentId: 'Field_Code', key: 'code', fieldId: 'field-Field_Code', code: 'pattern' },
+      { componentId: 'Field_Sector', key: 'sector', fieldId: 'field-Field_Sector', code: 'invalidOption' },
+      {
+        componentId: 'Field_Consent',
+        key: 'consent',
+        fieldId: 'field-Field_Consent',
+        code: 'required',
+        params: { expected: 'confirmation' },
+      },
     ]);
   });
 
@@ -192,6 +211,7 @@ describe('errorMessage', () => {
   const error = (code: FieldError['code'], params?: FieldError['params']): FieldError => ({
     componentId: 'Field_Subject',
     key: 'subject',
+    fieldId: 'field-Field_Subject',
     code,
     params,
   });
@@ -225,6 +245,74 @@ describe('errorMessage', () => {
       'Die Eingabe bei „Betreff“ konnte nicht gelesen werden. Bitte geben Sie sie erneut ein.',
       'The entry for Betreff could not be read. Enter it again.',
     ],
+    [
+      error('required', { expected: 'choices' }),
+      'Bitte wählen Sie bei „Betreff“ mindestens eine Möglichkeit aus.',
+      'Select at least one option for Betreff.',
+    ],
+    [
+      error('required', { expected: 'file' }),
+      'Bitte laden Sie bei „Betreff“ eine Datei hoch.',
+      'Upload a file for Betreff.',
+    ],
+    [
+      error('email'),
+      'Bitte geben Sie bei „Betreff“ eine E-Mail-Adresse im Format name@beispiel.de an.',
+      'Enter Betreff as an email address in the correct format, like name@example.com.',
+    ],
+    [
+      error('phone'),
+      'Bitte geben Sie bei „Betreff“ eine Telefonnummer an, z. B. 0351 1234567 oder +49 351 1234567.',
+      'Enter Betreff as a telephone number, like 0351 1234567 or +49 351 1234567.',
+    ],
+    [
+      error('notANumber'),
+      '„Betreff“ muss eine Zahl sein, z. B. 12 oder 12,5.',
+      'Betreff must be a number, like 12 or 12.5.',
+    ],
+    [error('min', { min: 1.5 }), '„Betreff“ muss mindestens 1,5 sein.', 'Betreff must be 1.5 or more.'],
+    [error('max', { max: 10000 }), '„Betreff“ darf höchstens 10.000 sein.', 'Betreff must be 10,000 or less.'],
+    [error('decimalDigits', { max: 0 }), '„Betreff“ muss eine ganze Zahl sein.', 'Betreff must be a whole number.'],
+    [
+      error('decimalDigits', { max: 2 }),
+      '„Betreff“ darf höchstens 2 Nachkommastellen haben.',
+      'Betreff must have 2 decimal places or fewer.',
+    ],
+    [
+      error('increment', { step: 0.5, lower: 12, higher: 12.5 }),
+      '„Betreff“ muss ein Vielfaches von 0,5 sein, z. B. 12 oder 12,5.',
+      'Betreff must be a multiple of 0.5, like 12 or 12.5.',
+    ],
+    [
+      error('invalidDate', { expected: 'date' }),
+      '„Betreff“ muss ein gültiges Datum sein, z. B. 31.12.2025.',
+      'Betreff must be a real date, like 31.12.2025.',
+    ],
+    [
+      error('invalidDate', { expected: 'time' }),
+      '„Betreff“ muss eine gültige Uhrzeit sein, z. B. 14:30.',
+      'Betreff must be a real time, like 14:30.',
+    ],
+    [
+      error('invalidDate', { expected: 'datetime' }),
+      'Bitte geben Sie bei „Betreff“ ein gültiges Datum und eine Uhrzeit an, z. B. 31.12.2025 und 14:30.',
+      'Enter a real date and time for Betreff, like 31.12.2025 and 14:30.',
+    ],
+    [
+      error('datePassed'),
+      '„Betreff“ darf nicht in der Vergangenheit liegen.',
+      'Betreff must be today or in the future.',
+    ],
+    [
+      error('invalidFile'),
+      'Die Datei bei „Betreff“ konnte nicht zugeordnet werden. Bitte laden Sie sie erneut hoch.',
+      'The file for Betreff could not be found. Upload it again.',
+    ],
+    [
+      error('tooManyFiles', { max: 1 }),
+      'Bitte laden Sie bei „Betreff“ nur eine Datei hoch.',
+      'Upload only one file for Betreff.',
+    ],
   ])('explains %o in German and English', (fieldError, german, english) => {
     expect(errorMessage(fieldError, 'de', 'Betreff')).toBe(german);
     expect(errorMessage(fieldError, 'en', 'Betreff')).toBe(english);
@@ -233,5 +321,142 @@ describe('errorMessage', () => {
   it('still makes a sentence without a label', () => {
     expect(errorMessage(error('required', { expected: 'text' }), 'de')).toBe('Bitte füllen Sie dieses Feld aus.');
     expect(errorMessage(error('minLength', { min: 3 }), 'en')).toBe('The entry must be at least 3 characters long.');
+  });
+
+  it('still makes a sentence for a code it does not know (errors travel as data through the workflow)', () => {
+    const unknown = { ...error('required'), code: 'somethingNew' } as unknown as FieldError;
+
+    expect(errorMessage(unknown, 'de', 'Betreff')).toContain('„Betreff“');
+  });
+});
+
+// Fixture per component and rule: forms/fixtures/components/<type>.form and <type>.cases.json.
+describe.each(COMPONENT_FIXTURES)('validateSubmission, component fixture %s', (name) => {
+  const schema = componentForm(name);
+
+  it.each(componentCases(name).cases.map((validation) => [validation.rule, validation] as const))(
+    '%s',
+    (_rule, { input, context, today, values, errors }) => {
+      const result = validateSubmission(schema, input, { context, today });
+
+      expect(result.errors).toEqual(errors.map((expected) => expect.objectContaining(expected)));
+      if (values !== undefined) expect(result.values).toEqual(values);
+    },
+  );
+});
+
+describe('validateSubmission with nested values', () => {
+  const nested = componentForm('dynamiclist');
+
+  it('identifies a field in a list item by path and gives it a stable field id', () => {
+    const { errors } = validateSubmission(nested, { 'contacts[0].name': 'Anna', 'contacts[1]._item': '1' });
+
+    expect(errors).toEqual([
+      {
+        componentId: 'Field_ContactName',
+        key: 'contacts[1].name',
+        fieldId: 'field-Field_ContactName-1',
+        code: 'required',
+        params: { expected: 'text' },
+      },
+    ]);
+  });
+
+  it('reads at most 200 items of a list', () => {
+    const input = Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`contacts[${index}].name`, 'x']));
+
+    const { values } = validateSubmission(nested, input);
+
+    expect(values['contacts']).toHaveLength(200);
+  });
+
+  it('ignores names it cannot read, and never builds objects from __proto__', () => {
+    const { values, errors } = validateSubmission(nested, {
+      'contacts[0].name': 'Anna',
+      'contacts[x].name': 'B',
+      '__proto__.polluted': 'yes',
+      'contacts[0].__proto__': 'yes',
+    });
+
+    expect(errors).toEqual([]);
+    expect(values).toEqual({ contacts: [{ name: 'Anna', main: false }] });
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});
+
+describe('validateSubmission with conditions', () => {
+  const chain = parseForm({
+    id: 'chain',
+    type: 'default',
+    schemaVersion: 16,
+    components: [
+      { id: 'Field_A', type: 'checkbox', key: 'a', label: 'A' },
+      { id: 'Field_B', type: 'textfield', key: 'b', label: 'B', conditional: { hide: '=a != true' } },
+      {
+        id: 'Field_C',
+        type: 'textfield',
+        key: 'c',
+        label: 'C',
+        validate: { required: true },
+        conditional: { hide: '=b = null' },
+      },
+    ],
+  });
+
+  it('removes a hidden value before later conditions see it (form-js semantics)', () => {
+    const result = validateSubmission(chain, { b: 'filled although hidden' });
+
+    expect(result).toEqual({ values: { a: false }, errors: [] });
+  });
+
+  it('shows what the chain shows when it is visible', () => {
+    const result = validateSubmission(chain, { a: 'on', b: 'x' });
+
+    expect(result.errors.map((error) => error.key)).toEqual(['c']);
+  });
+
+  it('reads FEEL variables from the context; the form values shadow them', () => {
+    const form = componentForm('conditional');
+
+    const shadowed = validateSubmission(form, { contactChannel: 'email' }, { context: { contactChannel: 'phone' } });
+
+    expect(shadowed.errors).toEqual([]);
+  });
+
+  it('keeps the two-argument call of earlier versions', () => {
+    const form = componentForm('conditional');
+
+    expect(validateSubmission(form, { contactChannel: 'phone', phone: '0351 1' })).toEqual(
+      validateSubmission(form, { contactChannel: 'phone', phone: '0351 1' }, {}),
+    );
+  });
+
+  it('treats a failing condition as "shown": the user sees the field rather than losing it', () => {
+    const form = parseForm({
+      id: 'failing',
+      type: 'default',
+      schemaVersion: 16,
+      components: [
+        {
+          id: 'Field_X',
+          type: 'textfield',
+          key: 'x',
+          label: 'X',
+          validate: { required: true },
+          conditional: { hide: '="a" + 1 = 2' },
+        },
+      ],
+    });
+
+    expect(validateSubmission(form, {}).errors.map((error) => error.key)).toEqual(['x']);
+  });
+});
+
+describe('initialValues for nested forms', () => {
+  it('gives groups their path, lists their default items, checklists an empty list', () => {
+    expect(initialValues(componentForm('dynamiclist'))).toEqual({ contacts: [{ main: false }] });
+    expect(initialValues(componentForm('checklist'))).toEqual({ topics: ['site'], branches: [] });
+    expect(initialValues(componentForm('number'))).toEqual({ share: '0.25' });
+    expect(initialValues(componentForm('group'))).toEqual({});
   });
 });

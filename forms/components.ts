@@ -1,0 +1,79 @@
+/**
+ * Walking the component tree of a parsed form. Pure and type-only towards schema.ts, so the validator
+ * (which runs inside the case workflow) can use it without pulling in zod.
+ */
+import type {
+  DatetimeComponent,
+  DynamicListComponent,
+  FormComponent,
+  FormSchema,
+  GroupComponent,
+  InputComponent,
+  KeyedComponent,
+} from './schema.js';
+
+const INPUT_TYPES: ReadonlySet<string> = new Set<InputComponent['type']>([
+  'textfield',
+  'textarea',
+  'number',
+  'datetime',
+  'checkbox',
+  'checklist',
+  'taglist',
+  'radio',
+  'select',
+  'filepicker',
+]);
+
+/** A control the user fills in: it has a key, a label and `validate`. */
+export function isInputComponent(component: FormComponent): component is InputComponent {
+  return INPUT_TYPES.has(component.type);
+}
+
+/** Inputs and expression fields: the components that put a value under their `key`. */
+export function isKeyedComponent(component: FormComponent): component is KeyedComponent {
+  return isInputComponent(component) || component.type === 'expression';
+}
+
+export function isContainer(component: FormComponent): component is GroupComponent | DynamicListComponent {
+  return component.type === 'group' || component.type === 'dynamiclist';
+}
+
+/** Every component of the form, depth first in form order (a group before its children). */
+export function allComponents(components: readonly FormComponent[]): FormComponent[] {
+  return components.flatMap((component) =>
+    isContainer(component) ? [component, ...allComponents(component.components)] : [component],
+  );
+}
+
+/** Every input component, including those inside groups and dynamic lists, in form order. */
+export function inputComponents(form: Pick<FormSchema, 'components'>): InputComponent[] {
+  return allComponents(form.components).filter(isInputComponent);
+}
+
+/** Whether the form has a file picker: its <form> then needs `enctype="multipart/form-data"`. */
+export function hasFilePicker(form: Pick<FormSchema, 'components'>): boolean {
+  return allComponents(form.components).some((component) => component.type === 'filepicker');
+}
+
+/** The label that names a component in messages and summaries. */
+export function labelOf(component: FormComponent): string | undefined {
+  switch (component.type) {
+    case 'datetime':
+      return datetimeLabel(component);
+    case 'text':
+    case 'html':
+    case 'separator':
+    case 'spacer':
+    case 'image':
+      return undefined;
+    default:
+      return component.label === '' ? undefined : component.label;
+  }
+}
+
+function datetimeLabel(component: DatetimeComponent): string | undefined {
+  if (component.label !== undefined && component.label !== '') return component.label;
+  const subtype = component.subtype ?? 'date';
+  return subtype === 'time' ? component.timeLabel : component.dateLabel;
+}
