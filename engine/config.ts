@@ -21,6 +21,18 @@ const schema = z.object({
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().default('Wirtschaftsförderung <noreply@wirtschaftsfoerderung.example>'),
   SEED_DEMO: z.stringbool().default(true),
+  /** Days a start-form draft is kept after its last change. */
+  DRAFT_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Largest accepted upload, per file, in bytes (10 MiB). */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  /** Unset: uploads are stored unscanned (`scan_status = 'unscanned'`); set: every upload goes through clamd. */
+  CLAMD_HOST: z.string().min(1).optional(),
+  CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 

@@ -1,11 +1,12 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
-import { summarizeAnswers } from '../forms/summary.js';
 import { initialValues, type FieldError } from '../forms/validate.js';
-import type { AuthService, CompanyUserSession } from '../engine/services/auth.service.js';
+import type { AuthService } from '../engine/services/auth.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
 import { startFormOf, type CatalogService } from '../engine/services/catalog.service.js';
+import type { DocumentService } from '../engine/services/document.service.js';
+import { startsWithDraft, type DraftService } from '../engine/services/draft.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
 import { APPLICANT_GROUP } from '../engine/model/process-model.js';
 import { translate } from '../engine/web/i18n.js';
@@ -21,6 +22,9 @@ import {
   submissionTokenOf,
 } from '../engine/web/http.js';
 import type { ViewRenderer } from '../engine/web/views.js';
+import { fileSize, requireApplicant } from './applicant.js';
+import { sendDocument } from './documents.js';
+import { answersOf, createDraftRouter } from './drafts.routes.js';
 import { receiptText } from './receipt.js';
 
 export interface PortalDeps {
@@ -28,21 +32,23 @@ export interface PortalDeps {
   catalog: CatalogService;
   cases: CaseService;
   tasks: TaskService;
+  drafts: DraftService;
+  documents: DocumentService;
   views: ViewRenderer;
   forms: FormRenderer;
+  /** Largest accepted upload per file (`UPLOAD_MAX_BYTES`), for messages. */
+  maxUploadBytes: number;
+  /** `DRAFT_TTL_DAYS`, for messages. */
+  draftTtlDays: number;
 }
 
 /** Company-facing pages. Every id in a path is checked against the logged-in company: others get 404. */
-export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }: PortalDeps): Router {
+export function createPortalRouter(deps: PortalDeps): Router {
+  const { auth, catalog, cases, tasks, drafts, documents, views, forms } = deps;
   const router = Router();
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 
-  const applicant = (req: Request, res: Response): CompanyUserSession | undefined => {
-    const principal = req.session.principal;
-    if (principal?.kind === 'applicant') return principal;
-    res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-    return undefined;
-  };
+  const applicant = requireApplicant;
 
   const formPage = (
     req: Request,
@@ -92,16 +98,21 @@ export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }
     res.send(views.render('portal/catalog', pageOf(req, t(req, 'catalog.title')), { services: await catalog.list() }));
   });
 
+  // Stepped starts (several steps or files) go through a draft; it passes one-page starts on to here.
+  router.use(createDraftRouter(deps));
+
   router.get('/services/:slug/start', async (req, res) => {
     const user = applicant(req, res);
     if (!user) return;
     const service = await catalog.current(req.params.slug);
     if (!service) throw new NotFoundError();
     const form = startFormOf(service);
+    // Defaults, and what the service prefills from the company profile and the account.
+    const values = form ? await drafts.prefilledValues(user, service) : {};
     res.send(
       views.render('portal/start', pageOf(req, service.title[localeOf(req)]), {
         service,
-        ...formPage(req, form, { values: form ? initialValues(form) : {}, errors: [], token: newSubmissionToken() }),
+        ...formPage(req, form, { values, errors: [], token: newSubmissionToken() }),
       }),
     );
   });
@@ -111,7 +122,8 @@ export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }
     if (!user) return;
     const token = submissionTokenOf(req);
     const service = await catalog.current(req.params.slug);
-    if (!service || !token) throw new NotFoundError();
+    // A stepped start is submitted from its draft's review page only.
+    if (!service || !token || startsWithDraft(service)) throw new NotFoundError();
     const result = await cases.submit(user, service.slug, token, formInput(req));
     if (!result) throw new NotFoundError();
     if (!result.ok) {
@@ -144,14 +156,32 @@ export function createPortalRouter({ auth, catalog, cases, tasks, views, forms }
     const openTasks = found.tasks.filter(
       (task) => task.status === 'open' && task.candidateGroups.includes(APPLICANT_GROUP),
     );
+    const locale = localeOf(req);
+    const caseDocuments = await documents.listForCase(found.detail.id);
+    const answers = found.startForm ? answersOf(found.startForm, found.detail.variables, caseDocuments, locale) : [];
     res.send(
       views.render('portal/case', pageOf(req, `${found.detail.number}`), {
         ...found,
-        answers: found.startForm ? summarizeAnswers(found.startForm, found.detail.variables, localeOf(req)) : [],
+        answers,
+        documents: caseDocuments.map((document) => ({
+          ...document,
+          sizeText: fileSize(document.size, locale),
+          href: `/cases/${found.detail.id}/documents/${document.id}`,
+        })),
         openTasks,
         submitted: req.query.submitted === '1',
       }),
     );
+  });
+
+  router.get('/cases/:id/documents/:documentId', async (req, res) => {
+    const user = applicant(req, res);
+    if (!user) return;
+    const { id, documentId } = req.params;
+    const found =
+      isUuid(id) && isUuid(documentId) ? await documents.openForCase(user.companyId, id, documentId) : undefined;
+    if (!found) throw new NotFoundError();
+    await sendDocument(res, found);
   });
 
   router.get('/cases/:id/receipt', async (req, res) => {

@@ -23,6 +23,32 @@ export class WebClient {
     return this.post(path, { ...fields, ...(csrf ? { _csrf: csrf } : {}), ...(token ? { _token: token } : {}) });
   }
 
+  /**
+   * Posts a multipart form like a browser's upload form: `_csrf` of the last page first (document
+   * order), then the fields, then the files.
+   */
+  async submitMultipart(
+    path: string,
+    fields: Record<string, string | string[]>,
+    files: { field: string; name: string; content: Uint8Array; type?: string }[] = [],
+    tokens: { csrf?: string } = {},
+  ) {
+    const form = new FormData();
+    const csrf = tokens.csrf ?? this.hidden('_csrf');
+    if (csrf) form.append('_csrf', csrf);
+    for (const [name, value] of Object.entries(fields)) {
+      for (const item of Array.isArray(value) ? value : [value]) form.append(name, item);
+    }
+    for (const file of files) {
+      form.append(
+        file.field,
+        new Blob([Buffer.from(file.content)], { type: file.type ?? 'application/octet-stream' }),
+        file.name,
+      );
+    }
+    return this.request('POST', path, form);
+  }
+
   hidden(name: string): string | undefined {
     const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(this.lastHtml);
     return match?.[1];
@@ -36,13 +62,14 @@ export class WebClient {
     return response;
   }
 
-  private async request(method: string, path: string, body?: string) {
+  private async request(method: string, path: string, body?: string | FormData) {
     const response = await fetch(new URL(path, this.baseUrl), {
       method,
       redirect: 'manual',
       headers: {
         cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        // FormData sets its own multipart content type with the boundary.
+        ...(typeof body === 'string' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
       body,
     });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -53,6 +53,7 @@ class MultipartLimitError extends Error {
  */
 export function multipartForms(options: MultipartOptions): RequestHandler {
   mkdirSync(options.tempDir, { recursive: true });
+  removeStaleUploads(options.tempDir);
   return (req, res, next) => {
     if (!req.is('multipart/form-data') || !options.admit(req)) return next();
     let parser: busboy.Busboy;
@@ -146,4 +147,17 @@ export function multipartForms(options: MultipartOptions): RequestHandler {
     });
     req.pipe(parser);
   };
+}
+
+/** Temporary files a crashed process left behind (an hour old: no request takes that long). */
+function removeStaleUploads(tempDir: string) {
+  const before = Date.now() - 60 * 60 * 1000;
+  for (const name of readdirSync(tempDir)) {
+    const file = path.join(tempDir, name);
+    try {
+      if (name.endsWith('.upload') && statSync(file).mtimeMs < before) unlinkSync(file);
+    } catch {
+      // Gone meanwhile, or not ours to remove: either way nothing to do.
+    }
+  }
 }

@@ -535,3 +535,63 @@ describe('call activity', () => {
     });
   });
 });
+
+describe('business rule task', () => {
+  const eligibility = `<?xml version="1.0" encoding="UTF-8"?>
+    <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="Definitions_Funding" name="Funding"
+      namespace="http://camunda.org/schema/1.0/dmn">
+      <decision id="eligibility" name="Förderfähig?">
+        <decisionTable id="Table_Eligibility" hitPolicy="FIRST">
+          <input id="Input_Employees" label="Beschäftigte">
+            <inputExpression id="Expr_Employees" typeRef="number"><text>employees + 0</text></inputExpression>
+          </input>
+          <output id="Output_Eligible" name="eligible" typeRef="boolean" />
+          <rule id="Rule_Small"><inputEntry id="IE1"><text>&lt; 250</text></inputEntry><outputEntry id="OE1"><text>true</text></outputEntry></rule>
+          <rule id="Rule_Large"><inputEntry id="IE2"><text>-</text></inputEntry><outputEntry id="OE2"><text>false</text></outputEntry></rule>
+        </decisionTable>
+      </decision>
+    </definitions>`;
+
+  const task = `<bpmn:businessRuleTask id="Rule_Eligibility">
+      <bpmn:extensionElements><zeebe:calledDecision decisionId="eligibility" resultVariable="eligible" /></bpmn:extensionElements>
+    </bpmn:businessRuleTask>`;
+
+  it('the compiled model carries the decisions of the service', async () => {
+    const model = await around(task, 'Rule_Eligibility', '', [], [eligibility]);
+
+    expect(Object.keys(model.decisions ?? {})).toEqual(['eligibility']);
+    expect(JSON.parse(JSON.stringify(model))).toEqual(model);
+  });
+
+  it.each([
+    { employees: 40, eligible: true, rule: 'Rule_Small' },
+    { employees: 900, eligible: false, rule: 'Rule_Large' },
+  ])(
+    'evaluates the decision into the result variable: $employees employees → $eligible',
+    async ({ employees, eligible, rule }) => {
+      const model = await around(task, 'Rule_Eligibility', '', [], [eligibility]);
+
+      const run = new CaseDriver(model).start({ employees });
+
+      expect(run.variables['eligible']).toBe(eligible);
+      expect(run.audit).toContainEqual(
+        expect.objectContaining({
+          type: 'elementCompleted',
+          elementId: 'Rule_Eligibility',
+          detail: `decision eligibility matched ${rule}`,
+        }),
+      );
+    },
+  );
+
+  it('a decision that cannot decide is an incident; a retry with the data decides', async () => {
+    const model = await around(task, 'Rule_Eligibility', '', [], [eligibility]);
+
+    const run = new CaseDriver(model).start({ employees: 'viele' });
+    expect(run.state.incidents[0]).toMatchObject({ elementId: 'Rule_Eligibility', failedStep: 'activate' });
+    expect(run.state.incidents[0]?.message).toMatch(/^The decision eligibility of Rule_Eligibility failed: /);
+
+    run.retry(undefined, { employees: 12 });
+    expect(run.variables['eligible']).toBe(true);
+  });
+});

@@ -3,6 +3,7 @@
  * wait for a message, run a sub-process or a called process. Multi-instance activities first become a body
  * that starts one instance per item (multi-instance.ts).
  */
+import { evaluateDecision } from '../dmn/evaluate-decision.js';
 import type {
   ActivityElement,
   BusinessRuleTaskElement,
@@ -209,8 +210,19 @@ function decide(draft: Draft, token: Token, task: BusinessRuleTaskElement): void
     startJob(draft, token, task, requireJob(task));
     return;
   }
-  // The compiler accepts no decision yet (no DMN files): a model with one is not from this compiler.
-  throw new Error(`The process model has no decision ${task.decision.decisionId}`);
+  const { decisionId, resultVariable } = task.decision;
+  const decision = draft.model.decisions?.[decisionId];
+  if (decision === undefined) {
+    throw new Error(`The process model has no decision ${decisionId}`);
+  }
+  const outcome = evaluateDecision(decision, visibleVariables(draft, token.id));
+  if (!outcome.ok) {
+    throw new StepFailure(`The decision ${decisionId} of ${task.id} failed: ${outcome.message}`);
+  }
+  complete(draft, token, {
+    variables: { [resultVariable]: outcome.result ?? null },
+    detail: `decision ${decisionId} matched ${outcome.matchedRules.length === 0 ? 'no rule' : outcome.matchedRules.join(', ')}`,
+  });
 }
 
 function requireJob(task: ScriptTaskElement | BusinessRuleTaskElement): JobDefinition {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import connectPgSimple from 'connect-pg-simple';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import type pg from 'pg';
@@ -12,6 +12,8 @@ export interface WebDeps extends PortalDeps, AdminDeps {
   pool: pg.Pool;
   sessionSecret: string;
   secureCookies: boolean;
+  /** Parses multipart forms (uploads) into `req.body`; it must run before the CSRF check reads `_csrf`. */
+  multipartBody: RequestHandler;
   health: () => Promise<Record<string, unknown> & { ok: boolean }>;
 }
 
@@ -49,6 +51,7 @@ export function createWebApp(deps: WebDeps): Express {
     }),
   );
   app.use(localeSelection);
+  app.use(deps.multipartBody);
   app.use(csrfProtection(deps.views));
   app.use((_req, res, next) => {
     // Pages show personal data: never keep them in shared caches.

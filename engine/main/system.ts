@@ -29,6 +29,7 @@ import { bundleCaseWorkflows } from '../temporal/case-worker.js';
 import { connectClient, connectWorker, type TemporalSettings } from '../temporal/connection.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { createViewRenderer } from '../web/views.js';
+import { createDrafting } from './drafting.js';
 import { createWebApp } from './server.js';
 import { createActivities, runWorker, type RunningWorker } from './worker.js';
 
@@ -126,7 +127,11 @@ export async function startSystem(config: Config, log: Log = console.log) {
     const resumed = await caseService.resumeUnstarted();
     if (resumed > 0) log(`Started the workflows of ${resumed} case(s) whose start was interrupted`);
 
+    // Start in steps: drafts, documents, uploads (engine/main/drafting.ts).
+    const drafting = createDrafting({ db, config, dataDir, catalog, cases: caseService });
+
     const app = createWebApp({
+      ...drafting,
       pool: database.pool,
       sessionSecret: config.SESSION_SECRET ?? persistentSecret(dataDir),
       secureCookies: config.NODE_ENV === 'production',

@@ -531,6 +531,12 @@ describe('compileService: called processes and decisions', () => {
     });
   });
 
+  it('names the DMN file and decision of a decision that does not compile', async () => {
+    const result = await compileService({ bpmn: [caller, called], dmn: ['<definitions'] });
+
+    expect(expectErrors(result)[0]?.message).toMatch(/^DMN file 1: /);
+  });
+
   it('names the BPMN file that cannot be read', async () => {
     const result = await compileService({ bpmn: [caller, '<nope'], dmn: [] });
 

@@ -8,6 +8,8 @@
  */
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { compileDecisions } from '../dmn/decision.js';
+import type { DecisionModel } from '../dmn/decision-model.js';
 import type { ProcessContext } from './compile-context.js';
 import { compileContainer } from './compile-elements.js';
 import { attachBoundaryEvents, checkGraph, computeJoinSources, connect, resolveLinks } from './compile-graph.js';
@@ -53,7 +55,7 @@ export async function compileService(sources: ServiceSources): Promise<CompileRe
   if (mainFile === undefined || files.length < sources.bpmn.length) {
     return { ok: false, errors: log.errors.length > 0 ? log.errors : [{ message: 'the service has no BPMN file' }] };
   }
-  const decisions = compileDmn(sources.dmn, log);
+  const decisions = await compileDmn(sources.dmn, log);
   const model = compileModel(mainFile, otherFiles, decisions, log);
   if (log.errors.length > 0 || model === undefined) {
     return { ok: false, errors: log.errors };
@@ -92,12 +94,25 @@ async function parseBpmn(xml: string, index: number, log: IssueLog): Promise<Mod
   }
 }
 
-/** Decisions come with business rule tasks; until then a DMN file has nothing to go to. */
-function compileDmn(dmnFiles: string[], log: IssueLog): Record<string, never> {
-  if (dmnFiles.length > 0) {
-    log.error(undefined, 'DMN files are not supported yet');
+async function compileDmn(dmnFiles: string[], log: IssueLog): Promise<Record<string, DecisionModel>> {
+  const decisions: Record<string, DecisionModel> = {};
+  for (const [index, xml] of dmnFiles.entries()) {
+    const result = await compileDecisions(xml);
+    if (!result.ok) {
+      for (const issue of result.errors) {
+        const where = [issue.decisionId, issue.elementId].filter((part) => part !== undefined).join(' / ');
+        log.error(undefined, `DMN file ${index + 1}${where === '' ? '' : ` (${where})`}: ${issue.message}`);
+      }
+      continue;
+    }
+    for (const decision of result.decisions) {
+      if (decision.id in decisions) {
+        log.error(undefined, `the decision ${decision.id} is defined in more than one DMN file`);
+      }
+      decisions[decision.id] = decision;
+    }
   }
-  return {};
+  return decisions;
 }
 
 interface CompiledProcess {
@@ -110,7 +125,7 @@ interface CompiledProcess {
 function compileModel(
   mainFile: ModdleNode,
   otherFiles: ModdleNode[],
-  decisions: Record<string, never>,
+  decisions: Record<string, DecisionModel>,
   log: IssueLog,
 ): ProcessModel | undefined {
   const main = selectMainProcess(mainFile, log);
@@ -179,6 +194,7 @@ function compileModel(
     flows,
     ...(compiledMain.eventSubProcessIds.length > 0 && { eventSubProcessIds: compiledMain.eventSubProcessIds }),
     ...(Object.keys(calledProcesses).length > 0 && { calledProcesses }),
+    ...(Object.keys(decisions).length > 0 && { decisions }),
   };
 }
 

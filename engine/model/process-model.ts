@@ -10,6 +10,8 @@
  * - Values the BPMN allows as static text or FEEL keep Camunda's spelling: a leading `=` marks FEEL
  *   (`ValueOrExpression`). Fields that are always FEEL (conditions, collections) are stored without the `=`.
  */
+import type { DecisionModel } from '../dmn/decision-model.js';
+
 /**
  * 2: sub-processes, events, all gateways, multi-instance, variable mappings. A format-1 model (one process,
  * exclusive gateways, service tasks with flat job fields) is upgraded on the fly by `upgradeModel`.
@@ -316,6 +318,8 @@ export interface ProcessModel {
   eventSubProcessIds?: string[];
   /** Processes that call activities start, by BPMN process id (the main process too, if it calls itself). */
   calledProcesses?: Record<string, CalledProcess>;
+  /** Decisions of the service's DMN files, by decision id, for business rule tasks. */
+  decisions?: Record<string, DecisionModel>;
 }
 
 /**

@@ -5,10 +5,33 @@ import { validateSubmission, type FieldError } from '../../forms/validate.js';
 import { caseWorkflow, type CaseWorkflowInput } from '../../workflows/case.workflow.js';
 import type { CaseRepository, CaseRow } from '../repositories/case.repository.js';
 import type { CompanyUserSession } from './auth.service.js';
-import { startFormOf, type CatalogService } from './catalog.service.js';
+import { startFormOf, startStepsOf, type CatalogService, type PublishedService } from './catalog.service.js';
+import type { StartConfig } from './service-definition.js';
 
 export type SubmitResult =
   { ok: true; caseId: string; number: string } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
+
+export interface StartValidation {
+  /** The typed values of all steps, merged: the case's start variables. */
+  values: Record<string, unknown>;
+  /** Steps (0-based) with errors, in order; empty when every step is valid. */
+  invalidSteps: { index: number; errors: FieldError[] }[];
+}
+
+/** Validates the input against every start step's form, as the case will receive it. */
+export function validateStart(
+  version: { start: StartConfig; forms: Record<string, FormSchema> },
+  input: Record<string, unknown>,
+): StartValidation {
+  const values: Record<string, unknown> = {};
+  const invalidSteps: StartValidation['invalidSteps'] = [];
+  startStepsOf(version).forEach((step, index) => {
+    const result = validateSubmission(step.form, input);
+    Object.assign(values, result.values);
+    if (result.errors.length > 0) invalidSteps.push({ index, errors: result.errors });
+  });
+  return { values, invalidSteps };
+}
 
 export function createCaseService(deps: {
   cases: CaseRepository;
@@ -46,10 +69,43 @@ export function createCaseService(deps: {
     }
   }
 
-  /** The start form of the version the case runs on (never the latest version's). */
+  /**
+   * The start form of the version the case runs on (never the latest version's); with several start
+   * steps, one form with the components of all steps in order, so every answer is shown.
+   */
   async function startFormOfVersion(versionId: string): Promise<FormSchema | undefined> {
     const version = await catalog.version(versionId);
-    return version ? startFormOf(version) : undefined;
+    if (!version) return undefined;
+    const steps = startStepsOf(version);
+    const [first] = steps;
+    if (!first || steps.length === 1) return first?.form ?? startFormOf(version);
+    return { ...first.form, components: steps.flatMap((step) => step.form.components) };
+  }
+
+  /** Inserts the case unless its submission token already made one; either way returns that case. */
+  async function createCase(
+    user: CompanyUserSession,
+    service: Pick<PublishedService, 'versionId' | 'model'> & { title: { de: string } },
+    submissionToken: string,
+    values: Record<string, unknown>,
+  ): Promise<CaseRow> {
+    const start = service.model.elements[service.model.startEventId];
+    const { row } = await cases.insertOnce({
+      id: randomUUID(),
+      year: clock().getFullYear(),
+      serviceVersionId: service.versionId,
+      companyId: user.companyId,
+      userId: user.userId,
+      submissionToken,
+      subject: typeof values.subject === 'string' ? values.subject : service.title.de,
+      publicStatus: start?.status ?? null,
+      variables: {
+        ...values,
+        company: { id: user.companyId, name: user.companyName },
+        applicant: { id: user.userId, name: user.name, email: user.email },
+      },
+    });
+    return row;
   }
 
   return {
@@ -67,27 +123,41 @@ export function createCaseService(deps: {
     ): Promise<SubmitResult | undefined> {
       const service = await catalog.current(slug);
       if (!service) return undefined;
-      const start = service.model.elements[service.model.startEventId];
-      const form = startFormOf(service);
-      const { values, errors } = form ? validateSubmission(form, input) : { values: {}, errors: [] };
-      if (errors.length > 0) return { ok: false, errors, values };
-
-      const { row } = await cases.insertOnce({
-        id: randomUUID(),
-        year: clock().getFullYear(),
-        serviceVersionId: service.versionId,
-        companyId: user.companyId,
-        userId: user.userId,
-        submissionToken,
-        subject: typeof values.subject === 'string' ? values.subject : service.title.de,
-        publicStatus: start?.status ?? null,
-        variables: {
-          ...values,
-          company: { id: user.companyId, name: user.companyName },
-          applicant: { id: user.userId, name: user.name, email: user.email },
-        },
-      });
+      const { values, invalidSteps } = validateStart(service, input);
+      if (invalidSteps.length > 0) return { ok: false, errors: invalidSteps.flatMap((step) => step.errors), values };
+      const row = await createCase(user, service, submissionToken, values);
       if (row.companyId !== user.companyId) return { ok: false, errors: [], values };
+      await startWorkflow(row);
+      return { ok: true, caseId: row.id, number: row.number };
+    },
+
+    /**
+     * Starts the case of a finished draft: the draft's submission token is the case's, so submitting
+     * it twice makes one case. `beforeStart` runs after the case row exists and before its workflow
+     * starts (attach documents, mark the draft); it must be idempotent, as a retry repeats it.
+     */
+    async submitDraft(
+      user: CompanyUserSession,
+      draft: {
+        serviceVersionId: string;
+        serviceTitle: string;
+        submissionToken: string;
+        values: Record<string, unknown>;
+      },
+      beforeStart: (caseId: string) => Promise<void>,
+    ): Promise<SubmitResult | undefined> {
+      const version = await catalog.version(draft.serviceVersionId);
+      if (!version) return undefined;
+      const { values, invalidSteps } = validateStart(version, draft.values);
+      if (invalidSteps.length > 0) return { ok: false, errors: invalidSteps.flatMap((step) => step.errors), values };
+      const row = await createCase(
+        user,
+        { versionId: version.id, model: version.model, title: { de: draft.serviceTitle } },
+        draft.submissionToken,
+        values,
+      );
+      if (row.companyId !== user.companyId) return { ok: false, errors: [], values };
+      await beforeStart(row.id);
       await startWorkflow(row);
       return { ok: true, caseId: row.id, number: row.number };
     },

@@ -1,7 +1,7 @@
 import type { ServiceRepository } from '../repositories/service.repository.js';
 import type { FormSchema } from '../../forms/schema.js';
 import type { ProcessModel } from '../model/process-model.js';
-import type { ServiceDefinition } from './service-definition.js';
+import type { ServiceDefinition, StartConfig, StartStep } from './service-definition.js';
 
 export interface PublishedService {
   slug: string;
@@ -11,6 +11,7 @@ export interface PublishedService {
   version: number;
   model: ProcessModel;
   forms: Record<string, FormSchema>;
+  start: StartConfig;
 }
 
 /** The start form of a published version, if its start event has one. */
@@ -22,7 +23,30 @@ export function startFormOf(version: {
   return start?.kind === 'startEvent' && start.formId ? version.forms[start.formId] : undefined;
 }
 
+/** The start steps of a version with their forms, in order. */
+export function startStepsOf(version: {
+  start: StartConfig;
+  forms: Record<string, FormSchema>;
+}): (StartStep & { form: FormSchema })[] {
+  return version.start.steps.flatMap((step) => {
+    const form = version.forms[step.formId];
+    return form ? [{ ...step, form }] : [];
+  });
+}
+
+/** Without `steps` in service.json: the start event's form is the only step. */
+function defaultStart(model: ProcessModel): StartConfig {
+  const start = model.elements[model.startEventId];
+  return { steps: start?.kind === 'startEvent' && start.formId ? [{ formId: start.formId }] : [], prefill: {} };
+}
+
 export function createCatalogService(services: ServiceRepository) {
+  // Steps and prefill have no column in service_versions yet, so they are kept for the versions this
+  // process published (every process publishes the catalog folders at start). A version not seen
+  // here falls back to its start event's form alone. TODO: store them with the version.
+  const startConfigs = new Map<string, StartConfig>();
+  const startOf = (versionId: string, model: ProcessModel) => startConfigs.get(versionId) ?? defaultStart(model);
+
   return {
     /** Publishes the definition as a new immutable version unless the same content is already published. */
     async publish(definition: ServiceDefinition) {
@@ -41,6 +65,7 @@ export function createCatalogService(services: ServiceRepository) {
           model: definition.model,
         },
       );
+      startConfigs.set(version.id, definition.start);
       return { version: version.version, created };
     },
     async list() {
@@ -65,12 +90,13 @@ export function createCatalogService(services: ServiceRepository) {
         version: version.version,
         model: version.model,
         forms: version.forms,
+        start: startOf(version.id, version.model),
       };
     },
     async version(versionId: string) {
       const version = await services.findVersion(versionId);
       if (!version) return undefined;
-      return version;
+      return { ...version, start: startOf(version.id, version.model) };
     },
   };
 }

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { checkExpression, FeelError, isExpression, stripExpression } from '../feel/feel.js';
 import { compileProcess, compileErrorsToText } from '../model/compile.js';
 import type { ProcessModel } from '../model/process-model.js';
 import { parseForm, type FormSchema } from '../../forms/schema.js';
+import { dataPathsOf, hasListedFileField, rootKeysOf } from './start-steps.js';
 
 const localized = z.object({ de: z.string().min(1), en: z.string().min(1) });
 
@@ -14,7 +16,25 @@ const serviceManifest = z.object({
   summary: localized,
   bpmn: z.string(),
   forms: z.array(z.string()),
+  /** Start forms in order, by form id (optionally with a step title); default: the start event's form alone. */
+  steps: z
+    .array(z.union([z.string().min(1), z.strictObject({ form: z.string().min(1), title: localized })]))
+    .min(1)
+    .optional(),
+  /** Field key → FEEL expression over `company` and `user`, evaluated once when a draft is created. */
+  prefill: z.record(z.string(), z.string()).optional(),
 });
+
+export interface StartStep {
+  formId: string;
+  title?: { de: string; en: string };
+}
+
+/** How a case is started: the start forms in order and what is filled in for the user (once-only). */
+export interface StartConfig {
+  steps: StartStep[];
+  prefill: Record<string, string>;
+}
 
 export interface ServiceDefinition {
   slug: string;
@@ -23,7 +43,8 @@ export interface ServiceDefinition {
   bpmnXml: string;
   forms: Record<string, FormSchema>;
   model: ProcessModel;
-  /** SHA-256 over BPMN and forms: the identity of a version's content. */
+  start: StartConfig;
+  /** SHA-256 over BPMN, forms and (when declared) steps and prefill: the identity of a version's content. */
   contentHash: string;
 }
 
@@ -54,8 +75,77 @@ export async function loadServiceFolder(folder: string): Promise<ServiceDefiniti
   if (missing.length > 0)
     throw new ServiceDefinitionError(`${slug}: the model references missing forms: ${missing.join(', ')}`);
 
-  const contentHash = createHash('sha256').update(JSON.stringify({ bpmnXml, forms })).digest('hex');
-  return { slug, title, summary, bpmnXml, forms, model: compiled.model, contentHash };
+  const start = startConfigOf(slug, manifest.data, compiled.model, forms);
+  // Services without steps or prefill keep the hash they had before both existed (no new version).
+  const declared = manifest.data.steps !== undefined || manifest.data.prefill !== undefined;
+  const contentHash = createHash('sha256')
+    .update(JSON.stringify({ bpmnXml, forms, ...(declared ? { start } : {}) }))
+    .digest('hex');
+  return { slug, title, summary, bpmnXml, forms, model: compiled.model, start, contentHash };
+}
+
+/** Checks `steps` and `prefill` against the model and the forms; every problem is named in one error. */
+function startConfigOf(
+  slug: string,
+  manifest: z.infer<typeof serviceManifest>,
+  model: ProcessModel,
+  forms: Record<string, FormSchema>,
+): StartConfig {
+  const problems: string[] = [];
+  const startElement = model.elements[model.startEventId];
+  const startFormId = startElement?.kind === 'startEvent' ? startElement.formId : undefined;
+  const steps: StartStep[] = manifest.steps
+    ? manifest.steps.map((step) =>
+        typeof step === 'string' ? { formId: step } : { formId: step.form, title: step.title },
+      )
+    : startFormId
+      ? [{ formId: startFormId }]
+      : [];
+  const seenForms = new Set<string>();
+  const rootOwners = new Map<string, string>();
+  const paths = new Set<string>();
+  for (const step of steps) {
+    const form = forms[step.formId];
+    if (!form) problems.push(`steps: form "${step.formId}" is not one of the service's forms`);
+    if (seenForms.has(step.formId)) problems.push(`steps: form "${step.formId}" is listed twice`);
+    seenForms.add(step.formId);
+    if (!form) continue;
+    for (const root of rootKeysOf(form)) {
+      const owner = rootOwners.get(root);
+      // All steps end up in one set of start variables: a name in two steps would overwrite itself.
+      if (owner !== undefined && owner !== step.formId) {
+        problems.push(`steps: "${root}" is used in form "${owner}" and in form "${step.formId}"`);
+      }
+      rootOwners.set(root, step.formId);
+    }
+    for (const path of dataPathsOf(form)) paths.add(path);
+    if (hasListedFileField(form)) {
+      problems.push(
+        `steps: form "${step.formId}" has a file picker inside a dynamic list (not supported in start steps yet)`,
+      );
+    }
+  }
+  if (manifest.steps && steps[0]?.formId !== startFormId) {
+    problems.push(
+      `steps: the first step must be the start event's form (zeebe:formDefinition formId="${startFormId ?? ''}")`,
+    );
+  }
+  const prefill = manifest.prefill ?? {};
+  for (const [key, expression] of Object.entries(prefill)) {
+    if (!paths.has(key)) problems.push(`prefill: "${key}" is not a field of the start steps`);
+    if (!isExpression(expression)) {
+      problems.push(`prefill.${key}: "${expression}" is not a FEEL expression (it starts with "=")`);
+      continue;
+    }
+    try {
+      checkExpression(stripExpression(expression));
+    } catch (error) {
+      if (!(error instanceof FeelError)) throw error;
+      problems.push(`prefill.${key}: ${error.message}`);
+    }
+  }
+  if (problems.length > 0) throw new ServiceDefinitionError(`${slug}: ${problems.join('; ')}`);
+  return { steps, prefill };
 }
 
 export async function listServiceFolders(catalogDir: string): Promise<string[]> {
