@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { FormSchemaError } from '../../forms/schema.js';
 import { loadServiceFolder, ServiceDefinitionError } from '../services/service-definition.js';
+import { formCommand } from './form.command.js';
 import { TEST_USAGE, testCommand } from './test.command.js';
 
 const USAGE = `Usage: lotse <command>
 
 Commands:
   validate <dir…>   compile and check service folders (service.json, BPMN, forms); errors name the element
-${TEST_USAGE}`;
+${TEST_USAGE}
+  form <file.form>  render a form as HTML, or validate data against it (--validate); see lotse form --help`;
 
 async function validate(folders: string[]): Promise<number> {
   if (folders.length === 0) {
@@ -43,5 +45,7 @@ const exitCode =
     ? await validate(args)
     : command === 'test'
       ? await testCommand(args)
-      : (console.error(USAGE), 2);
+      : command === 'form'
+        ? await formCommand(args)
+        : (console.error(USAGE), 2);
 process.exit(exitCode);
