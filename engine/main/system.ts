@@ -22,7 +22,7 @@ import { createCaseService } from '../services/case.service.js';
 import { createCatalogService } from '../services/catalog.service.js';
 import { createIncidentService } from '../services/incident.service.js';
 import { createMessageService } from '../services/message.service.js';
-import { seedDemoAccounts, seedGroups } from '../services/seed.js';
+import { seedDemoAccounts, seedDemoSites, seedGroups } from '../services/seed.js';
 import { listServiceFolders, loadServiceFolder } from '../services/service-definition.js';
 import { createTaskService } from '../services/task.service.js';
 import { bundleCaseWorkflows } from '../temporal/case-worker.js';
@@ -84,7 +84,10 @@ export async function startSystem(config: Config, log: Log = console.log) {
       const published = await catalog.publish(definition);
       if (published.created) log(`Published ${definition.slug} version ${published.version}`);
     }
-    if (config.SEED_DEMO) await seedDemoAccounts(db);
+    if (config.SEED_DEMO) {
+      await seedDemoAccounts(db);
+      await seedDemoSites(db);
+    }
 
     const temporal: TemporalSettings = {
       address: temporalAddress,
