@@ -2,7 +2,7 @@
  * What a submitted form said, as label/value lines for people: the applicant's case page, the
  * caseworker's task page and (later) the check-your-answers step. Pure.
  */
-import { labelOf } from './components.js';
+import { isInputComponent, labelOf } from './components.js';
 import { decimalOfNumber, parseDecimal, toNumber } from './decimal.js';
 import { displayText, findOption, itemScope, resolveOptions, rootScope, type Variables } from './expressions.js';
 import { formatPath, isRecord, readPath, splitKey, type PathSegment } from './paths.js';
@@ -48,7 +48,7 @@ export function summarizeAnswers(
           const data = isRecord(item) ? item : {};
           visit(component.components, [...path, index], [...items, entry], itemScope(scope, data, [index]));
         });
-      } else if (component.type === 'expression' || isInput(component)) {
+      } else if (component.type === 'expression' || isInputComponent(component)) {
         const path = [...base, ...splitKey(component.key)];
         const label = labelOf(component);
         const value = readPath(values, path);
@@ -65,10 +65,6 @@ export function summarizeAnswers(
   };
   visit(form.components, [], [], rootScope(context, values));
   return lines;
-}
-
-function isInput(component: FormComponent): component is InputComponent {
-  return labelOf(component) !== undefined && 'key' in component && component.type !== 'expression';
 }
 
 function answerText(component: InputComponent, value: unknown, locale: Locale, scope: Variables): string {

@@ -787,9 +787,21 @@ interface Params {
   number(name: string): string;
 }
 
+// Made on first use: building a NumberFormat costs more than formatting a whole error summary.
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
+function numberFormat(locale: Locale): Intl.NumberFormat {
+  let format = numberFormats.get(locale);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 20 });
+    numberFormats.set(locale, format);
+  }
+  return format;
+}
+
 function paramsOf(error: FieldError, locale: Locale): Params {
   const params = error.params ?? {};
-  const numbers = new Intl.NumberFormat(locale === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 20 });
+  const numbers = numberFormat(locale);
   return {
     has: (name) => params[name] !== undefined,
     text: (name) => String(params[name] ?? ''),
