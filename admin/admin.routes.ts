@@ -91,7 +91,12 @@ export function createAdminRouter({ auth, cases, incidents, tasks, outbox, views
     const member = staffMember(req, res);
     if (!member) return;
     res.send(
-      views.render('admin/inbox', pageOf(req, t(req, 'inbox.title')), { tasks: await tasks.inbox(member.groups) }),
+      views.render('admin/inbox', pageOf(req, t(req, 'inbox.title')), {
+        tasks: (await tasks.inbox(member)).map((row) => ({
+          ...row,
+          overdue: row.task.dueDate !== null && row.task.dueDate.getTime() < Date.now(),
+        })),
+      }),
     );
   });
 

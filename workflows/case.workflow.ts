@@ -56,7 +56,16 @@ export interface CaseWorkflowInput {
 export interface Actor {
   kind: 'applicant' | 'staff';
   id: string;
+  /** Staff e-mail: what `candidateUsers` and a static `assignee` in a model name. */
+  email?: string;
   groups: string[];
+}
+
+/** Who may complete a task, as evaluated when it opened. */
+export interface TaskAssignment {
+  candidateGroups: string[];
+  candidateUsers?: string[];
+  assignee?: string;
 }
 
 export interface CompleteTaskInput {
@@ -227,20 +236,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     async ({ tokenId, actor, data }) => {
       const form = formOfTask(input, state, tokenId);
       // Only what the form defines is taken (no mass assignment); a scenario sets what it says.
-      const variables = input.scenario ? data : form ? validateSubmission(form, data).values : {};
+      const variables = input.scenario
+        ? data
+        : form
+          ? validateSubmission(form, data, { context: state.variables }).values
+          : {};
       const result = await apply({ type: 'completeTask', at: now(), actor: actorLabel(actor), tokenId, variables });
       return { seq: result.state.seq, publicStatus: result.state.publicStatus };
     },
     {
       validator: ({ tokenId, actor, data }) => {
-        const element = openUserTask(model, state, tokenId);
-        if (!element) throw ApplicationFailure.create({ type: TASK_NOT_OPEN, message: `Task ${tokenId} is not open` });
+        const task = openUserTask(model, state, tokenId);
+        if (!task) throw ApplicationFailure.create({ type: TASK_NOT_OPEN, message: `Task ${tokenId} is not open` });
         if (input.scenario) return;
-        if (!mayComplete(actor, element.candidateGroups, element.assignee)) {
+        if (!mayComplete(actor, task.assignment)) {
           throw ApplicationFailure.create({ type: NOT_ALLOWED, message: `Task ${tokenId} is not for this user` });
         }
         const form = formOfTask(input, state, tokenId);
-        const errors: FieldError[] = form ? validateSubmission(form, data).errors : [];
+        const errors: FieldError[] = form ? validateSubmission(form, data, { context: state.variables }).errors : [];
         if (errors.length > 0) {
           throw ApplicationFailure.create({
             type: INVALID_SUBMISSION,
@@ -312,7 +325,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     {
       validator: (job) => {
         if (!input.scenario) throw ApplicationFailure.create({ message: 'Not a scenario run' });
-        if (!waitingJobs.has(job.tokenId)) {
+        const incident = state.incidents.some((open) => open.tokenId === job.tokenId && !open.resolved);
+        if (!waitingJobs.has(job.tokenId) || incident) {
           throw ApplicationFailure.create({ type: TASK_NOT_OPEN, message: `Job ${job.tokenId} is not waiting` });
         }
       },
@@ -358,7 +372,11 @@ function projectionOf(caseId: string, { state, commands, audit }: StepResult, at
               name: command.name,
               formId: command.formId,
               candidateGroups: command.candidateGroups,
+              candidateUsers: command.candidateUsers ?? [],
               assignee: command.assignee,
+              dueDate: command.dueDate,
+              followUpDate: command.followUpDate,
+              priority: command.priority,
             },
           ]
         : [],
@@ -435,23 +453,34 @@ function jobErrorMessage(error: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
+/**
+ * The open user task on this token: not a scope token (a multi-instance body carries its task's
+ * element id too), and not waiting on an incident (the interpreter refuses to complete it then).
+ */
 function openUserTask(model: ProcessModel, state: CaseState, tokenId: string) {
   if (state.status === 'completed') return undefined;
-  const token = state.tokens.find((candidate) => candidate.id === tokenId);
+  const token = state.tokens.find((candidate) => candidate.id === tokenId && candidate.role === undefined);
   const element = token ? model.elements[token.elementId] : undefined;
-  return element?.kind === 'userTask' ? element : undefined;
+  if (!token?.assignment || element?.kind !== 'userTask') return undefined;
+  if (state.incidents.some((incident) => incident.tokenId === tokenId && !incident.resolved)) return undefined;
+  return { element, assignment: token.assignment };
 }
 
 function formOfTask(input: CaseWorkflowInput, state: CaseState, tokenId: string): FormSchema | undefined {
-  const formId = openUserTask(input.model, state, tokenId)?.formId;
+  const formId = openUserTask(input.model, state, tokenId)?.element.formId;
   return formId ? input.forms[formId] : undefined;
 }
 
-/** Applicant tasks are for the company only; staff tasks for their candidate groups or assignee. */
-export function mayComplete(actor: Actor, candidateGroups: string[], assignee?: string): boolean {
+/** Applicant tasks are for the company only; staff tasks for their candidate groups, candidate users or assignee. */
+export function mayComplete(actor: Actor, { candidateGroups, candidateUsers = [], assignee }: TaskAssignment): boolean {
   if (candidateGroups.includes(APPLICANT_GROUP)) return actor.kind === 'applicant';
   if (actor.kind !== 'staff') return false;
-  return assignee === actor.id || actor.groups.some((group) => candidateGroups.includes(group));
+  const names = [actor.id, ...(actor.email ? [actor.email] : [])];
+  return (
+    (assignee !== undefined && names.includes(assignee)) ||
+    candidateUsers.some((user) => names.includes(user)) ||
+    actor.groups.some((group) => candidateGroups.includes(group))
+  );
 }
 
 function actorLabel(actor: Actor): string {

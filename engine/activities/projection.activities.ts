@@ -52,7 +52,11 @@ async function writeTasks(tx: Transaction, projection: CaseProjection, at: Date)
           name: task.name ?? null,
           formId: task.formId ?? null,
           candidateGroups: task.candidateGroups,
+          candidateUsers: task.candidateUsers,
           assignee: task.assignee ?? null,
+          dueDate: task.dueDate ? new Date(task.dueDate) : null,
+          followUpDate: task.followUpDate ? new Date(task.followUpDate) : null,
+          priority: task.priority ?? 50,
           createdAt: at,
         })),
       )

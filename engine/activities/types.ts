@@ -10,7 +10,11 @@ export interface OpenedTask {
   name?: string;
   formId?: string;
   candidateGroups: string[];
+  candidateUsers: string[];
   assignee?: string;
+  dueDate?: string;
+  followUpDate?: string;
+  priority?: number;
 }
 
 export interface ClosedTask {

@@ -92,6 +92,8 @@ export const services = pgTable('services', {
   titleEn: text('title_en').notNull(),
   summaryDe: text('summary_de').notNull(),
   summaryEn: text('summary_en').notNull(),
+  /** Shown in the portal's catalog; scenario services of `lotse test` are not. */
+  listed: boolean('listed').notNull().default(true),
   createdAt: createdAt(),
 });
 
@@ -170,7 +172,16 @@ export const tasks = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /** Staff e-mail addresses that may take the task besides its groups. */
+    candidateUsers: text('candidate_users')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     assignee: text('assignee'),
+    dueDate: timestamp('due_date', { withTimezone: true }),
+    followUpDate: timestamp('follow_up_date', { withTimezone: true }),
+    /** 0–100, Camunda's default 50. */
+    priority: integer('priority').notNull().default(50),
     status: text('status', { enum: ['open', 'completed', 'cancelled'] })
       .notNull()
       .default('open'),

@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, asc, desc, eq, lt, notLike, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, desc, eq, inArray, lt, notLike, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { caseEvents, caseNumberCounters, cases, companies, services, serviceVersions, tasks } from '../db/schema.js';
 
@@ -67,11 +67,13 @@ export function createCaseRepository(db: Database) {
     },
     /** Cases that no workflow step has projected yet, created before `before`. */
     async unstarted(before: Date) {
-      return db
-        .select()
-        .from(cases)
-        // Scenario cases (`lotse test`) must never be restarted as real cases with real activities.
-        .where(and(eq(cases.seq, 0), lt(cases.createdAt, before), notLike(cases.submissionToken, 'scenario:%')));
+      return (
+        db
+          .select()
+          .from(cases)
+          // Scenario cases (`lotse test`) must never be restarted as real cases with real activities.
+          .where(and(eq(cases.seq, 0), lt(cases.createdAt, before), notLike(cases.submissionToken, 'scenario:%')))
+      );
     },
     async findById(caseId: string) {
       const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
@@ -117,9 +119,9 @@ export function createCaseRepository(db: Database) {
       const [row] = await db.select().from(tasks).where(eq(tasks.id, taskId));
       return row;
     },
-    /** Open tasks whose candidate groups meet the given groups, oldest first. */
-    async openTasksForGroups(groupIds: string[]) {
-      if (groupIds.length === 0) return [];
+    /** Open staff tasks for the member's groups, candidate users or assignee: overdue first, then priority, then age. */
+    async openTasksForStaff(member: { groups: string[]; email: string; staffId: string }) {
+      const names = [member.email, member.staffId];
       return db
         .select({
           task: tasks,
@@ -134,8 +136,17 @@ export function createCaseRepository(db: Database) {
         .innerJoin(companies, eq(companies.id, cases.companyId))
         .innerJoin(serviceVersions, eq(serviceVersions.id, cases.serviceVersionId))
         .innerJoin(services, eq(services.id, serviceVersions.serviceId))
-        .where(and(eq(tasks.status, 'open'), arrayOverlaps(tasks.candidateGroups, groupIds)))
-        .orderBy(asc(tasks.createdAt));
+        .where(
+          and(
+            eq(tasks.status, 'open'),
+            or(
+              member.groups.length > 0 ? arrayOverlaps(tasks.candidateGroups, member.groups) : sql`false`,
+              arrayOverlaps(tasks.candidateUsers, names),
+              inArray(tasks.assignee, names),
+            ),
+          ),
+        )
+        .orderBy(sql`${tasks.dueDate} asc nulls last`, desc(tasks.priority), asc(tasks.createdAt));
     },
   };
 }

@@ -7,10 +7,8 @@ export type ServiceVersionRow = typeof serviceVersions.$inferSelect;
 
 export function createServiceRepository(db: Database) {
   return {
-    async listWithLatestVersion() {
-      const rows = await db.select().from(services).orderBy(services.titleDe);
-      return rows;
-    },
+    /** Services shown in the portal's catalog. */
+    listed: () => db.select().from(services).where(eq(services.listed, true)).orderBy(services.titleDe),
     async findBySlug(slug: string) {
       const [row] = await db.select().from(services).where(eq(services.slug, slug));
       return row;
@@ -33,8 +31,10 @@ export function createServiceRepository(db: Database) {
      * service by a row lock so two publishers cannot both take version N.
      */
     async publish(
-      meta: Pick<ServiceRow, 'slug' | 'titleDe' | 'titleEn' | 'summaryDe' | 'summaryEn'>,
-      version: Pick<ServiceVersionRow, 'contentHash' | 'bpmnXml' | 'forms' | 'model'>,
+      meta: Pick<ServiceRow, 'slug' | 'titleDe' | 'titleEn' | 'summaryDe' | 'summaryEn'> & { listed?: boolean },
+      version: Pick<ServiceVersionRow, 'contentHash' | 'bpmnXml' | 'forms' | 'model'> & {
+        dmn?: Record<string, string>;
+      },
     ): Promise<{ version: ServiceVersionRow; created: boolean }> {
       return db.transaction(async (tx) => {
         const [service] = await tx
@@ -42,7 +42,13 @@ export function createServiceRepository(db: Database) {
           .values(meta)
           .onConflictDoUpdate({
             target: services.slug,
-            set: { titleDe: meta.titleDe, titleEn: meta.titleEn, summaryDe: meta.summaryDe, summaryEn: meta.summaryEn },
+            set: {
+              titleDe: meta.titleDe,
+              titleEn: meta.titleEn,
+              summaryDe: meta.summaryDe,
+              summaryEn: meta.summaryEn,
+              listed: meta.listed ?? true,
+            },
           })
           .returning();
         if (!service) throw new Error(`Could not store service ${meta.slug}`);

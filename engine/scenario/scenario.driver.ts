@@ -55,6 +55,7 @@ export function createScenarioDriver(deps: {
           titleEn: `Scenario: ${service.name}`,
           summaryDe: 'Von lotse test veröffentlicht.',
           summaryEn: 'Published by lotse test.',
+          listed: false,
         },
         { contentHash: service.contentHash, bpmnXml: service.bpmnXml, forms: service.forms, model: service.model },
       );

@@ -62,6 +62,7 @@ export function createCatalogService(services: ServiceRepository) {
           contentHash: definition.contentHash,
           bpmnXml: definition.bpmnXml,
           forms: definition.forms,
+          dmn: definition.dmn,
           model: definition.model,
         },
       );
@@ -69,7 +70,7 @@ export function createCatalogService(services: ServiceRepository) {
       return { version: version.version, created };
     },
     async list() {
-      const rows = await services.listWithLatestVersion();
+      const rows = await services.listed();
       return rows.map((row) => ({
         slug: row.slug,
         title: { de: row.titleDe, en: row.titleEn },

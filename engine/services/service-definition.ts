@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { checkExpression, FeelError, isExpression, stripExpression } from '../feel/feel.js';
-import { compileProcess, compileErrorsToText } from '../model/compile.js';
+import { compileErrorsToText, compileService } from '../model/compile.js';
 import type { ProcessModel } from '../model/process-model.js';
 import { parseForm, type FormSchema } from '../../forms/schema.js';
 import { dataPathsOf, hasListedFileField, rootKeysOf } from './start-steps.js';
@@ -14,7 +14,10 @@ const serviceManifest = z.object({
   slug: z.string().regex(/^[a-z0-9-]+$/),
   title: localized,
   summary: localized,
-  bpmn: z.string(),
+  /** The main BPMN file, or a list: the main file first, then files with processes it calls. */
+  bpmn: z.union([z.string(), z.array(z.string()).min(1)]),
+  /** DMN files with the decisions its business rule tasks call. */
+  dmn: z.array(z.string()).optional(),
   forms: z.array(z.string()),
   /** Start forms in order, by form id (optionally with a step title); default: the start event's form alone. */
   steps: z
@@ -42,6 +45,8 @@ export interface ServiceDefinition {
   summary: { de: string; en: string };
   bpmnXml: string;
   forms: Record<string, FormSchema>;
+  /** DMN sources by file name, stored with the version as published. */
+  dmn: Record<string, string>;
   model: ProcessModel;
   start: StartConfig;
   /** SHA-256 over BPMN, forms and (when declared) steps and prefill: the identity of a version's content. */
@@ -62,8 +67,12 @@ export async function loadServiceFolder(folder: string): Promise<ServiceDefiniti
     );
   }
   const { slug, title, summary } = manifest.data;
-  const bpmnXml = await readFile(path.join(folder, manifest.data.bpmn), 'utf8');
-  const compiled = await compileProcess(bpmnXml);
+  const bpmnFiles = typeof manifest.data.bpmn === 'string' ? [manifest.data.bpmn] : manifest.data.bpmn;
+  const bpmnSources = await Promise.all(bpmnFiles.map((file) => readFile(path.join(folder, file), 'utf8')));
+  const bpmnXml = bpmnSources[0] ?? '';
+  const dmn: Record<string, string> = {};
+  for (const file of manifest.data.dmn ?? []) dmn[file] = await readFile(path.join(folder, file), 'utf8');
+  const compiled = await compileService({ bpmn: bpmnSources, dmn: Object.values(dmn) });
   if (!compiled.ok) throw new ServiceDefinitionError(`${slug}: ${compileErrorsToText(compiled.errors)}`);
 
   const forms: Record<string, FormSchema> = {};
@@ -78,10 +87,16 @@ export async function loadServiceFolder(folder: string): Promise<ServiceDefiniti
   const start = startConfigOf(slug, manifest.data, compiled.model, forms);
   // Services without steps or prefill keep the hash they had before both existed (no new version).
   const declared = manifest.data.steps !== undefined || manifest.data.prefill !== undefined;
+  // Likewise DMN and called processes count only where a service has them.
+  const extras = {
+    ...(declared ? { start } : {}),
+    ...(Object.keys(dmn).length > 0 ? { dmn } : {}),
+    ...(bpmnSources.length > 1 ? { calledBpmn: bpmnSources.slice(1) } : {}),
+  };
   const contentHash = createHash('sha256')
-    .update(JSON.stringify({ bpmnXml, forms, ...(declared ? { start } : {}) }))
+    .update(JSON.stringify({ bpmnXml, forms, ...extras }))
     .digest('hex');
-  return { slug, title, summary, bpmnXml, forms, model: compiled.model, start, contentHash };
+  return { slug, title, summary, bpmnXml, forms, dmn, model: compiled.model, start, contentHash };
 }
 
 /** Checks `steps` and `prefill` against the model and the forms; every problem is named in one error. */

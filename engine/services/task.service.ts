@@ -12,7 +12,7 @@ export type CompleteResult =
 
 export function actorOf(principal: SessionPrincipal): Actor {
   return principal.kind === 'staff'
-    ? { kind: 'staff', id: principal.staffId, groups: principal.groups }
+    ? { kind: 'staff', id: principal.staffId, email: principal.email, groups: principal.groups }
     : { kind: 'applicant', id: principal.userId, groups: [] };
 }
 
@@ -26,7 +26,12 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
     const caseRow = await cases.findById(task.caseId);
     if (!caseRow) return undefined;
     if (principal.kind === 'applicant' && caseRow.companyId !== principal.companyId) return undefined;
-    if (!mayComplete(actorOf(principal), task.candidateGroups, task.assignee ?? undefined)) return undefined;
+    const assignment = {
+      candidateGroups: task.candidateGroups,
+      candidateUsers: task.candidateUsers,
+      assignee: task.assignee ?? undefined,
+    };
+    if (!mayComplete(actorOf(principal), assignment)) return undefined;
     const version = await catalog.version(caseRow.serviceVersionId);
     const form: FormSchema | undefined = task.formId ? version?.forms[task.formId] : undefined;
     return { task, caseRow, form, startForm: version ? startFormOf(version) : undefined };
@@ -35,8 +40,8 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
   return {
     taskFor,
 
-    /** Group inbox: open tasks of the staff member's groups, oldest first. */
-    inbox: (groups: string[]) => cases.openTasksForGroups(groups),
+    /** Inbox: open tasks of the staff member's groups or naming them; overdue first, then by priority and age. */
+    inbox: (member: { groups: string[]; email: string; staffId: string }) => cases.openTasksForStaff(member),
 
     /**
      * Completes the task through the case workflow's update. The update id is the form's
@@ -51,7 +56,10 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
       const found = await taskFor(principal, taskId);
       if (!found) return undefined;
       const { task, form } = found;
-      const { values, errors } = form ? validateSubmission(form, input) : { values: {}, errors: [] };
+      // The same context as the workflow's validator: the case's variables.
+      const { values, errors } = form
+        ? validateSubmission(form, input, { context: found.caseRow.variables })
+        : { values: {}, errors: [] };
       if (errors.length > 0) return { ok: false, errors, values };
       if (task.status !== 'open') return { ok: true, caseId: task.caseId };
       try {
