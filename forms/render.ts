@@ -35,6 +35,7 @@ import {
   type PathSegment,
 } from './paths.js';
 import { escapeHtml, isSafeImageUrl, sanitizeHtml } from './sanitize-html.js';
+import { localizeForm } from './translate.js';
 import type {
   ButtonComponent,
   DatetimeComponent,
@@ -302,13 +303,14 @@ export function createFormRenderer(): FormRenderer {
   };
 
   return {
-    renderFields: (form, state) => {
+    renderFields: (written, state) => {
+      const form = localizeForm(written, state.locale);
       const run = renderRun(state);
       const fields = renderComponents(form.components, { base: [], indexes: [], scope: run.scope }, run, templates);
       return hasListActions(form) ? templates.defaultSubmit({ label: run.text.submit }) + fields : fields;
     },
     renderErrorSummary: (form, errors, locale) =>
-      errors.length === 0 ? '' : templates.errorSummary(errorSummaryView(form, errors, locale)),
+      errors.length === 0 ? '' : templates.errorSummary(errorSummaryView(localizeForm(form, locale), errors, locale)),
   };
 }
 

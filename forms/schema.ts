@@ -328,6 +328,8 @@ export type FormComponent =
   | SpacerComponent
   | ButtonComponent;
 
+import type { FormTranslation, TranslationLocale } from './translate.js';
+
 export interface FormSchema {
   id: string;
   type: 'default';
@@ -337,6 +339,11 @@ export interface FormSchema {
   exporter?: { name: string; version: string };
   versionTag?: string;
   components: FormComponent[];
+  /**
+   * Lotse's addition, never read from a form file: the translations from the `<form>.<locale>.json` files
+   * next to it, attached by the service loader so every rendering of the form can speak the page's language.
+   */
+  translations?: Partial<Record<TranslationLocale, FormTranslation>>;
 }
 
 export interface FormSchemaProblem {

@@ -2,6 +2,7 @@
  * What a submitted form said, as label/value lines for people: the applicant's case page, the
  * caseworker's task page and (later) the check-your-answers step. Pure.
  */
+import { localizeForm } from './translate.js';
 import { isInputComponent, labelOf } from './components.js';
 import { decimalOfNumber, parseDecimal, toNumber } from './decimal.js';
 import { displayText, findOption, itemScope, resolveOptions, rootScope, type Variables } from './expressions.js';
@@ -31,11 +32,12 @@ const FILES: Record<Locale, (count: number) => string> = {
  * Empty answers are skipped; options show their labels. `context` resolves `valuesKey`/`valuesExpression` options.
  */
 export function summarizeAnswers(
-  form: Pick<FormSchema, 'components'>,
+  written: Pick<FormSchema, 'components' | 'translations'>,
   values: Record<string, unknown>,
   locale: Locale,
   context?: Variables,
 ): AnswerLine[] {
+  const form = localizeForm(written, locale);
   const lines: AnswerLine[] = [];
   const visit = (components: readonly FormComponent[], base: PathSegment[], items: string[], scope: Variables) => {
     for (const component of components) {

@@ -275,3 +275,13 @@ function hasText(component: FormComponent, property: Property): boolean {
   if (typeof value === 'string') return value.trim() !== '';
   return value !== undefined;
 }
+
+/** The form in the page's language: translated where a translation is attached, else German as written. */
+export function localizeForm<F extends Pick<FormSchema, 'components' | 'translations'>>(form: F, locale: string): F {
+  const translation = locale === 'en' ? form.translations?.en : undefined;
+  if (!translation) return form;
+  return {
+    ...form,
+    components: translateForm({ ...form, id: '', type: 'default', schemaVersion: 0 }, translation).components,
+  };
+}

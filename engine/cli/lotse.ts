@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { FormSchemaError } from '../../forms/schema.js';
+import { FormTranslationError } from '../../forms/translate.js';
 import { loadServiceFolder, ServiceDefinitionError } from '../services/service-definition.js';
 import { formCommand } from './form.command.js';
 import { TEST_USAGE, testCommand } from './test.command.js';
@@ -28,6 +29,7 @@ async function validate(folders: string[]): Promise<number> {
       if (!(
         error instanceof ServiceDefinitionError ||
         error instanceof FormSchemaError ||
+        error instanceof FormTranslationError ||
         error instanceof SyntaxError
       )) {
         throw error;

@@ -16,6 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { ProcessModel } from '../model/process-model.js';
 import type { FormSchema } from '../../forms/schema.js';
+import type { StartConfig } from '../services/service-definition.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -111,6 +112,8 @@ export const serviceVersions = pgTable(
     forms: jsonb('forms').$type<Record<string, FormSchema>>().notNull(),
     /** DMN files of the version by file name, as published. */
     dmn: jsonb('dmn').$type<Record<string, string>>().notNull().default({}),
+    /** How a case starts: the start forms as steps and the prefill expressions (service.json). */
+    start: jsonb('start').$type<StartConfig>(),
     model: jsonb('model').$type<ProcessModel>().notNull(),
     publishedAt: createdAt(),
   },

@@ -34,6 +34,7 @@ export function createServiceRepository(db: Database) {
       meta: Pick<ServiceRow, 'slug' | 'titleDe' | 'titleEn' | 'summaryDe' | 'summaryEn'> & { listed?: boolean },
       version: Pick<ServiceVersionRow, 'contentHash' | 'bpmnXml' | 'forms' | 'model'> & {
         dmn?: Record<string, string>;
+        start?: ServiceVersionRow['start'];
       },
     ): Promise<{ version: ServiceVersionRow; created: boolean }> {
       return db.transaction(async (tx) => {

@@ -41,11 +41,9 @@ function defaultStart(model: ProcessModel): StartConfig {
 }
 
 export function createCatalogService(services: ServiceRepository) {
-  // Steps and prefill have no column in service_versions yet, so they are kept for the versions this
-  // process published (every process publishes the catalog folders at start). A version not seen
-  // here falls back to its start event's form alone. TODO: store them with the version.
-  const startConfigs = new Map<string, StartConfig>();
-  const startOf = (versionId: string, model: ProcessModel) => startConfigs.get(versionId) ?? defaultStart(model);
+  // Versions published before steps were stored start with their start event's form alone.
+  const startOf = (version: { start: StartConfig | null; model: ProcessModel }) =>
+    version.start ?? defaultStart(version.model);
 
   return {
     /** Publishes the definition as a new immutable version unless the same content is already published. */
@@ -64,9 +62,9 @@ export function createCatalogService(services: ServiceRepository) {
           forms: definition.forms,
           dmn: definition.dmn,
           model: definition.model,
+          start: definition.start,
         },
       );
-      startConfigs.set(version.id, definition.start);
       return { version: version.version, created };
     },
     async list() {
@@ -91,13 +89,13 @@ export function createCatalogService(services: ServiceRepository) {
         version: version.version,
         model: version.model,
         forms: version.forms,
-        start: startOf(version.id, version.model),
+        start: startOf(version),
       };
     },
     async version(versionId: string) {
       const version = await services.findVersion(versionId);
       if (!version) return undefined;
-      return { ...version, start: startOf(version.id, version.model) };
+      return { ...version, start: startOf(version) };
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -6,6 +7,7 @@ import { checkExpression, FeelError, isExpression, stripExpression } from '../fe
 import { compileErrorsToText, compileService } from '../model/compile.js';
 import type { ProcessModel } from '../model/process-model.js';
 import { parseForm, type FormSchema } from '../../forms/schema.js';
+import { parseFormTranslation, translationFileName } from '../../forms/translate.js';
 import { dataPathsOf, hasListedFileField, rootKeysOf } from './start-steps.js';
 
 const localized = z.object({ de: z.string().min(1), en: z.string().min(1) });
@@ -78,6 +80,16 @@ export async function loadServiceFolder(folder: string): Promise<ServiceDefiniti
   const forms: Record<string, FormSchema> = {};
   for (const file of manifest.data.forms) {
     const form = parseForm(JSON.parse(await readFile(path.join(folder, file), 'utf8')));
+    const translationFile = path.join(folder, translationFileName(file, 'en'));
+    // The English texts travel with the form (and count in the version's content hash).
+    if (existsSync(translationFile)) {
+      const translation = parseFormTranslation(
+        JSON.parse(await readFile(translationFile, 'utf8')),
+        form,
+        translationFile,
+      );
+      form.translations = { en: translation };
+    }
     forms[form.id] = form;
   }
   const missing = referencedFormIds(compiled.model).filter((formId) => !forms[formId]);

@@ -133,6 +133,15 @@ describe('general inquiry, end to end over HTTP', () => {
     expect(row?.publicStatus).toBe('Rückruf geplant');
   });
 
+  it('the start form speaks English when the page does, from the translation next to the form', async () => {
+    const company = await companyClient();
+    const english = await company.get('/services/general-inquiry/start?lang=en');
+    expect(english.html).toContain('Preferred way to contact you');
+    expect(english.html).toContain('In person');
+    const german = await company.get('/services/general-inquiry/start?lang=de');
+    expect(german.html).toContain('Bevorzugter Kontaktweg');
+  });
+
   it('an invalid start form shows the errors next to the fields and keeps the input', async () => {
     const company = await companyClient();
     await company.get('/services/general-inquiry/start');
