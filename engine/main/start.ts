@@ -12,6 +12,9 @@ async function main() {
     console.log(`  company user: ${DEMO_ACCOUNTS.companyUser.email}  → ${system.url}/login`);
     console.log(`  caseworker:   ${DEMO_ACCOUNTS.caseworker.email}  → ${system.url}/staff/login`);
     console.log(`  administrator: ${DEMO_ACCOUNTS.administrator.email}  → ${system.url}/staff/login`);
+    console.log(
+      `  building authority: ${DEMO_ACCOUNTS.buildingAuthority.email}, environment agency: ${DEMO_ACCOUNTS.environmentAgency.email}`,
+    );
   }
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -15,17 +15,39 @@ export const DEMO_ACCOUNTS = {
   caseworker: {
     email: 'jonas.weber@wirtschaftsfoerderung.example',
     name: 'Jonas Weber',
-    group: 'wirtschaftsfoerderung',
+    groups: ['wirtschaftsfoerderung'],
+    isAdmin: false,
   },
   administrator: {
     email: 'petra.berg@wirtschaftsfoerderung.example',
     name: 'Petra Berg',
-    group: 'wirtschaftsfoerderung',
+    groups: ['wirtschaftsfoerderung', 'teamleitung'],
+    isAdmin: true,
+  },
+  buildingAuthority: {
+    email: 'lena.koch@bauamt.example',
+    name: 'Lena Koch',
+    groups: ['bauamt'],
+    isAdmin: false,
+  },
+  environmentAgency: {
+    email: 'max.huber@umweltamt.example',
+    name: 'Max Huber',
+    groups: ['umweltamt'],
+    isAdmin: false,
   },
 } as const;
 
-/** Groups every installation has. `applicant` is reserved for the company side and is no staff group. */
-const STAFF_GROUPS = [{ id: 'wirtschaftsfoerderung', name: 'Wirtschaftsförderung' }];
+/**
+ * Groups every installation has: the agency and the departments whose statements permit guidance
+ * asks for. `applicant` is reserved for the company side and is no staff group.
+ */
+const STAFF_GROUPS = [
+  { id: 'wirtschaftsfoerderung', name: 'Wirtschaftsförderung' },
+  { id: 'teamleitung', name: 'Teamleitung Wirtschaftsförderung' },
+  { id: 'bauamt', name: 'Bauamt' },
+  { id: 'umweltamt', name: 'Umweltamt' },
+];
 
 export async function seedGroups(db: Database) {
   await db.insert(groups).values(STAFF_GROUPS).onConflictDoNothing();
@@ -34,7 +56,7 @@ export async function seedGroups(db: Database) {
 /** Demo company, company user and caseworker; applying it twice changes nothing. */
 export async function seedDemoAccounts(db: Database) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const { companyUser, caseworker, administrator } = DEMO_ACCOUNTS;
+  const { companyUser, ...staffAccounts } = DEMO_ACCOUNTS;
   await db.transaction(async (tx) => {
     const [existingUser] = await tx.select().from(users).where(eq(users.email, companyUser.email));
     if (!existingUser) {
@@ -58,18 +80,15 @@ export async function seedDemoAccounts(db: Database) {
       if (!company || !user) throw new Error('demo seed failed');
       await tx.insert(memberships).values({ userId: user.id, companyId: company.id, role: 'owner' });
     }
-    for (const [account, isAdmin] of [
-      [caseworker, false],
-      [administrator, true],
-    ] as const) {
+    for (const account of Object.values(staffAccounts)) {
       const [existingStaff] = await tx.select().from(staff).where(eq(staff.email, account.email));
       if (existingStaff) continue;
       const [member] = await tx
         .insert(staff)
-        .values({ email: account.email, name: account.name, passwordHash, isAdmin })
+        .values({ email: account.email, name: account.name, passwordHash, isAdmin: account.isAdmin })
         .returning();
       if (!member) throw new Error('demo seed failed');
-      await tx.insert(staffGroups).values({ staffId: member.id, groupId: account.group });
+      await tx.insert(staffGroups).values(account.groups.map((groupId) => ({ staffId: member.id, groupId })));
     }
   });
 }
