@@ -6,14 +6,22 @@
 
 export const TEST_USAGE = `  test <dir|file…>  run the Camunda Process Test JSON test cases (files with a "testCases" array) below the
                     folders against the engine, with the BPMN, form and DMN files found there
-                    [--timeout <seconds>] how long an instruction waits (default 10)`;
+                    [--timeout <seconds>] how long an instruction waits (default 10)
+                    [--record-histories <dir>] save each case's workflow history there (replay fixtures)`;
 
 export async function testCommand(args: string[]): Promise<number> {
   const paths: string[] = [];
   let timeoutMs: number | undefined;
+  let recordHistoriesDir: string | undefined;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] ?? '';
-    if (arg === '--timeout' || arg.startsWith('--timeout=')) {
+    if (arg === '--record-histories') {
+      recordHistoriesDir = args[++index];
+      if (!recordHistoriesDir) {
+        console.error('lotse test: --record-histories needs a folder');
+        return 2;
+      }
+    } else if (arg === '--timeout' || arg.startsWith('--timeout=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++index];
       const seconds = Number(value);
       if (!Number.isFinite(seconds) || seconds <= 0) {
@@ -44,6 +52,7 @@ export async function testCommand(args: string[]): Promise<number> {
     databaseUrl: DATABASE_URL,
     temporalAddress: TEMPORAL_ADDRESS,
     ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(recordHistoriesDir !== undefined && { recordHistoriesDir }),
   });
   return summary.exitCode;
 }

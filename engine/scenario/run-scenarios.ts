@@ -3,6 +3,9 @@
  * the summary. The CLI and the integration test both call this.
  */
 import path from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { createServiceRepository } from '../repositories/service.repository.js';
 import { formatResult, formatSummary } from './report.js';
 import { findScenarioFiles } from './scenario-files.js';
@@ -23,6 +26,8 @@ export interface ScenarioRunOptions extends ScenarioSystemOptions {
   warn?: (line: string) => void;
   /** Paths in messages are relative to this folder. */
   root?: string;
+  /** Write the Temporal history of every case into this folder (fixtures for the replay test). */
+  recordHistoriesDir?: string;
 }
 
 export interface ScenarioRunSummary {
@@ -70,6 +75,9 @@ export async function runScenarioTests(options: ScenarioRunOptions): Promise<Sce
       services: createScenarioServices(files, (service) => driver.publish(service), root),
       options: { ...DEFAULT_RUNNER_OPTIONS, timeoutMs: options.timeoutMs ?? DEFAULT_RUNNER_OPTIONS.timeoutMs },
       warn,
+      ...(options.recordHistoriesDir !== undefined && {
+        onCasesDone: historyRecorder(system.temporalClient, options.recordHistoriesDir),
+      }),
     });
     for (const { file, parsed } of files.testFiles) {
       if (!parsed.ok) {
@@ -86,4 +94,23 @@ export async function runScenarioTests(options: ScenarioRunOptions): Promise<Sce
   const failed = results.length - passed;
   print(formatSummary(passed, failed));
   return { results, passed, failed, exitCode: failed > 0 ? 1 : 0 };
+}
+
+/** Saves each case's workflow history as `<test case name>[-n].json`, for the replay test. */
+function historyRecorder(temporal: Client, dir: string) {
+  return async (testCase: { name: string }, caseIds: string[]) => {
+    await mkdir(dir, { recursive: true });
+    const base = testCase.name
+      .toLowerCase()
+      .replace(/ß/g, 'ss')
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
+    for (const [index, caseId] of caseIds.entries()) {
+      const history = await temporal.workflow.getHandle(caseId).fetchHistory();
+      const name = caseIds.length > 1 ? `${base}-${index + 1}` : base;
+      await writeFile(path.join(dir, `${name}.json`), historyToJSON(history));
+    }
+  };
 }

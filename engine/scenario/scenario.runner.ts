@@ -56,6 +56,8 @@ export function createScenarioRunner(deps: {
   options?: RunnerOptions;
   /** Told when cleaning up after a test case fails; the test case's result stands. */
   warn?: (line: string) => void;
+  /** Called with the test case's case ids after its last instruction, before they are cleaned up. */
+  onCasesDone?: (testCase: TestCase, caseIds: string[]) => Promise<void>;
 }) {
   const { driver, services } = deps;
   const options = deps.options ?? DEFAULT_RUNNER_OPTIONS;
@@ -85,6 +87,9 @@ export function createScenarioRunner(deps: {
         }
         return result();
       } finally {
+        await deps.onCasesDone?.(testCase, run.caseIds()).catch((error: unknown) => {
+          warn(`! ${testCase.name}: recording its cases failed: ${rejectionMessage(error)}`);
+        });
         await run.finish().catch((error: unknown) => {
           warn(`! ${testCase.name}: cleaning up its cases failed: ${rejectionMessage(error)}`);
         });
@@ -173,6 +178,10 @@ class TestCaseRun {
       default:
         return this.assert(instruction);
     }
+  }
+
+  caseIds(): string[] {
+    return this.cases.map(({ caseId }) => caseId);
   }
 
   async finish(): Promise<void> {

@@ -1,0 +1,85 @@
+/**
+ * `npm run record:histories`: records the workflow histories the replay test replays. Every scenario
+ * of the shipped services (`workflows/catalog/**\/*.test.json`, scenario mode) and one live general
+ * inquiry with real activities. Run it after a deliberate change to the workflow's history shape,
+ * never to make a failing replay pass without understanding why (ADR 0008).
+ */
+import { mkdtemp, rm, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { loadConfig } from '../../engine/config.js';
+import { cases, tasks } from '../../engine/db/schema.js';
+import { CATALOG_DIR, PROJECT_ROOT, startSystem } from '../../engine/main/system.js';
+import { createAccountRepository } from '../../engine/repositories/account.repository.js';
+import { createAuthService } from '../../engine/services/auth.service.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
+import { runScenarioTests } from '../../engine/scenario/run-scenarios.js';
+import { newSubmissionToken } from '../../engine/web/http.js';
+
+const HISTORIES = path.join(PROJECT_ROOT, 'test', 'replay', 'histories');
+
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('timed out');
+}
+
+async function recordLiveGeneralInquiry() {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'lotse-record-'));
+  await chmod(dataDir, 0o755);
+  const base = 23_000 + Math.floor(Math.random() * 1000);
+  const system = await startSystem(
+    loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(base),
+      TEMPORAL_DEV_PORT: String(base + 1),
+      TEMPORAL_UI_PORT: String(base + 2),
+      SESSION_SECRET: 'record-secret-record-secret-record-42',
+    }),
+    () => {},
+  );
+  try {
+    const auth = createAuthService(createAccountRepository(system.db));
+    const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
+    const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
+    if (!company || !caseworker) throw new Error('demo accounts missing');
+    const started = await system.services.cases.submit(company, 'general-inquiry', newSubmissionToken(), {
+      subject: 'Aufzeichnung',
+      message: 'Ein Vorgang für den Replay-Test.',
+      contactChannel: 'email',
+    });
+    if (!started?.ok) throw new Error('case did not start');
+    const task = await until(async () => {
+      const [open] = await system.db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.caseId, started.caseId), eq(tasks.status, 'open')));
+      return open;
+    });
+    await system.services.tasks.complete(caseworker, task.id, newSubmissionToken(), {
+      answer: 'Eine echte Antwort per E-Mail.',
+    });
+    await until(async () => {
+      const [row] = await system.db.select().from(cases).where(eq(cases.id, started.caseId));
+      return row?.status === 'completed' ? row : undefined;
+    });
+    const history = await system.temporalClient.workflow.getHandle(started.caseId).fetchHistory();
+    await writeFile(path.join(HISTORIES, 'live-general-inquiry.json'), historyToJSON(history));
+  } finally {
+    await system.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await rm(HISTORIES, { recursive: true, force: true });
+await mkdir(HISTORIES, { recursive: true });
+const summary = await runScenarioTests({ paths: [CATALOG_DIR], recordHistoriesDir: HISTORIES, root: PROJECT_ROOT });
+if (summary.exitCode !== 0) throw new Error('scenarios failed: histories not recorded');
+await recordLiveGeneralInquiry();
+console.log(`Recorded histories in ${path.relative(PROJECT_ROOT, HISTORIES)}`);
