@@ -5,6 +5,8 @@ import { summarizeAnswers } from '../forms/summary.js';
 import { initialValues, type FieldError } from '../forms/validate.js';
 import type { AuthService, StaffSession } from '../engine/services/auth.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
+import type { DocumentService } from '../engine/services/document.service.js';
+import { sendDocument } from '../engine/web/send-document.js';
 import type { IncidentService } from '../engine/services/incident.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
 import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
@@ -25,6 +27,7 @@ import type { ViewRenderer } from '../engine/web/views.js';
 export interface AdminDeps {
   auth: AuthService;
   cases: CaseService;
+  documents: DocumentService;
   incidents: IncidentService;
   tasks: TaskService;
   outbox: OutboxRepository;
@@ -33,7 +36,16 @@ export interface AdminDeps {
 }
 
 /** Caseworker and administrator pages under /staff. Only staff sessions get past `staffMember`. */
-export function createAdminRouter({ auth, cases, incidents, tasks, outbox, views, forms }: AdminDeps): Router {
+export function createAdminRouter({
+  auth,
+  cases,
+  documents,
+  incidents,
+  tasks,
+  outbox,
+  views,
+  forms,
+}: AdminDeps): Router {
   const router = Router();
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 
@@ -141,16 +153,33 @@ export function createAdminRouter({ auth, cases, incidents, tasks, outbox, views
   router.get('/cases/:id', async (req, res) => {
     const member = staffMember(req, res);
     if (!member) return;
-    const found = isUuid(req.params.id) ? await cases.detailForStaff(req.params.id) : undefined;
+    const found = isUuid(req.params.id) ? await cases.detailForStaff(req.params.id, member) : undefined;
     if (!found) throw new NotFoundError();
+    const caseDocuments = await documents.listForCase(found.detail.id);
     res.send(
       views.render('admin/case', pageOf(req, found.detail.number), {
         ...found,
         incidents: await incidents.ofCase(req.params.id),
+        documents: caseDocuments.map((document) => ({
+          name: document.fileName,
+          size: document.size,
+          scanStatus: document.scanStatus,
+          href: `/staff/cases/${found.detail.id}/documents/${document.id}`,
+        })),
         isAdmin: member.isAdmin,
         answers: found.startForm ? summarizeAnswers(found.startForm, found.detail.variables, localeOf(req)) : [],
       }),
     );
+  });
+
+  router.get('/cases/:id/documents/:documentId', async (req, res) => {
+    const member = staffMember(req, res);
+    if (!member) return;
+    const { id, documentId } = req.params;
+    const visible = isUuid(id) && isUuid(documentId) ? await cases.detailForStaff(id, member) : undefined;
+    const found = visible ? await documents.openForStaff(id, documentId) : undefined;
+    if (!found) throw new NotFoundError();
+    await sendDocument(res, found);
   });
 
   const administrator = (req: Request, res: Response): StaffSession | undefined => {

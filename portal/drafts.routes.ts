@@ -21,7 +21,7 @@ import { NotFoundError, formInput, isUuid, localeOf, pageOf } from '../engine/we
 import type { Locale } from '../engine/web/i18n.js';
 import type { ViewRenderer } from '../engine/web/views.js';
 import { fileSize, requireApplicant, text, textFor } from './applicant.js';
-import { sendDocument } from './documents.js';
+import { sendDocument } from '../engine/web/send-document.js';
 
 export interface DraftRoutesDeps {
   drafts: DraftService;

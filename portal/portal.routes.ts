@@ -23,7 +23,7 @@ import {
 } from '../engine/web/http.js';
 import type { ViewRenderer } from '../engine/web/views.js';
 import { fileSize, requireApplicant } from './applicant.js';
-import { sendDocument } from './documents.js';
+import { sendDocument } from '../engine/web/send-document.js';
 import { answersOf, createDraftRouter } from './drafts.routes.js';
 import { receiptText } from './receipt.js';
 

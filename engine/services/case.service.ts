@@ -4,7 +4,7 @@ import type { FormSchema } from '../../forms/schema.js';
 import { validateSubmission, type FieldError } from '../../forms/validate.js';
 import { caseWorkflow, type CaseWorkflowInput } from '../../workflows/case.workflow.js';
 import type { CaseRepository, CaseRow } from '../repositories/case.repository.js';
-import type { CompanyUserSession } from './auth.service.js';
+import type { CompanyUserSession, StaffSession } from './auth.service.js';
 import { startFormOf, startStepsOf, type CatalogService, type PublishedService } from './catalog.service.js';
 import type { StartConfig } from './service-definition.js';
 
@@ -177,7 +177,7 @@ export function createCaseService(deps: {
     },
 
     /** The case as staff see it: everything, including the full audit trail. */
-    async detailForStaff(caseId: string) {
+    async detailForStaff(caseId: string, member: StaffSession) {
       const detail = await cases.detail(caseId);
       if (!detail) return undefined;
       const [events, tasks, startForm] = await Promise.all([
@@ -185,6 +185,7 @@ export function createCaseService(deps: {
         cases.tasksOfCase(caseId),
         startFormOfVersion(detail.serviceVersionId),
       ]);
+      if (!member.isAdmin && !tasks.some((task) => isStaffTaskOf(member, task))) return undefined;
       return { detail, events, tasks, startForm };
     },
 
@@ -253,6 +254,22 @@ export function publicTimeline(events: CaseEventRow[]) {
     timeline.push({ status: event.publicStatus, at: event.at });
   }
   return timeline;
+}
+
+/**
+ * Staff see a case when one of its tasks (open or done) was for them: their group, their e-mail as
+ * candidate user or assignee. Administrators see every case.
+ */
+function isStaffTaskOf(
+  member: StaffSession,
+  task: { candidateGroups: string[]; candidateUsers: string[]; assignee: string | null },
+): boolean {
+  const names = [member.email, member.staffId];
+  return (
+    task.candidateGroups.some((group) => member.groups.includes(group)) ||
+    task.candidateUsers.some((user) => names.includes(user)) ||
+    (task.assignee !== null && names.includes(task.assignee))
+  );
 }
 
 export type CaseService = ReturnType<typeof createCaseService>;

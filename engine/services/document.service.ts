@@ -87,6 +87,13 @@ export function createDocumentService(deps: {
       return open(document);
     },
 
+    /** A case document for staff; the caller has checked that the staff member may see the case. */
+    async openForStaff(caseId: string, documentId: string) {
+      const document = await documents.findById(documentId);
+      if (!document || document.caseId !== caseId) return undefined;
+      return open(document);
+    },
+
     /** A draft's document; the caller has checked that the draft is the user's. */
     async openForDraft(draftId: string, documentId: string) {
       const document = await documents.findById(documentId);

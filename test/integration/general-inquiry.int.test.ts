@@ -224,6 +224,19 @@ describe('general inquiry, end to end over HTTP', () => {
     expect((await company.get(`/tasks/${task.id}`)).status).toBe(404);
   });
 
+  it('staff see a case only when one of its tasks is for them; others get 404', async () => {
+    const company = await companyClient();
+    const caseId = await submitInquiry(company);
+    const task = await openTaskOf(caseId);
+    const caseworker = await caseworkerClient();
+    expect((await caseworker.get(`/staff/cases/${caseId}`)).status).toBe(200);
+    const otherDepartment = new WebClient(system.url);
+    await otherDepartment.login(DEMO_ACCOUNTS.buildingAuthority.email, DEMO_PASSWORD, true);
+    expect((await otherDepartment.get(`/staff/cases/${caseId}`)).status).toBe(404);
+    expect((await otherDepartment.get(`/staff/tasks/${task.id}`)).status).toBe(404);
+    expect((await otherDepartment.get('/staff/inbox')).html).not.toContain(task.id);
+  });
+
   it('a wrong CSRF token gets 403 and changes nothing', async () => {
     const company = await companyClient();
     await company.get('/services/general-inquiry/start');

@@ -79,7 +79,7 @@ describe('incidents', () => {
     // Then it names the element and the cause, and the case waits in state "incident"
     expect(incident?.elementId).toBe('Task_SendAnswer');
     expect(incident?.message).toContain('fax');
-    const detail = await system.services.cases.detailForStaff(started.caseId);
+    const detail = await system.services.cases.detailForStaff(started.caseId, caseworker);
     expect(detail?.detail.status).toBe('incident');
 
     // The administrator sees it; a caseworker without the role gets 404
