@@ -2,9 +2,10 @@ import { Router, type Request, type Response } from 'express';
 import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
 import { summarizeAnswers } from '../forms/summary.js';
-import { initialValues, type FieldError } from '../forms/validate.js';
+import { errorMessage, initialValues, validateSubmission, type FieldError } from '../forms/validate.js';
 import type { AuthService, StaffSession } from '../engine/services/auth.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
+import type { CatalogService } from '../engine/services/catalog.service.js';
 import type { DocumentService } from '../engine/services/document.service.js';
 import { sendDocument } from '../engine/web/send-document.js';
 import type { IncidentService } from '../engine/services/incident.service.js';
@@ -26,6 +27,7 @@ import type { ViewRenderer } from '../engine/web/views.js';
 
 export interface AdminDeps {
   auth: AuthService;
+  catalog: CatalogService;
   cases: CaseService;
   documents: DocumentService;
   incidents: IncidentService;
@@ -38,6 +40,7 @@ export interface AdminDeps {
 /** Caseworker and administrator pages under /staff. Only staff sessions get past `staffMember`. */
 export function createAdminRouter({
   auth,
+  catalog,
   cases,
   documents,
   incidents,
@@ -204,6 +207,59 @@ export function createAdminRouter({
     if (!isUuid(id) || !/^[\w-]{1,32}$/.test(incidentId)) throw new NotFoundError();
     const retried = await incidents.retry(id, incidentId, `staff:${admin.staffId}`);
     res.redirect(303, `/staff/cases/${id}?retried=${retried ? '1' : '0'}`);
+  });
+
+  /** Designers' preview: any form of a published service with sample data, and what the validator says. */
+  const preview = async (req: Request, res: Response, at: { slug: string; formId: string }, sample?: string) => {
+    if (!administrator(req, res)) return;
+    const service = await catalog.current(at.slug);
+    const form = service && Object.hasOwn(service.forms, at.formId) ? service.forms[at.formId] : undefined;
+    if (!service || !form) throw new NotFoundError();
+    const locale = localeOf(req);
+    let data: Record<string, unknown> = initialValues(form);
+    let sampleError: string | undefined;
+    if (sample !== undefined) {
+      try {
+        const parsed: unknown = JSON.parse(sample);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+        data = Object.fromEntries(Object.entries(parsed));
+      } catch {
+        sampleError = t(req, 'preview.invalidJson');
+      }
+    }
+    const result = sample !== undefined && !sampleError ? validateSubmission(form, data) : undefined;
+    res.status(sampleError ? 422 : 200).send(
+      views.render('admin/form-preview', pageOf(req, `${t(req, 'preview.title')}: ${form.id}`), {
+        service,
+        form,
+        forms: Object.keys(service.forms),
+        sample: sample ?? JSON.stringify(data, null, 2),
+        sampleError,
+        fields: forms.renderFields(form, { values: result?.values ?? data, errors: result?.errors ?? [], locale }),
+        result: result && {
+          valid: result.errors.length === 0,
+          values: JSON.stringify(result.values, null, 2),
+          errors: result.errors.map((error) => ({ key: error.key, message: errorMessage(error, locale) })),
+        },
+      }),
+    );
+  };
+
+  router.get('/services', async (req, res) => {
+    if (!administrator(req, res)) return;
+    const services = await Promise.all(
+      (await catalog.list()).map(async (listed) => {
+        const current = await catalog.current(listed.slug);
+        return { ...listed, version: current?.version, forms: Object.keys(current?.forms ?? {}) };
+      }),
+    );
+    res.send(views.render('admin/services', pageOf(req, t(req, 'services.title')), { services }));
+  });
+
+  router.get('/services/:slug/forms/:formId/preview', (req, res) => preview(req, res, req.params));
+  router.post('/services/:slug/forms/:formId/preview', (req, res) => {
+    const { sample } = formInput(req);
+    return preview(req, res, req.params, typeof sample === 'string' ? sample : '');
   });
 
   router.get('/outbox', async (req, res) => {
