@@ -71,7 +71,9 @@ export function createAdminRouter({
       done: found.task.status !== 'open',
       answers: found.startForm ? summarizeAnswers(found.startForm, found.caseRow.variables, locale) : [],
       errorSummary: form ? forms.renderErrorSummary(form, state.errors, locale) : '',
-      fields: form ? forms.renderFields(form, { values: state.values, errors: state.errors, locale }) : '',
+      fields: form
+        ? forms.renderFields(form, { values: state.values, errors: state.errors, locale, context: found.context })
+        : '',
       token: state.token,
     };
   };
@@ -120,7 +122,7 @@ export function createAdminRouter({
     if (!member) return;
     const found = isUuid(req.params.id) ? await tasks.taskFor(member, req.params.id) : undefined;
     if (!found) throw new NotFoundError();
-    const values = found.form ? initialValues(found.form) : {};
+    const values = found.values;
     res.send(
       views.render(
         'admin/task',

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
-import { initialValues, type FieldError } from '../forms/validate.js';
+import type { FieldError } from '../forms/validate.js';
 import type { AuthService } from '../engine/services/auth.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
 import { startFormOf, type CatalogService } from '../engine/services/catalog.service.js';
@@ -53,12 +53,13 @@ export function createPortalRouter(deps: PortalDeps): Router {
   const formPage = (
     req: Request,
     form: FormSchema | undefined,
-    state: { values: Record<string, unknown>; errors: FieldError[]; token: string },
+    state: { values: Record<string, unknown>; errors: FieldError[]; token: string; context?: Record<string, unknown> },
   ) => {
     const locale = localeOf(req);
+    const { values, errors, context } = state;
     return {
-      errorSummary: form ? forms.renderErrorSummary(form, state.errors, locale) : '',
-      fields: form ? forms.renderFields(form, { values: state.values, errors: state.errors, locale }) : '',
+      errorSummary: form ? forms.renderErrorSummary(form, errors, locale) : '',
+      fields: form ? forms.renderFields(form, { values, errors, locale, ...(context && { context }) }) : '',
       token: state.token,
     };
   };
@@ -206,7 +207,12 @@ export function createPortalRouter(deps: PortalDeps): Router {
         task,
         caseRow,
         done: task.status !== 'open',
-        ...formPage(req, form, { values: form ? initialValues(form) : {}, errors: [], token: newSubmissionToken() }),
+        ...formPage(req, form, {
+          values: found.values,
+          errors: [],
+          token: newSubmissionToken(),
+          context: found.context,
+        }),
       }),
     );
   });
@@ -224,7 +230,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
         views.render('portal/task', pageOf(req, found.task.name ?? found.task.elementId), {
           task: found.task,
           caseRow: found.caseRow,
-          ...formPage(req, found.form, { values: result.values, errors: result.errors, token }),
+          ...formPage(req, found.form, { values: result.values, errors: result.errors, token, context: found.context }),
         }),
       );
       return;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { agencyToday } from './today.js';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { FormSchema } from '../../forms/schema.js';
 import { validateSubmission, type FieldError } from '../../forms/validate.js';
@@ -26,7 +27,7 @@ export function validateStart(
   const values: Record<string, unknown> = {};
   const invalidSteps: StartValidation['invalidSteps'] = [];
   startStepsOf(version).forEach((step, index) => {
-    const result = validateSubmission(step.form, input);
+    const result = validateSubmission(step.form, input, { today: agencyToday() });
     Object.assign(values, result.values);
     if (result.errors.length > 0) invalidSteps.push({ index, errors: result.errors });
   });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { agencyToday } from './today.js';
 import { readPath, splitKey, writePath } from '../../forms/paths.js';
 import type { FormSchema } from '../../forms/schema.js';
 import { REMOVE_FILE_FIELD, initialValues, validateSubmission, type FieldError } from '../../forms/validate.js';
@@ -217,7 +218,7 @@ export function createDraftService(deps: {
         stepInput[field.name] = ids;
       }
 
-      const { values: stepValues, errors } = validateSubmission(step.form, stepInput);
+      const { values: stepValues, errors } = validateSubmission(step.form, stepInput, { today: agencyToday() });
       const values = { ...omit(draft.values, rootKeysOf(step.form)), ...stepValues };
       const valid = errors.length === 0 && fileProblems.length === 0;
       const movesOn = action === 'next' && valid;

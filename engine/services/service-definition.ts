@@ -175,10 +175,11 @@ function startConfigOf(
   return { steps, prefill };
 }
 
+/** Service folders of the catalog: the folders with a `service.json` (others are ignored, e.g. half-made ones). */
 export async function listServiceFolders(catalogDir: string): Promise<string[]> {
   const entries = await readdir(catalogDir, { withFileTypes: true });
   return entries
-    .filter((entry) => entry.isDirectory())
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(catalogDir, entry.name, 'service.json')))
     .map((entry) => path.join(catalogDir, entry.name))
     .sort();
 }

@@ -1,6 +1,8 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { agencyToday } from './today.js';
 import { ApplicationFailure } from '@temporalio/common';
-import { validateSubmission, type FieldError } from '../../forms/validate.js';
+import { initialValues, validateSubmission, type FieldError } from '../../forms/validate.js';
+import { rootKeysOf } from './start-steps.js';
 import type { FormSchema } from '../../forms/schema.js';
 import { completeTaskUpdate, INVALID_SUBMISSION, mayComplete, type Actor } from '../../workflows/case.workflow.js';
 import type { CaseRepository, TaskRow } from '../repositories/case.repository.js';
@@ -34,7 +36,16 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
     if (!mayComplete(actorOf(principal), assignment)) return undefined;
     const version = await catalog.version(caseRow.serviceVersionId);
     const form: FormSchema | undefined = task.formId ? version?.forms[task.formId] : undefined;
-    return { task, caseRow, form, startForm: version ? startFormOf(version) : undefined };
+    return {
+      task,
+      caseRow,
+      form,
+      startForm: version ? startFormOf(version) : undefined,
+      /** What the form's FEEL, tables and `valuesKey` options see: the case's variables. */
+      context: caseRow.variables,
+      /** The form opens with the case's current values for its fields, as in Camunda's Tasklist. */
+      values: form ? taskFormValues(form, caseRow.variables) : {},
+    };
   }
 
   return {
@@ -58,7 +69,7 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
       const { task, form } = found;
       // The same context as the workflow's validator: the case's variables.
       const { values, errors } = form
-        ? validateSubmission(form, input, { context: found.caseRow.variables })
+        ? validateSubmission(form, input, { context: found.caseRow.variables, today: agencyToday() })
         : { values: {}, errors: [] };
       if (errors.length > 0) return { ok: false, errors, values };
       if (task.status !== 'open') return { ok: true, caseId: task.caseId };
@@ -94,6 +105,11 @@ function rejectionOf(error: unknown): ApplicationFailure | undefined {
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
+
+function taskFormValues(form: FormSchema, variables: Record<string, unknown>): Record<string, unknown> {
+  const fromCase = [...rootKeysOf(form)].filter((key) => Object.hasOwn(variables, key));
+  return { ...initialValues(form), ...Object.fromEntries(fromCase.map((key) => [key, variables[key]])) };
+}
 
 function isFieldError(value: unknown): value is FieldError {
   return typeof value === 'object' && value !== null && 'componentId' in value && 'code' in value && 'key' in value;
