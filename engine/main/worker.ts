@@ -1,6 +1,11 @@
 import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { documentJob } from '../activities/document.job.js';
 import { createProjectionActivities } from '../activities/projection.activities.js';
 import { createJobActivities, emailJob, siteMatchingJob } from '../activities/jobs.activities.js';
+import type { BlobStore } from '../files/blob-store.js';
+import { createAccountRepository } from '../repositories/account.repository.js';
+import { createCaseRepository } from '../repositories/case.repository.js';
+import { createDocumentRepository } from '../repositories/document.repository.js';
 import { createSiteRepository } from '../repositories/site.repository.js';
 import type { CaseActivities } from '../activities/types.js';
 import type { Database } from '../db/database.js';
@@ -8,12 +13,18 @@ import type { Mailer } from '../mail/mailer.js';
 import { createCaseWorker } from '../temporal/case-worker.js';
 
 /** The activity catalog: `zeebe:taskDefinition type` → implementation. */
-export function createActivities(db: Database, mailer: Mailer): CaseActivities {
+export function createActivities(db: Database, mailer: Mailer, blobs: BlobStore): CaseActivities {
   return {
     ...createProjectionActivities(db),
     ...createJobActivities({
       email: emailJob(mailer),
       'site-matching': siteMatchingJob(createSiteRepository(db)),
+      document: documentJob({
+        cases: createCaseRepository(db),
+        companies: createAccountRepository(db),
+        documents: createDocumentRepository(db),
+        blobs,
+      }),
     }),
   };
 }
