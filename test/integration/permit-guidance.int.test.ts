@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { and, asc, eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases, companies, documents, outboxMails, staff, staffGroups, tasks } from '../../engine/db/schema.js';
+import type { StaffSession } from '../../engine/services/auth.service.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../../engine/services/seed.js';
+import { WebClient } from '../browserless-client.js';
+import { eventually, startTestSystem } from '../system.js';
+
+type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+const DATA_DIR = `/tmp/lotse-test-data-${randomUUID()}`;
+
+let system: System;
+
+beforeAll(async () => {
+  system = await startTestSystem({ DATA_DIR });
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+const SITE_PLAN = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
+
+const project = {
+  subject: 'Neubau einer Lagerhalle',
+  projectDescription: 'Wir möchten auf unserem Grundstück eine Lagerhalle mit 800 m² errichten.',
+  permitType: 'building',
+  plannedStart: '06/2027',
+};
+const site = { siteStreet: 'Industriestraße 9', sitePostalCode: '12345', siteCity: 'Musterstadt', siteParcel: '' };
+
+/** A company with its registered address and a logged-in user of it. */
+async function newApplicant() {
+  const email = `applicant-${randomUUID()}@example.com`;
+  const companyName = `Planer Bau ${randomUUID().slice(0, 8)} GmbH`;
+  const { companyId } = await createCompanyWithUser(system.db, {
+    company: companyName,
+    email,
+    name: 'Paula Planer',
+    password: 'Test-Password-1',
+  });
+  await system.db
+    .update(companies)
+    .set({ street: 'Am Hafen 3', postalCode: '12347', city: 'Musterhafen' })
+    .where(eq(companies.id, companyId));
+  const client = new WebClient(system.url);
+  await client.login(email, 'Test-Password-1');
+  return { client, email, companyId, companyName };
+}
+
+/** The three start steps through the portal, the site plan uploaded on the last; returns the case id. */
+async function submitPermitGuidance({ client, email, companyName }: Awaited<ReturnType<typeof newApplicant>>) {
+  const started = await client.get('/services/permit-guidance/start');
+  const draftId = /^\/drafts\/([0-9a-f-]{36})\/steps\/1/.exec(started.headers.get('location') ?? '')?.[1];
+  if (!draftId) throw new Error('no draft');
+  await client.get(`/drafts/${draftId}/steps/1`);
+  expect(
+    (
+      await client.submitMultipart(`/drafts/${draftId}/steps/1`, {
+        ...project,
+        companyName,
+        contactEmail: email,
+        _action: 'next',
+      })
+    ).status,
+  ).toBe(303);
+  await client.get(`/drafts/${draftId}/steps/2`);
+  expect((await client.submit(`/drafts/${draftId}/steps/2`, { ...site, _action: 'next' })).status).toBe(303);
+  await client.get(`/drafts/${draftId}/steps/3`);
+  const uploaded = await client.submitMultipart(`/drafts/${draftId}/steps/3`, { _action: 'next' }, [
+    { field: 'sitePlan', name: 'Lageplan.pdf', content: SITE_PLAN, type: 'application/pdf' },
+  ]);
+  expect(uploaded.headers.get('location')).toBe(`/drafts/${draftId}/review`);
+  await client.get(`/drafts/${draftId}/review`);
+  const submitted = await client.submit(`/drafts/${draftId}/submit`, {});
+  const caseId = /^\/cases\/([0-9a-f-]{36})\?submitted=1$/.exec(submitted.headers.get('location') ?? '')?.[1];
+  if (!caseId) throw new Error(`no case in ${submitted.headers.get('location')}`);
+  return caseId;
+}
+
+/** A staff member of the demo seed as the web layer would have them in the session. */
+async function staffSession(email: string): Promise<StaffSession> {
+  const [member] = await system.db.select().from(staff).where(eq(staff.email, email));
+  if (!member) throw new Error(`no staff ${email}`);
+  const groups = await system.db.select().from(staffGroups).where(eq(staffGroups.staffId, member.id));
+  return {
+    kind: 'staff',
+    staffId: member.id,
+    name: member.name,
+    email: member.email,
+    groups: groups.map((row) => row.groupId),
+    isAdmin: member.isAdmin,
+  };
+}
+
+function openTask(caseId: string, elementId: string) {
+  return eventually(
+    async () => {
+      const [task] = await system.db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.caseId, caseId), eq(tasks.elementId, elementId), eq(tasks.status, 'open')));
+      return task;
+    },
+    15_000,
+    `an open ${elementId} on case ${caseId}`,
+  );
+}
+
+async function openElementsOf(caseId: string) {
+  const rows = await system.db
+    .select({ elementId: tasks.elementId })
+    .from(tasks)
+    .where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')))
+    .orderBy(asc(tasks.elementId));
+  return rows.map((row) => row.elementId);
+}
+
+async function complete(principal: StaffSession, taskId: string, input: Record<string, string>) {
+  const result = await system.services.tasks.complete(principal, taskId, randomUUID(), input);
+  expect(result).toMatchObject({ ok: true });
+}
+
+function mailsOf(caseId: string) {
+  return system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId)).orderBy(asc(outboxMails.createdAt));
+}
+
+describe('permit guidance on the real system', () => {
+  it('Rückfrage, statements in parallel, decision: the letter is a case document, the company is mailed, the case ends "Entschieden"', async () => {
+    const caseworker = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const buildingAuthority = await staffSession(DEMO_ACCOUNTS.buildingAuthority.email);
+    const environmentAgency = await staffSession(DEMO_ACCOUNTS.environmentAgency.email);
+
+    // Given a company that applies in three steps with its site plan
+    const applicant = await newApplicant();
+    const caseId = await submitPermitGuidance(applicant);
+    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+    const caseNumber = row?.number ?? 'missing';
+
+    // When the caseworker finds something missing, the company is asked by e-mail and in the portal
+    const firstCheck = await openTask(caseId, 'Task_CheckCompleteness');
+    const missing = 'Bitte reichen Sie einen Lageplan im Maßstab 1:500 mit den Grenzabständen nach.';
+    await complete(caseworker, firstCheck.id, { documentsComplete: 'no', missingDocuments: missing });
+    const rueckfrage = await openTask(caseId, 'Task_Rueckfrage');
+    const rueckfrageMail = await eventually(async () => (await mailsOf(caseId))[0], 15_000, 'the Rückfrage mail');
+    expect(rueckfrageMail).toMatchObject({ recipient: applicant.email });
+    expect(rueckfrageMail?.subject).toBe(`Rückfrage zu Ihrem Antrag ${caseNumber}: ${project.subject}`);
+    expect(rueckfrageMail?.body).toContain(missing);
+    const casePage = await applicant.client.get(`/cases/${caseId}`);
+    expect(casePage.html).toContain('Rückfrage');
+    expect(casePage.html).toContain(`/tasks/${rueckfrage.id}`);
+
+    // And the company reads what is missing and answers the Rückfrage in the portal
+    const rueckfragePage = await applicant.client.get(`/tasks/${rueckfrage.id}`);
+    expect(rueckfragePage.html).toContain(missing);
+    const answered = await applicant.client.submit(`/tasks/${rueckfrage.id}`, {
+      rueckfrageAnswer: 'Der Lageplan 1:500 mit den Grenzabständen ist jetzt beigefügt.',
+    });
+    expect(answered.status).toBe(303);
+
+    // Then the check runs again; complete, both departments are asked at the same time
+    const secondCheck = await openTask(caseId, 'Task_CheckCompleteness');
+    expect(secondCheck.id).not.toBe(firstCheck.id);
+    await complete(caseworker, secondCheck.id, { documentsComplete: 'yes' });
+    const buildingTask = await openTask(caseId, 'Task_StatementBuilding');
+    const environmentTask = await openTask(caseId, 'Task_StatementEnvironment');
+    expect(await openElementsOf(caseId)).toEqual(['Task_StatementBuilding', 'Task_StatementEnvironment']);
+    expect(buildingTask.candidateGroups).toEqual(['bauamt']);
+    expect(environmentTask.candidateGroups).toEqual(['umweltamt']);
+    // …each department only its own
+    expect(await system.services.tasks.taskFor(buildingAuthority, environmentTask.id)).toBeUndefined();
+
+    await complete(environmentAgency, environmentTask.id, {
+      recommendation: 'approve',
+      statement: 'Keine Bedenken aus Sicht des Immissionsschutzes.',
+    });
+    await complete(buildingAuthority, buildingTask.id, {
+      recommendation: 'approveWithConditions',
+      statement: 'Zustimmung mit Auflage: Brandschutzkonzept vor Baubeginn.',
+    });
+
+    // When the caseworker, who sees both statements on the decision task, decides with a condition
+    const decide = await openTask(caseId, 'Task_Decide');
+    const staffClient = new WebClient(system.url);
+    await staffClient.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
+    const decisionPage = await staffClient.get(`/staff/tasks/${decide.id}`);
+    expect(decisionPage.html).toContain('Zustimmung mit Auflage: Brandschutzkonzept vor Baubeginn.');
+    expect(decisionPage.html).toContain('Keine Bedenken aus Sicht des Immissionsschutzes.');
+    await complete(caseworker, decide.id, {
+      decision: 'approveWithConditions',
+      conditions: 'Vor Baubeginn ist ein Brandschutzkonzept vorzulegen.',
+      decisionText: 'Das Vorhaben fügt sich in die Umgebung ein; die Fachämter haben zugestimmt.',
+    });
+
+    // Then the case ends "Entschieden"
+    const done = await eventually(
+      async () => {
+        const [current] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+        return current?.status === 'completed' ? current : undefined;
+      },
+      20_000,
+      'the case to complete',
+    );
+    expect(done.publicStatus).toBe('Entschieden');
+    expect(done.variables).toMatchObject({
+      decisionLabel: 'unter Auflagen genehmigungsfähig',
+      buildingRecommendation: 'approveWithConditions',
+      environmentRecommendation: 'approve',
+    });
+
+    // …with the decision letter as a clean PDF document of the case, filed by the system
+    const [letter] = await system.db
+      .select()
+      .from(documents)
+      .where(and(eq(documents.caseId, caseId), like(documents.fieldKey, 'generated:%')));
+    expect(letter).toMatchObject({
+      companyId: applicant.companyId,
+      fieldKey: expect.stringMatching(/^generated:Task_CreateDecisionLetter:\d+$/),
+      fileName: `Bescheid-${caseNumber}.pdf`,
+      mediaType: 'application/pdf',
+      scanStatus: 'clean',
+      uploadedBy: 'system',
+    });
+    expect(done.variables.decisionDocumentId).toBe(letter?.id);
+    const sha256 = letter?.sha256 ?? '';
+    const blob = await readFile(path.join(DATA_DIR, 'blobs', sha256.slice(0, 2), sha256));
+    expect(blob.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(blob.length).toBe(letter?.size);
+
+    // …and the e-mail that tells the company the letter is in the portal
+    const mails = await mailsOf(caseId);
+    expect(mails).toHaveLength(2);
+    expect(mails[1]).toMatchObject({
+      recipient: applicant.email,
+      subject: `Entscheidung zu Ihrem Antrag ${caseNumber}: ${project.subject}`,
+    });
+    expect(mails[1]?.body).toContain('unter Auflagen genehmigungsfähig');
+    expect(mails[1]?.body).toContain('Unternehmensportal');
+
+    // The company downloads the letter from its case page and follows every step in the timeline
+    const finalPage = await applicant.client.get(`/cases/${caseId}`);
+    const href = `/cases/${caseId}/documents/${letter?.id}`;
+    expect(finalPage.html).toContain(href);
+    expect(finalPage.html).toContain(`Bescheid-${caseNumber}.pdf`);
+    for (const status of [
+      'Eingegangen',
+      'In Prüfung',
+      'Rückfrage',
+      'Stellungnahmen angefordert',
+      'Entscheidung in Vorbereitung',
+      'Entschieden',
+    ]) {
+      expect(finalPage.html).toContain(`<strong>${status}</strong>`);
+    }
+    const download = await applicant.client.get(href);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(download.html.startsWith('%PDF-')).toBe(true);
+    // Another company cannot fetch it
+    const other = await newApplicant();
+    expect((await other.client.get(href)).status).toBe(404);
+  });
+});
