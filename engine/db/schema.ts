@@ -346,7 +346,14 @@ export const documents = pgTable(
     uploadedBy: text('uploaded_by').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('documents_case').on(t.caseId), index('documents_draft').on(t.draftId)],
+  (t) => [
+    index('documents_case').on(t.caseId),
+    index('documents_draft').on(t.draftId),
+    // A generated document (`generated:<element>:<seq>`) is filed once, even by two attempts of its job at once.
+    uniqueIndex('documents_generated_once')
+      .on(t.caseId, t.fieldKey)
+      .where(sql`${t.fieldKey} like 'generated:%'`),
+  ],
 );
 
 /** The agency's catalog of commercial sites (Gewerbeflächen), matched by the `site-matching` job. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, notInArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { documents } from '../db/schema.js';
 
@@ -7,10 +7,26 @@ export type NewDocument = typeof documents.$inferInsert;
 
 export function createDocumentRepository(db: Database) {
   return {
+    /** Inserts the document; a generated one that is already filed is returned instead (see the unique index). */
     async insert(document: NewDocument): Promise<DocumentRow> {
-      const [row] = await db.insert(documents).values(document).returning();
-      if (!row) throw new Error('document insert returned nothing');
-      return row;
+      const [row] = await db
+        .insert(documents)
+        .values(document)
+        .onConflictDoNothing({
+          target: [documents.caseId, documents.fieldKey],
+          where: sql`${documents.fieldKey} like 'generated:%'`,
+        })
+        .returning();
+      if (row) return row;
+      // Only a generated document can conflict, and it always belongs to a case.
+      const [filed] = document.caseId
+        ? await db
+            .select()
+            .from(documents)
+            .where(and(eq(documents.caseId, document.caseId), eq(documents.fieldKey, document.fieldKey)))
+        : [];
+      if (!filed) throw new Error('document insert returned nothing');
+      return filed;
     },
 
     async findById(documentId: string) {

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "documents_generated_once" ON "documents" USING btree ("case_id","field_key") WHERE "documents"."field_key" like 'generated:%';
