@@ -25,7 +25,6 @@ import type { ViewRenderer } from '../engine/web/views.js';
 import { fileSize, requireApplicant } from './applicant.js';
 import { sendDocument } from '../engine/web/send-document.js';
 import { answersOf, createDraftRouter } from './drafts.routes.js';
-import { receiptText } from './receipt.js';
 
 export interface PortalDeps {
   auth: AuthService;
@@ -188,12 +187,11 @@ export function createPortalRouter(deps: PortalDeps): Router {
   router.get('/cases/:id/receipt', async (req, res) => {
     const user = applicant(req, res);
     if (!user) return;
-    const found = isUuid(req.params.id) ? await cases.detailForCompany(req.params.id, user.companyId) : undefined;
-    if (!found) throw new NotFoundError();
-    res
-      .type('text/plain; charset=utf-8')
-      .attachment(`Eingangsbestaetigung-${found.detail.number}.txt`)
-      .send(receiptText(found.detail, localeOf(req)));
+    const receipt = isUuid(req.params.id)
+      ? await cases.receiptFor(req.params.id, user.companyId, localeOf(req))
+      : undefined;
+    if (!receipt) throw new NotFoundError();
+    res.type('application/pdf').attachment(receipt.fileName).set('X-Content-Type-Options', 'nosniff').send(receipt.pdf);
   });
 
   router.get('/tasks/:id', async (req, res) => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
-import { renderLetterPdf, type Letter } from '../documents/letter-pdf.js';
+import { AGENCY_SENDER, renderLetterPdf, type Letter } from '../documents/letter-pdf.js';
 import type { BlobStore } from '../files/blob-store.js';
 import { FILE_TYPES, safeFileName } from '../files/sniff.js';
 import type { Variables } from '../interpreter/types.js';
@@ -14,7 +14,6 @@ import type { JobHandler } from './jobs.activities.js';
 import { fillTemplate } from './template.js';
 import type { JobRequest } from './types.js';
 
-export const DEFAULT_SENDER = 'Wirtschaftsförderung · Kreishaus · 12345 Musterstadt';
 export const DEFAULT_CLOSING = ['Mit freundlichen Grüßen', 'Ihre Wirtschaftsförderung'];
 /** The actor of generated documents, where uploads name `applicant:<user id>`. */
 export const SYSTEM_UPLOADER = 'system';
@@ -108,7 +107,7 @@ export function letterOf(job: JobRequest, title: string, today: Date, company: R
   const closing = job.headers.closing?.split('\n').map((line) => fillTemplate(line, context).trim());
   return {
     title: `${title} ${job.caseNumber}`,
-    sender: job.headers.sender ?? DEFAULT_SENDER,
+    sender: job.headers.sender ?? AGENCY_SENDER,
     recipient: recipientLines(job.variables, company),
     references: [
       ['Vorgang', job.caseNumber],

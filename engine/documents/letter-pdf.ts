@@ -14,6 +14,9 @@ export interface Letter {
   title: string;
 }
 
+/** The agency's return address on its letters (DIN 5008 sender line). */
+export const AGENCY_SENDER = 'Wirtschaftsförderung · Kreishaus · 12345 Musterstadt';
+
 const MM = 72 / 25.4;
 
 /** Renders a one- or multi-page A4 letter as PDF (PDF/A is a later step). */

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { agencyToday } from './today.js';
+import { renderLetterPdf } from '../documents/letter-pdf.js';
+import { receiptLetter } from '../documents/receipt.js';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { FormSchema } from '../../forms/schema.js';
 import { validateSubmission, type FieldError } from '../../forms/validate.js';
@@ -175,6 +177,15 @@ export function createCaseService(deps: {
         startFormOfVersion(detail.serviceVersionId),
       ]);
       return { detail, timeline: publicTimeline(events), tasks, startForm };
+    },
+
+    /** The Eingangsbestätigung as PDF, for the case's company only. */
+    async receiptFor(caseId: string, companyId: string, locale: 'de' | 'en') {
+      const detail = await cases.detail(caseId);
+      if (!detail || detail.companyId !== companyId) return undefined;
+      const pdf = await renderLetterPdf(receiptLetter(detail, locale));
+      const name = locale === 'de' ? 'Eingangsbestaetigung' : 'Receipt';
+      return { pdf, fileName: `${name}-${detail.number}.pdf` };
     },
 
     /** The case as staff see it: everything, including the full audit trail. */

@@ -219,7 +219,10 @@ describe('general inquiry, end to end over HTTP', () => {
     expect((await other.get('/cases')).html).not.toContain(caseId);
     // The owner still sees all three (so the 404s above are about ownership, not broken routes).
     expect((await company.get(`/cases/${caseId}`)).status).toBe(200);
-    expect((await company.get(`/cases/${caseId}/receipt`)).status).toBe(200);
+    const receipt = await company.get(`/cases/${caseId}/receipt`);
+    expect(receipt.status).toBe(200);
+    expect(receipt.headers.get('content-type')).toBe('application/pdf');
+    expect(receipt.html.startsWith('%PDF-')).toBe(true);
     // The caseworker's task is not for the company either.
     expect((await company.get(`/tasks/${task.id}`)).status).toBe(404);
   });
