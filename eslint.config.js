@@ -59,7 +59,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', workflowBans] },
   },
   {
-    files: ['engine/model/**/*.ts', 'engine/interpreter/**/*.ts', 'engine/feel/**/*.ts', 'forms/validate.ts'],
+    // Pure cores; forms/live.ts and forms/browser/ also run in the browser (bundled by engine/web/browser-assets.ts).
+    files: [
+      'engine/model/**/*.ts',
+      'engine/interpreter/**/*.ts',
+      'engine/feel/**/*.ts',
+      'forms/validate.ts',
+      'forms/live.ts',
+      'forms/browser/**/*.ts',
+    ],
     ignores: ['**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', workflowBans] },
   },

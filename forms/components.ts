@@ -51,6 +51,20 @@ export function inputComponents(form: Pick<FormSchema, 'components'>): InputComp
   return allComponents(form.components).filter(isInputComponent);
 }
 
+/**
+ * The top-level names the form's own values take, as FEEL sees them: `address` for a field `address.street`
+ * or a group with path `address`, `contacts` for a dynamic list. Fields inside lists are under the list's name.
+ */
+export function valueNames(components: readonly FormComponent[], names = new Set<string>()): Set<string> {
+  for (const component of components) {
+    const key = isKeyedComponent(component) ? component.key : isContainer(component) ? component.path : undefined;
+    const first = key === undefined || key === '' ? undefined : key.split('.')[0];
+    if (first !== undefined) names.add(first);
+    else if (component.type === 'group') valueNames(component.components, names);
+  }
+  return names;
+}
+
 /** Whether the form has a file picker: its <form> then needs `enctype="multipart/form-data"`. */
 export function hasFilePicker(form: Pick<FormSchema, 'components'>): boolean {
   return allComponents(form.components).some((component) => component.type === 'filepicker');

@@ -15,6 +15,29 @@ const BULLET = /^ {0,3}[-*+][ \t]+(.*)$/;
 const NUMBERED = /^ {0,3}(\d{1,9})[.)][ \t]+(.*)$/;
 
 /**
+ * A text component's blocks: Markdown with `{{…}}` placeholders, or, for a text that is one FEEL expression
+ * (`=…`), its result as plain text paragraphs (`fill` gets the whole `=…`). The server and the browser
+ * script both render texts with this.
+ */
+export function renderText(source: string, fill: Fill): string[] {
+  const text = source.trimStart();
+  if (!text.startsWith('=')) return renderMarkdown(source, fill);
+  // A FEEL result is data: shown as plain text, never read as Markdown.
+  return fill(text)
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter((paragraph) => paragraph !== '')
+    .map(
+      (paragraph) =>
+        `<p>${paragraph
+          .split('\n')
+          .map((line) => escapeHtml(line.trim()))
+          .join('<br>')}</p>`,
+    );
+}
+
+/**
  * The blocks of the text as HTML, one string per block (`<p>…</p>`, `<ul>…</ul>`, `<h2>…</h2>`).
  * Headings start at h2 (`#` and `##` are both h2): the page's own heading is the only h1.
  */

@@ -391,17 +391,59 @@ describe('renderFields for the new component types', () => {
   const render = (schema: FormSchema, state: Partial<RenderState> = {}) =>
     renderer.renderFields(schema, { values: initialValues(schema), errors: [], locale: 'de', ...state });
 
-  it('does not render hidden components, and marks conditional ones for a future browser script', () => {
+  it('renders components hidden by their condition with `hidden`, for the browser script to reveal', () => {
     const schema = componentForm('conditional');
+    const phoneWrapper = /<div class="field" data-hide-if="contactChannel !&#x3D; &quot;phone&quot;"( hidden)?>/;
 
     const hidden = render(schema, { values: { contactChannel: 'email' }, context: { isMember: false } });
-    const shown = render(schema, { values: { contactChannel: 'phone' }, context: { isMember: true } });
+    const shown = render(schema, {
+      values: { contactChannel: 'phone', wantsFunding: true },
+      context: { isMember: true },
+    });
 
-    expect(hidden).not.toContain('name="phone"');
+    expect(phoneWrapper.exec(hidden)?.[1]).toBe(' hidden');
+    expect(elementWithId(hidden, 'field-Field_Phone').attributes).toMatchObject({ name: 'phone', required: '' });
+    expect(elementWithId(hidden, 'group-Group_Funding').attributes).toHaveProperty('hidden');
+    expect(phoneWrapper.exec(shown)?.[1]).toBeUndefined();
+    expect(elementWithId(shown, 'group-Group_Funding').attributes).not.toHaveProperty('hidden');
+    // Nothing can ever reveal a component whose `hide` is plain `true`: it is left out.
     expect(hidden).not.toContain('Immer versteckt');
-    expect(shown).toContain('name="phone"');
-    expect(elementWithId(shown, 'field-Field_Phone').tag).toBe('input');
-    expect(shown).toContain('data-hide-if="contactChannel !&#x3D; &quot;phone&quot;"');
+    expect(shown).not.toContain('Immer versteckt');
+  });
+
+  it('gives expression fields and texts that use form values what the browser script needs', () => {
+    const expression = render(componentForm('expression'));
+    const all = render(allComponentsForm(), { context: ALL_CONTEXT });
+    const text = render(componentForm('text'), { context: { companyName: 'Muster GmbH', count: 1 } });
+
+    expect(elementWithId(expression, 'expression-Expr_Gross').attributes).toMatchObject({
+      'data-expression': 'if net &#x3D; null then null else net * 1.19',
+      'data-path': 'gross',
+      hidden: '',
+    });
+    expect(elementWithId(all, 'text-Text_Intro').attributes['data-template']).toContain('Hallo {{companyName}}');
+    // Texts over context variables only cannot change while the user types.
+    expect(text).not.toContain('data-template');
+  });
+
+  it('marks options and numbers whose values are not what their text attribute says', () => {
+    const schema = parseForm({
+      id: 'typed',
+      type: 'default',
+      schemaVersion: 16,
+      components: [
+        { id: 'Field_Size', type: 'radio', key: 'size', label: 'Größe', valuesKey: 'sizes' },
+        { id: 'Field_Yes', type: 'select', key: 'yes', label: 'Ja?', valuesKey: 'answers' },
+        { id: 'Field_Share', type: 'number', key: 'share', label: 'Anteil', serializeToString: true },
+      ],
+    });
+
+    const html = render(schema, { context: { sizes: [1, 'two'], answers: [true] } });
+
+    expect(elementWithId(html, 'field-Field_Size').attributes['data-value-type']).toBe('number');
+    expect(elementWithId(html, 'field-Field_Size-2').attributes).not.toHaveProperty('data-value-type');
+    expect(html).toContain('<option value="true" data-value-type="boolean">true</option>');
+    expect(elementWithId(html, 'field-Field_Share').attributes['data-value-type']).toBe('string');
   });
 
   it('names nested fields by their data path and gives list items their own ids', () => {
@@ -420,7 +462,10 @@ describe('renderFields for the new component types', () => {
       value: 'Bob',
     });
     expect(elementWithId(html, 'field-Field_ContactPhone-0').attributes['name']).toBe('contacts[0].phone');
-    expect(html).not.toContain('field-Field_ContactPhone-1');
+    expect(elementWithId(html, 'field-Field_ContactPhone-1').attributes['name']).toBe('contacts[1].phone');
+    expect(html).toMatch(
+      /<div class="field" data-hide-if="this.main !&#x3D; true" hidden>\s*<label[^>]*for="field-Field_ContactPhone-1"/,
+    );
     expect(html).toContain('<input type="hidden" name="contacts[1]._item" value="1">');
     expect(html).toMatch(/<legend class="form-list__item-legend">Ansprechpersonen, Eintrag 2<\/legend>/);
   });
@@ -522,7 +567,7 @@ describe('renderFields for the new component types', () => {
 
     const html = render(schema, { context: { companyName: '<img src=x onerror=alert(1)>', count: 1 } });
 
-    expect(html).not.toMatch(/<img|<script|javascript:/);
+    expect(html.replace(/ data-template="[^"]*"/g, '')).not.toMatch(/<img|<script|javascript:/);
     expect(html).toContain('<strong>&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</strong>');
     expect(html).toContain('<a href="https://example.org/richtlinie">Förderrichtlinie</a>');
     expect(html).toContain('<li>Böser Link</li>');

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { addActionValue, hasListActions, removeActionValue } from './actions.js';
-import { labelOf } from './components.js';
+import { labelOf, valueNames } from './components.js';
 import { decimalOfNumber, formatDecimal, parseDecimal } from './decimal.js';
 import {
   displayText,
@@ -22,7 +22,7 @@ import {
   type ResolvedOption,
   type Variables,
 } from './expressions.js';
-import { renderMarkdown } from './markdown.js';
+import { renderText } from './markdown.js';
 import {
   LIST_ITEM_MARKER,
   fieldId,
@@ -48,7 +48,6 @@ import type {
   ImageComponent,
   InputComponent,
   TableComponent,
-  TextComponent,
 } from './schema.js';
 import { REMOVE_FILE_FIELD, errorMessage, type FieldError, type Locale } from './validate.js';
 
@@ -140,6 +139,8 @@ const BLOCK_PARTIALS = ['field-hint', 'field-error', 'field-adorner-start', 'fie
 interface OptionView {
   id: string;
   value: string;
+  /** `data-value-type` for an option whose value is a number or boolean (the value attribute is text). */
+  valueType?: 'number' | 'boolean';
   label: string;
   selected: boolean;
 }
@@ -164,8 +165,10 @@ interface DatetimePartView {
 
 interface ComponentView {
   id: string;
-  /** `data-hide-if`: the FEEL condition (without `=`) for a future browser script. */
+  /** `data-hide-if`: the FEEL condition (without `=`), for the browser script (forms/browser/). */
   hideIf?: string;
+  /** The condition is true now: rendered with `hidden`, so the browser script can reveal it without a round trip. */
+  hidden: boolean;
 }
 
 interface FieldView extends ComponentView {
@@ -191,6 +194,8 @@ interface FieldView extends ComponentView {
   adorned: boolean;
   min?: string;
   step?: string;
+  /** `data-value-type="string"`: a number field with `serializeToString`. */
+  valueType?: 'string';
   legend?: string;
   parts?: DatetimePartView[];
   accept?: string;
@@ -225,7 +230,9 @@ interface Views {
   field: FieldView;
   group: ContainerView;
   dynamiclist: ListView;
-  text: ComponentView & { blocks: string[] };
+  /** `template`: the text's source when it has FEEL in it, for the browser script to render it again. */
+  text: ComponentView & { blocks: string[]; template?: string };
+  expression: ComponentView & { expression: string; path: string };
   html: ComponentView & { html: string };
   image: ComponentView & { src: string; alt: string };
   table: ComponentView & {
@@ -253,6 +260,7 @@ interface Templates {
   group: Template<ContainerView>;
   dynamiclist: Template<ListView>;
   text: Template<Views['text']>;
+  expression: Template<Views['expression']>;
   html: Template<Views['html']>;
   image: Template<Views['image']>;
   table: Template<Views['table']>;
@@ -291,6 +299,7 @@ export function createFormRenderer(): FormRenderer {
     group: compile('group'),
     dynamiclist: compile('dynamiclist'),
     text: compile('text'),
+    expression: compile('expression'),
     html: compile('html'),
     image: compile('image'),
     table: compile('table'),
@@ -305,7 +314,7 @@ export function createFormRenderer(): FormRenderer {
   return {
     renderFields: (written, state) => {
       const form = localizeForm(written, state.locale);
-      const run = renderRun(state);
+      const run = renderRun(form, state);
       const fields = renderComponents(form.components, { base: [], indexes: [], scope: run.scope }, run, templates);
       return hasListActions(form) ? templates.defaultSubmit({ label: run.text.submit }) + fields : fields;
     },
@@ -319,14 +328,17 @@ interface RenderRun {
   text: UiText;
   scope: Variables;
   errors: Map<string, FieldError>;
+  /** The names the form's values take, and `this`/`parent`/`i`: what the browser script can know. */
+  names: ReadonlySet<string>;
 }
 
-function renderRun(state: RenderState): RenderRun {
+function renderRun(form: FormSchema, state: RenderState): RenderRun {
   return {
     state,
     text: UI_TEXT[state.locale],
     scope: rootScope(state.context, state.values),
     errors: new Map(state.errors.map((error) => [error.key, error])),
+    names: valueNames(form.components, new Set(['this', 'parent', 'i'])),
   };
 }
 
@@ -345,36 +357,52 @@ function renderComponents(
   run: RenderRun,
   templates: Templates,
 ): string {
-  const visible = components.filter((component) => !isHidden(component.conditional, place.scope));
-  const rendered = visible.map((component) => ({ component, html: renderComponent(component, place, run, templates) }));
-  if (!usesGrid(visible)) return rendered.map(({ html }) => html).join('');
+  // Hidden by condition: rendered with `hidden`, for the browser script to reveal. Always hidden: left out.
+  const present = components.filter((component) => component.conditional?.hide !== true);
+  const rendered = present.map((component) => ({
+    component,
+    html: renderComponent(component, place, run, templates, isHidden(component.conditional, place.scope)),
+  }));
+  if (!usesGrid(present)) return rendered.map(({ html }) => html).join('');
 
-  // Components of one `layout.row` share a grid row; a width of null shares what the others leave.
+  // Components of one `layout.row` share a grid row; a width of null shares what the others leave. Hidden
+  // components keep their place, so a row does not change shape when the script shows them. Expression
+  // fields (invisible) go after the row they are in, outside the grid.
   const rows: (typeof rendered)[] = [];
+  const after = new Map<typeof rendered, string>();
   let previousRow: string | undefined;
   for (const entry of rendered) {
     if (entry.html === '') continue;
-    const row = entry.component.layout?.row ?? undefined;
     const last = rows[rows.length - 1];
+    if (entry.component.type === 'expression') {
+      if (last === undefined) rows.push([entry]);
+      else after.set(last, (after.get(last) ?? '') + entry.html);
+      continue;
+    }
+    const row = entry.component.layout?.row ?? undefined;
     if (last !== undefined && row !== undefined && row === previousRow) last.push(entry);
     else rows.push([entry]);
     previousRow = row;
   }
-  return rows
-    .map((row) => {
-      const fixed = row.reduce((sum, { component }) => sum + (component.layout?.columns ?? 0), 0);
-      const automatic = row.filter(({ component }) => (component.layout?.columns ?? null) === null).length;
-      const share = automatic === 0 ? 0 : Math.max(1, Math.floor((GRID_COLUMNS - fixed) / automatic));
-      // A component alone at full width needs no grid around it.
-      const [only] = row;
-      if (row.length === 1 && only !== undefined && (only.component.layout?.columns ?? GRID_COLUMNS) === GRID_COLUMNS) {
-        return only.html;
-      }
-      return templates.row({
-        columns: row.map(({ component, html }) => ({ span: component.layout?.columns ?? share, html })),
-      });
-    })
-    .join('');
+  return rows.map((row) => `${rowHtml(row, templates)}${after.get(row) ?? ''}`).join('');
+}
+
+function rowHtml(row: { component: FormComponent; html: string }[], templates: Templates): string {
+  const fixed = row.reduce((sum, { component }) => sum + (component.layout?.columns ?? 0), 0);
+  const automatic = row.filter(({ component }) => (component.layout?.columns ?? null) === null).length;
+  const share = automatic === 0 ? 0 : Math.max(1, Math.floor((GRID_COLUMNS - fixed) / automatic));
+  // A component alone at full width (or an expression field, which shows nothing) needs no grid around it.
+  const [only] = row;
+  if (
+    row.length === 1 &&
+    only !== undefined &&
+    (only.component.type === 'expression' || (only.component.layout?.columns ?? GRID_COLUMNS) === GRID_COLUMNS)
+  ) {
+    return only.html;
+  }
+  return templates.row({
+    columns: row.map(({ component, html }) => ({ span: component.layout?.columns ?? share, html })),
+  });
 }
 
 function usesGrid(components: readonly FormComponent[]): boolean {
@@ -399,14 +427,21 @@ function elementId(prefix: string, component: FormComponent, indexes: readonly n
   return `${prefix}-${component.id}${indexes.map((index) => `-${index}`).join('')}`;
 }
 
-function renderComponent(component: FormComponent, place: Place, run: RenderRun, templates: Templates): string {
-  const base = { hideIf: hideIf(component) };
+function renderComponent(
+  component: FormComponent,
+  place: Place,
+  run: RenderRun,
+  templates: Templates,
+  hidden: boolean,
+): string {
+  const base = { hideIf: hideIf(component), hidden };
   switch (component.type) {
     case 'text':
       return templates.text({
         ...base,
         id: elementId('text', component, place.indexes),
-        blocks: textBlocks(component, place.scope),
+        blocks: renderText(component.text, (expression) => displayText(tryEvaluate(expression, place.scope))),
+        template: usesFormValues(component.text, run.names) ? component.text : undefined,
       });
     case 'html':
       return templates.html({
@@ -437,29 +472,48 @@ function renderComponent(component: FormComponent, place: Place, run: RenderRun,
     case 'button':
       return templates.button({ ...base, ...buttonView(component, place.indexes) });
     case 'expression':
-      return '';
+      // Shows nothing: it tells the browser script what to compute, and where the value goes.
+      return templates.expression({
+        ...base,
+        id: elementId('expression', component, place.indexes),
+        expression: component.expression.replace(/^=\s*/, ''),
+        path: formatPath([...place.base, ...splitKey(component.key)]),
+      });
     case 'group':
-      return renderGroup(component, place, run, templates);
+      return renderGroup(component, place, run, templates, hidden);
     case 'dynamiclist':
-      return renderList(component, place, run, templates);
+      return renderList(component, place, run, templates, hidden);
     default:
       // One flat object literal, no spreads: spreading a view this size costs more than rendering it.
-      return templates.inputs[component.type](fieldView(component, place, run));
+      return templates.inputs[component.type](fieldView(component, place, run, hidden));
   }
 }
 
-function renderGroup(component: GroupComponent, place: Place, run: RenderRun, templates: Templates): string {
+function renderGroup(
+  component: GroupComponent,
+  place: Place,
+  run: RenderRun,
+  templates: Templates,
+  hidden: boolean,
+): string {
   const inner: Place = { ...place, base: [...place.base, ...splitKey(component.path)] };
   return templates.group({
     id: elementId('group', component, place.indexes),
     hideIf: hideIf(component),
+    hidden,
     legend: nonEmpty(component.label),
     outline: component.showOutline === true,
     children: renderComponents(component.components, inner, run, templates),
   });
 }
 
-function renderList(component: DynamicListComponent, place: Place, run: RenderRun, templates: Templates): string {
+function renderList(
+  component: DynamicListComponent,
+  place: Place,
+  run: RenderRun,
+  templates: Templates,
+  hidden: boolean,
+): string {
   const path = [...place.base, ...splitKey(component.path)];
   const stored = readPath(run.state.values, path);
   const items = Array.isArray(stored) ? stored : [];
@@ -468,6 +522,7 @@ function renderList(component: DynamicListComponent, place: Place, run: RenderRu
   return templates.dynamiclist({
     id: elementId('list', component, place.indexes),
     hideIf: hideIf(component),
+    hidden,
     legend: label,
     outline: component.showOutline !== false,
     path: formatPath(path),
@@ -552,7 +607,7 @@ function inputTypeOf(component: InputComponent): string {
   return 'text';
 }
 
-function fieldView(component: InputComponent, place: Place, run: RenderRun): FieldView {
+function fieldView(component: InputComponent, place: Place, run: RenderRun, hidden: boolean): FieldView {
   const { state, text } = run;
   const path = [...place.base, ...splitKey(component.key)];
   const name = formatPath(path);
@@ -592,6 +647,7 @@ function fieldView(component: InputComponent, place: Place, run: RenderRun): Fie
   return {
     id,
     hideIf: hideIf(component),
+    hidden,
     name,
     label,
     requiredText: required ? text.required : undefined,
@@ -614,6 +670,7 @@ function fieldView(component: InputComponent, place: Place, run: RenderRun): Fie
     adorned: prefix !== undefined || suffix !== undefined,
     min: datetime?.min,
     step: datetime?.step,
+    valueType: component.type === 'number' && component.serializeToString === true ? 'string' : undefined,
     legend: datetime?.legend,
     parts: datetime?.parts,
     accept: file?.accept,
@@ -629,6 +686,7 @@ function optionViews(options: readonly ResolvedOption[], stored: unknown, id: st
   return options.map((option, index) => ({
     id: index === 0 ? id : `${id}-${index + 1}`,
     value: String(option.value),
+    valueType: typeof option.value === 'string' ? undefined : typeof option.value === 'number' ? 'number' : 'boolean',
     label: option.label,
     selected: chosen.has(String(option.value)),
   }));
@@ -707,24 +765,16 @@ function formatSize(size: number, numbers: Intl.NumberFormat): string {
 
 // --- Presentation components ---
 
-function textBlocks(component: TextComponent, scope: Variables): string[] {
-  const text = component.text.trimStart();
-  if (text.startsWith('=')) {
-    // A FEEL result is data: shown as plain text, never read as Markdown.
-    return displayText(tryEvaluate(text, scope))
-      .replace(/\r\n?/g, '\n')
-      .split(/\n[ \t]*\n/)
-      .map((paragraph) => paragraph.trim())
-      .filter((paragraph) => paragraph !== '')
-      .map(
-        (paragraph) =>
-          `<p>${paragraph
-            .split('\n')
-            .map((line) => escapeHtml(line.trim()))
-            .join('<br>')}</p>`,
-      );
-  }
-  return renderMarkdown(component.text, (expression) => displayText(tryEvaluate(expression, scope)));
+/**
+ * Whether a text's FEEL (`=…` or `{{…}}`) mentions a name of the form's values: only those texts can change
+ * while the user types, so only they carry their source for the browser script. A name in a string literal
+ * counts too; that costs an attribute, nothing else.
+ */
+function usesFormValues(text: string, names: ReadonlySet<string>): boolean {
+  const feel = text.trimStart().startsWith('=')
+    ? [text]
+    : parseTemplate(text).flatMap((part) => ('expression' in part ? [part.expression] : []));
+  return feel.some((expression) => (expression.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).some((name) => names.has(name)));
 }
 
 // Template values are escaped before sanitizing: they can add text, never tags; URLs are checked after.
@@ -743,7 +793,11 @@ function imageView(component: ImageComponent, scope: Variables): { src: string; 
 
 const MAX_TABLE_ROWS = 1000;
 
-function tableView(component: TableComponent, scope: Variables, text: UiText): Omit<Views['table'], 'id' | 'hideIf'> {
+function tableView(
+  component: TableComponent,
+  scope: Variables,
+  text: UiText,
+): Omit<Views['table'], 'id' | 'hideIf' | 'hidden'> {
   const columns = component.columns ?? evaluatedColumns(component.columnsExpression, scope);
   const data = tryEvaluate(component.dataSource, scope);
   const rows = (Array.isArray(data) ? data.slice(0, MAX_TABLE_ROWS) : []).map((row) =>

@@ -440,10 +440,10 @@ function checkText(component: TextFieldComponent | TextAreaComponent, raw: unkno
 }
 
 /**
- * Browsers send line breaks as CRLF; counting them as one character keeps the count the user sees.
- * NUL goes because PostgreSQL text and jsonb cannot store it.
+ * A text field's value: browsers send line breaks as CRLF; counting them as one character keeps the count
+ * the user sees. NUL goes because PostgreSQL text and jsonb cannot store it. Then trimmed.
  */
-function normalizeText(raw: string): string {
+export function normalizeText(raw: string): string {
   return raw.replaceAll('\u0000', '').replace(/\r\n?/g, '\n').trim();
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkExpression,
   evaluateExpression,
+  evaluateReportingMissing,
   evaluateToJson,
   FeelError,
   isExpression,
@@ -80,6 +81,24 @@ describe('evaluateExpression', () => {
 
     expect(evaluate).toThrow(FeelError);
     expect(evaluate).toThrow(message);
+  });
+});
+
+describe('evaluateReportingMissing', () => {
+  it('names the variables it took as null, not bound ones nor properties', () => {
+    const result = evaluateReportingMissing(
+      'channel = "phone" and company.size > 10 and (for s in sites return s)[1] = 1',
+      {
+        channel: 'email',
+        sites: [1],
+      },
+    );
+
+    expect(result).toEqual({ value: false, missing: ['company'] });
+  });
+
+  it('fails like evaluateExpression on anything but missing data', () => {
+    expect(() => evaluateReportingMissing('"a" + 1', {})).toThrow(FeelError);
   });
 });
 

@@ -52,6 +52,18 @@ export function checkExpression(expression: string, context: Variables = {}): vo
 
 /** Evaluates a FEEL expression (without the leading `=`) against the variables; throws FeelError on failure. */
 export function evaluateExpression(expression: string, context: Variables): unknown {
+  return evaluateReportingMissing(expression, context).value;
+}
+
+/**
+ * Like `evaluateExpression`, and also names the variables the evaluation looked up but did not find
+ * (FEEL took them as null). A caller with only part of the variables, like the browser script of forms,
+ * can tell “false” from “depends on a variable I do not have”.
+ */
+export function evaluateReportingMissing(
+  expression: string,
+  context: Variables,
+): { value: unknown; missing: string[] } {
   checkExpression(expression, context);
   let result: ReturnType<typeof evaluate>;
   try {
@@ -63,7 +75,10 @@ export function evaluateExpression(expression: string, context: Variables): unkn
     // All warnings, not just the fatal ones: "Variable 'foo' not found" explains "Cannot invoke 'null'".
     throw new FeelError(`FEEL expression "${expression}" failed: ${describeWarnings(result.warnings)}`, expression);
   }
-  return result.value;
+  const missing = result.warnings
+    .filter((warning) => warning.type === 'NO_VARIABLE_FOUND')
+    .map((warning) => expression.slice(warning.position.from, warning.position.to).trim());
+  return { value: result.value, missing };
 }
 
 /**

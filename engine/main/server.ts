@@ -14,6 +14,8 @@ export interface WebDeps extends PortalDeps, AdminDeps {
   secureCookies: boolean;
   /** Parses multipart forms (uploads) into `req.body`; it must run before the CSRF check reads `_csrf`. */
   multipartBody: RequestHandler;
+  /** Browser scripts built at start (engine/web/browser-assets.ts), served under /static next to the public files. */
+  assetsDir: string;
   health: () => Promise<Record<string, unknown> & { ok: boolean }>;
 }
 
@@ -37,6 +39,7 @@ export function createWebApp(deps: WebDeps): Express {
   });
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+  app.use('/static', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
   const PgStore = connectPgSimple(session);
   app.use(

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFormRenderer } from '../../forms/render.js';
@@ -29,6 +31,7 @@ import { createTaskService } from '../services/task.service.js';
 import { bundleCaseWorkflows } from '../temporal/case-worker.js';
 import { connectClient, connectWorker, type TemporalSettings } from '../temporal/connection.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
+import { buildBrowserAssets } from '../web/browser-assets.js';
 import { createViewRenderer } from '../web/views.js';
 import { createDrafting } from './drafting.js';
 import { createWebApp } from './server.js';
@@ -135,8 +138,14 @@ export async function startSystem(config: Config, log: Log = console.log) {
     // Start in steps: drafts, documents, uploads (engine/main/drafting.ts).
     const drafting = createDrafting({ db, config, dataDir, catalog, cases: caseService });
 
+    // Browser scripts (forms-live.js), bundled once from the code this process runs, into a folder of its own.
+    const assetsDir = await mkdtemp(path.join(tmpdir(), 'lotse-assets-'));
+    stops.push(() => rm(assetsDir, { recursive: true, force: true }));
+    await buildBrowserAssets(assetsDir);
+
     const app = createWebApp({
       ...drafting,
+      assetsDir,
       pool: database.pool,
       sessionSecret: config.SESSION_SECRET ?? persistentSecret(dataDir),
       secureCookies: config.NODE_ENV === 'production',

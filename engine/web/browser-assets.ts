@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/** Browser scripts by output name (`forms-live` → `/static/forms-live.js`) and TypeScript entry point. */
+const ENTRY_POINTS: Readonly<Record<string, string>> = {
+  'forms-live': fileURLToPath(new URL('../../forms/browser/forms-live.ts', import.meta.url)),
+};
+
+/**
+ * Bundles the browser scripts into `outDir` (one file per entry, feelin and the forms core included),
+ * for the composition root to call once at start and serve under /static. A generated folder, not the
+ * repository: the bundle is always made from the code that runs on the server, so both evaluate FEEL alike.
+ */
+export async function buildBrowserAssets(outDir: string): Promise<void> {
+  await build({
+    entryPoints: ENTRY_POINTS,
+    outdir: outDir,
+    bundle: true,
+    minify: true,
+    // A classic script (`<script src defer>`): no module loading, and nothing leaks into the page's globals.
+    format: 'iife',
+    platform: 'browser',
+    // Browsers with BigInt (decimal numbers), optional chaining and `??`.
+    target: ['es2020'],
+    // The CSP allows same-origin scripts only; a bundle needs nothing else.
+    logLevel: 'silent',
+  });
+}
