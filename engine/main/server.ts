@@ -20,6 +20,7 @@ export interface WebDeps extends PortalDeps, AdminDeps {
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('../web/public', import.meta.url));
+const FORMS_CSS = fileURLToPath(new URL('../../forms/forms.css', import.meta.url));
 
 /** The HTTP application: portal at `/`, staff area at `/staff`, health at `/healthz`. */
 export function createWebApp(deps: WebDeps): Express {
@@ -39,6 +40,8 @@ export function createWebApp(deps: WebDeps): Express {
   });
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+  // The form library's own styles (grid rows, lists, groups, adorners) live with the library.
+  app.get('/static/forms.css', (_req, res) => res.sendFile(FORMS_CSS, { maxAge: '1h' }));
   app.use('/static', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
   const PgStore = connectPgSimple(session);

@@ -43,6 +43,13 @@ describe('form preview for designers', () => {
     expect(broken.html).toContain('{ nicht json');
   });
 
+  it('serves the form library styles the layout links', async () => {
+    const response = await fetch(`${system.url}/static/forms.css`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/css');
+    expect(await response.text()).toContain('.form-row');
+  });
+
   it('is for administrators only, and unknown forms are 404', async () => {
     const caseworker = new WebClient(system.url);
     await caseworker.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
