@@ -3,18 +3,8 @@
  * Same rules as engine/feel/feel.ts for expressions: deterministic, no clock, missing data is null, every
  * other feelin warning is an error.
  */
-import { parseUnaryTests, unaryTest, type Warning, type WarningType } from 'feelin';
-import { FeelError } from '../feel/feel.js';
-
-// Kept in step with feel.ts: a missing variable is null (Camunda's behaviour), anything else is a broken test.
-const MISSING_DATA_WARNINGS: ReadonlySet<WarningType> = new Set([
-  'NO_VARIABLE_FOUND',
-  'NO_CONTEXT_ENTRY_FOUND',
-  'NO_PROPERTY_FOUND',
-]);
-
-// now() and today() read the clock: a replayed workflow could match a different rule.
-const CLOCK_FUNCTIONS = new Set(['now', 'today']);
+import { parseUnaryTests, unaryTest } from 'feelin';
+import { describeWarnings, FeelError, MISSING_DATA_WARNINGS, problemInTree } from '../feel/feel.js';
 
 /** An empty cell and `-` match every input value; Camunda Modeler writes both. */
 export function matchesAnything(unaryTests: string): boolean {
@@ -55,43 +45,7 @@ export function testUnaryTests(unaryTests: string, inputValue: unknown, context:
 }
 
 function findProblem(unaryTests: string): string | undefined {
-  const tree = parseUnaryTests(unaryTests, {}, undefined);
-  let problem: string | undefined;
-  tree.iterate({
-    enter(node) {
-      if (problem !== undefined) {
-        return false;
-      }
-      if (node.type.isError) {
-        problem = describeSyntaxError(unaryTests, node.from, node.to);
-        return false;
-      }
-      if (node.name === 'FunctionInvocation') {
-        const callee = node.node.firstChild;
-        const calleeName = callee ? unaryTests.slice(callee.from, callee.to).trim() : '';
-        if (callee?.name === 'VariableName' && CLOCK_FUNCTIONS.has(calleeName)) {
-          problem = `${calleeName}() reads the clock and is not allowed (cases must replay deterministically)`;
-          return false;
-        }
-      }
-      return undefined;
-    },
-  });
-  return problem;
-}
-
-function describeSyntaxError(text: string, from: number, to: number): string {
-  if (from < to) {
-    return `unexpected "${text.slice(from, to)}" at position ${from + 1}`;
-  }
-  if (text.slice(from).trim() === '') {
-    return 'the tests end too early';
-  }
-  return `unexpected "${text.slice(from).trim().split(/\s+/)[0]}" at position ${from + 1}`;
-}
-
-function describeWarnings(warnings: Warning[]): string {
-  return warnings.map((warning) => warning.message).join('; ');
+  return problemInTree(parseUnaryTests(unaryTests, {}, undefined), unaryTests, 'the tests end too early');
 }
 
 function messageOf(error: unknown): string {

@@ -33,7 +33,7 @@ const CLOCK_FUNCTIONS = new Set(['now', 'today']);
 // Missing data evaluates to null (as in Camunda's FEEL engine): `followUpCall = true` is false when the
 // applicant never answered. Every other warning feelin reports points at a broken expression or wrong
 // types (`"a" + 1`, `number("x")`, an unknown function) and must not silently pick a path.
-const MISSING_DATA_WARNINGS: ReadonlySet<WarningType> = new Set([
+export const MISSING_DATA_WARNINGS: ReadonlySet<WarningType> = new Set([
   'NO_VARIABLE_FOUND',
   'NO_CONTEXT_ENTRY_FOUND',
   'NO_PROPERTY_FOUND',
@@ -100,7 +100,14 @@ function findProblem(expression: string, context: Variables): string | undefined
   if (expression.trim() === '') {
     return 'the expression is empty';
   }
-  const tree = parseExpression(expression, context, undefined);
+  return problemInTree(parseExpression(expression, context, undefined), expression, 'the expression ends too early');
+}
+
+/**
+ * The first syntax error or clock function in parsed FEEL (an expression or unary tests), described for
+ * people; `endsEarly` says what to call text that stops too soon.
+ */
+export function problemInTree(tree: FeelTree, text: string, endsEarly: string): string | undefined {
   let problem: string | undefined;
   tree.iterate({
     enter(node) {
@@ -108,12 +115,12 @@ function findProblem(expression: string, context: Variables): string | undefined
         return false;
       }
       if (node.type.isError) {
-        problem = describeSyntaxError(expression, node.from, node.to);
+        problem = describeSyntaxError(text, node.from, node.to, endsEarly);
         return false;
       }
       if (node.name === 'FunctionInvocation') {
         const callee = node.node.firstChild;
-        const calleeName = callee ? expression.slice(callee.from, callee.to).trim() : '';
+        const calleeName = callee ? text.slice(callee.from, callee.to).trim() : '';
         if (callee?.name === 'VariableName' && CLOCK_FUNCTIONS.has(calleeName)) {
           problem = `${calleeName}() reads the clock and is not allowed (cases must replay deterministically)`;
           return false;
@@ -125,17 +132,19 @@ function findProblem(expression: string, context: Variables): string | undefined
   return problem;
 }
 
-function describeSyntaxError(expression: string, from: number, to: number): string {
+type FeelTree = ReturnType<typeof parseExpression>;
+
+function describeSyntaxError(text: string, from: number, to: number, endsEarly: string): string {
   if (from < to) {
-    return `unexpected "${expression.slice(from, to)}" at position ${from + 1}`;
+    return `unexpected "${text.slice(from, to)}" at position ${from + 1}`;
   }
-  if (expression.slice(from).trim() === '') {
-    return 'the expression ends too early';
+  if (text.slice(from).trim() === '') {
+    return endsEarly;
   }
-  return `unexpected "${expression.slice(from).trim().split(/\s+/)[0]}" at position ${from + 1}`;
+  return `unexpected "${text.slice(from).trim().split(/\s+/)[0]}" at position ${from + 1}`;
 }
 
-function describeWarnings(warnings: Warning[]): string {
+export function describeWarnings(warnings: Warning[]): string {
   return warnings.map((warning) => warning.message).join('; ');
 }
 
