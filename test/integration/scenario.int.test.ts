@@ -33,6 +33,19 @@ describe('lotse test', () => {
     expect(run.lines).toEqual([
       '✓ Fixture: an SME is eligible without review (DMN)',
       '✓ Fixture: a large company is reviewed (DMN, form)',
+      '✓ Elements: an inclusive gateway forks to every true condition and joins them',
+      '✓ Elements: an inclusive gateway takes its default flow when no condition holds (manual task)',
+      '✓ Elements: an event-based gateway takes the message when it comes first',
+      '✓ Elements: an event-based gateway takes the timer when no message comes',
+      '✓ Elements: multi-instance tasks, parallel and sequential, collect their output',
+      '✓ Elements: a call activity runs a process of the same folder and passes variables both ways',
+      '✓ Elements: none and link throw, escalation and error end caught by boundary events, plain task, terminate end',
+      '✓ Elements: a non-interrupting escalation boundary event lets the sub-process go on',
+      '✓ Elements: non-interrupting timer and message event sub-processes leave the task active',
+      '✓ Elements: an interrupting message event sub-process cancels the task',
+      '✓ Elements: an error end event starts the error event sub-process',
+      '✓ Elements: a receive task waits for its message; mappings keep task variables local',
+      '✓ Elements: message boundary events, non-interrupting then interrupting',
       '✗ Fixture: an assertion that does not hold fails after the timeout — ' +
         'instruction #2 ASSERT_ELEMENT_INSTANCES: Task_Check expected IS_COMPLETED but is active',
       '✗ Fixture: a task that never comes fails the action waiting for it — ' +
@@ -54,7 +67,7 @@ describe('lotse test', () => {
       '✗ Fixture: a model with an unsupported element fails with the compile error — ' +
         'instruction #1 CREATE_PROCESS_INSTANCE: engine/scenario/fixtures/unsupported-element/complex-gateway.bpmn ' +
         'does not compile: Gateway_Complex (bpmn:ComplexGateway): complex gateways are not supported; use an inclusive gateway',
-      '12 passed, 5 failed',
+      '25 passed, 5 failed',
     ]);
     expect(run.exitCode).toBe(1);
     expect(run.warnings).toEqual([]);
