@@ -17,6 +17,8 @@ export interface DevServerOptions {
   port: number;
   uiPort: number;
   namespace: string;
+  /** Server dynamic config (`--dynamic-config-value KEY=VALUE`), e.g. a low `limit.historyCount.suggestContinueAsNew` in tests. */
+  dynamicConfig?: Record<string, string | number>;
 }
 
 /**
@@ -49,6 +51,10 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       '--log-level',
       'error',
       '--ui-disable-news-fetch',
+      ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
+        '--dynamic-config-value',
+        `${key}=${JSON.stringify(value)}`,
+      ]),
     ],
     // Own process group: a terminal's Ctrl-C reaches Lotse only, which stops the server in order.
     { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
