@@ -43,6 +43,7 @@ describe('lotse test', () => {
       '✓ Elements: a non-interrupting escalation boundary event lets the sub-process go on',
       '✓ Elements: non-interrupting timer and message event sub-processes leave the task active',
       '✓ Elements: an interrupting message event sub-process cancels the task',
+      '✓ Elements: an interrupting timer event sub-process cancels the task',
       '✓ Elements: an error end event starts the error event sub-process',
       '✓ Elements: a receive task waits for its message; mappings keep task variables local',
       '✓ Elements: message boundary events, non-interrupting then interrupting',
@@ -67,7 +68,7 @@ describe('lotse test', () => {
       '✗ Fixture: a model with an unsupported element fails with the compile error — ' +
         'instruction #1 CREATE_PROCESS_INSTANCE: engine/scenario/fixtures/unsupported-element/complex-gateway.bpmn ' +
         'does not compile: Gateway_Complex (bpmn:ComplexGateway): complex gateways are not supported; use an inclusive gateway',
-      '25 passed, 5 failed',
+      '26 passed, 5 failed',
     ]);
     expect(run.exitCode).toBe(1);
     expect(run.warnings).toEqual([]);
