@@ -17,12 +17,23 @@ describe('findScenarioFiles', () => {
     const found = await findScenarioFiles([fixtures]);
     expect(names(found.testFiles)).toEqual([
       'decision/decision.test.json',
+      'elements/elements.test.json',
       'failing-assertion/failing-assertion.test.json',
       'instructions/instructions.test.json',
       'unknown-instruction/unknown-instruction.test.json',
       'unsupported-element/unsupported-element.test.json',
     ]);
     expect(found.processes.map((source) => source.processId).sort()).toEqual([
+      'elements-call-activity',
+      'elements-called',
+      'elements-escalation',
+      'elements-event-gateway',
+      'elements-event-sub-process',
+      'elements-inclusive',
+      'elements-multi-instance',
+      'elements-receive',
+      'elements-throw-events',
+      'elements-timer-event-sub-process',
       'scenario-fixture-funding-check',
       'scenario-fixture-permit',
       'scenario-fixture-unsupported',
