@@ -58,6 +58,8 @@ interface Phase {
   wallMs: number;
   cpu: CpuSample;
   history?: DigestSummary;
+  /** The iterations whose histories were read: the timeline's own moments are taken from the same ones. */
+  sampled?: IterationRecord[];
 }
 
 const stops: { name: string; stop: () => Promise<void> }[] = [];
@@ -180,6 +182,7 @@ async function main() {
       digests.push(await digestHistory(scenario.client.workflow.getHandle(record.workflowId), record.start));
     }
     phase.history = summariseDigests(digests);
+    phase.sampled = sample;
   }
 
   console.log(report(machine, phases));
@@ -458,13 +461,13 @@ function report(machine: ReturnType<typeof describeMachine>, phases: Phase[]): s
       const ours = Object.keys(phase.records[0]?.marks ?? {}).map((mark) => ({
         label: `**${mark}**`,
         offset: percentile(
-          phase.records.map((record) => record.marks[mark] ?? Number.NaN),
+          (phase.sampled ?? phase.records).map((record) => record.marks[mark] ?? Number.NaN),
           50,
         ),
       }));
       const timeline = [...history.timeline, ...ours].sort((x, y) => x.offset - y.offset);
       section(
-        `Timeline of one workflow: ${phase.scenario}, concurrency ${first} (median ms after the iteration began; bold = seen by the caller)`,
+        `Timeline of one workflow: ${phase.scenario}, concurrency ${first} (each moment's median over the sampled iterations, ms after the iteration began; bold = seen by the caller)`,
         markdownTable(
           ['Event', 'at p50'],
           timeline.map((entry) => [entry.label, ms(entry.offset)]),
