@@ -3,6 +3,7 @@ import { FormSchemaError } from '../../forms/schema.js';
 import { FormTranslationError } from '../../forms/translate.js';
 import { loadServiceFolder, ServiceDefinitionError } from '../services/service-definition.js';
 import { formCommand } from './form.command.js';
+import { MESSAGE_USAGE, messageCommand } from './message.command.js';
 import { TEST_USAGE, testCommand } from './test.command.js';
 
 const USAGE = `Usage: lotse <command>
@@ -10,7 +11,8 @@ const USAGE = `Usage: lotse <command>
 Commands:
   validate <dir…>   compile and check service folders (service.json, BPMN, forms); errors name the element
 ${TEST_USAGE}
-  form <file.form>  render a form as HTML, or validate data against it (--validate); see lotse form --help`;
+  form <file.form>  render a form as HTML, or validate data against it (--validate); see lotse form --help
+${MESSAGE_USAGE}`;
 
 async function validate(folders: string[]): Promise<number> {
   if (folders.length === 0) {
@@ -49,5 +51,7 @@ const exitCode =
       ? await testCommand(args)
       : command === 'form'
         ? await formCommand(args)
-        : (console.error(USAGE), 2);
+        : command === 'message'
+          ? await messageCommand(args)
+          : (console.error(USAGE), 2);
 process.exit(exitCode);

@@ -57,9 +57,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   child.stderr.removeAllListeners('data');
   child.stderr.resume();
 
-  const urlOf = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
-  if (!initialised) await createDatabase(urlOf('postgres'));
-  const url = urlOf(DATABASE);
+  if (!initialised) await createDatabase(embeddedDatabaseUrl(port, 'postgres'));
+  const url = embeddedDatabaseUrl(port);
   return {
     url,
     async stop() {
@@ -69,6 +68,11 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
       await exited;
     },
   };
+}
+
+/** Where a running embedded PostgreSQL (e.g. of `npm start`) answers: for the CLI and tools. */
+export function embeddedDatabaseUrl(port: number, database = DATABASE): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 }
 
 async function createDatabase(adminUrl: string) {
