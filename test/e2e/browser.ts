@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { createCompanyWithUser } from '../../engine/services/seed.js';
+import { startTestSystem } from '../system.js';
 
 /** Debian's Chromium, installed by apt; never a browser downloaded by Playwright. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -98,4 +102,75 @@ function formatViolation(violation: AxeViolation): string {
     )
     .join('\n');
   return `${violation.id} (${violation.impact ?? 'n/a'}): ${violation.help}\n    ${violation.helpUrl}\n${nodes}`;
+}
+
+type TestSystem = Awaited<ReturnType<typeof startTestSystem>>;
+
+/**
+ * One Lotse system and one Chromium for a test file. Every browser context it opens reports uncaught
+ * script errors, CSP refusals and forms-live failures, and each test fails on them: a page can look
+ * right while its script is blocked.
+ */
+export function useBrowserSystem(overrides: Record<string, string> = {}) {
+  let system: TestSystem | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const scriptErrors: string[] = [];
+
+  beforeAll(async () => {
+    [system, browser] = await Promise.all([startTestSystem(overrides), launchChromium()]);
+  });
+  afterEach(() => {
+    expect(scriptErrors.splice(0), 'script errors in the browser').toEqual([]);
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((context) => context.close()));
+    await browser?.close();
+    await system?.stop();
+  });
+
+  const started = () => {
+    if (!system || !browser) throw new Error('the browser system is not started yet (use it inside a test)');
+    return { system, browser };
+  };
+
+  const harness = {
+    get system(): TestSystem {
+      return started().system;
+    },
+    async userContext(options: BrowserContextOptions = {}) {
+      const context = await newUserContext(started().browser, started().system.url, options);
+      context.on('weberror', (error) => scriptErrors.push(String(error.error())));
+      context.on('console', (message) => {
+        // forms-live.js reports its own failures this way, and then leaves the page as the server made it.
+        if (message.text().includes('Content Security Policy') || message.text().startsWith('forms-live')) {
+          scriptErrors.push(message.text());
+        }
+      });
+      contexts.push(context);
+      return context;
+    },
+    /** A company user of a company of their own: no draft or case of another test is in the way. */
+    async newApplicant(company: string, name: string) {
+      const account = { email: `e2e-${randomUUID()}@example.com`, password: 'E2e-Password-1' };
+      await createCompanyWithUser(started().system.db, {
+        company,
+        email: account.email,
+        name,
+        password: account.password,
+      });
+      return account;
+    },
+    /** Logged in as a new applicant (see `newApplicant`), on their first page. */
+    async applicantPage(company: string, name: string, options: BrowserContextOptions = {}): Promise<Page> {
+      const account = await harness.newApplicant(company, name);
+      return logIn(await harness.userContext(options), account, account.password);
+    },
+  };
+  return harness;
+}
+
+/** Soft: a violation is reported with the page's name, and the journey goes on to the next page. */
+export async function expectAccessible(page: Page, name: string) {
+  expect.soft(await accessibilityViolations(page), `axe WCAG 2.1 AA violations on ${name}`).toEqual([]);
 }

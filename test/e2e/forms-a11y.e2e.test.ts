@@ -1,14 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { CATALOG_DIR } from '../../engine/main/system.js';
-import { createCompanyWithUser } from '../../engine/services/seed.js';
 import { listServiceFolders, loadServiceFolder } from '../../engine/services/service-definition.js';
-import { startTestSystem } from '../system.js';
-import { accessibilityViolations, launchChromium, logIn, newUserContext } from './browser.js';
-
-type System = Awaited<ReturnType<typeof startTestSystem>>;
+import { expectAccessible, useBrowserSystem } from './browser.js';
 
 /**
  * Every service folder in workflows/catalog, found when the test runs: a service added tomorrow is
@@ -16,54 +11,13 @@ type System = Awaited<ReturnType<typeof startTestSystem>>;
  */
 const SERVICE_FOLDERS = await listServiceFolders(CATALOG_DIR);
 
-let system: System;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** Uncaught script errors and CSP refusals: a page can look right while its script is blocked. */
-const scriptErrors: string[] = [];
-
-beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
-});
-
-afterEach(() => {
-  expect(scriptErrors.splice(0), 'script errors in the browser').toEqual([]);
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close()));
-  await browser?.close();
-  await system?.stop();
-});
-
+const harness = useBrowserSystem();
 /** A logged-in user of a company of their own: no draft of an earlier test is resumed. */
-async function applicantPage(): Promise<Page> {
-  const account = { email: `a11y-${randomUUID()}@example.com`, password: 'A11y-Password-1' };
-  await createCompanyWithUser(system.db, {
-    company: 'Barrierefrei GmbH',
-    email: account.email,
-    name: 'Bea Barrierefrei',
-    password: account.password,
-  });
-  const context = await newUserContext(browser, system.url);
-  context.on('weberror', (error) => scriptErrors.push(String(error.error())));
-  context.on('console', (message) => {
-    // forms-live.js reports its own failures this way, and then leaves the page as the server made it.
-    if (message.text().includes('Content Security Policy') || message.text().startsWith('forms-live')) {
-      scriptErrors.push(message.text());
-    }
-  });
-  contexts.push(context);
-  return logIn(context, account, account.password);
-}
+const applicantPage = () => harness.applicantPage('Barrierefrei GmbH', 'Bea Barrierefrei');
 
 /** Submits and waits for the server's answer: the same page with errors, or the next one when nothing is required. */
 async function submitEmpty(page: Page, button: Locator) {
   await Promise.all([page.waitForEvent('load'), button.click()]);
-}
-
-async function expectAccessible(page: Page, name: string) {
-  expect.soft(await accessibilityViolations(page), `axe WCAG 2.1 AA violations on ${name}`).toEqual([]);
 }
 
 const STEP_URL = /\/drafts\/([0-9a-f-]{36})\/steps\/1$/;

@@ -1,52 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCompanyWithUser } from '../../engine/services/seed.js';
-import { startTestSystem } from '../system.js';
-import { accessibilityViolations, launchChromium, logIn, newUserContext } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { accessibilityViolations, useBrowserSystem } from './browser.js';
 
-type System = Awaited<ReturnType<typeof startTestSystem>>;
-
-let system: System;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** Uncaught script errors and CSP refusals: a page can look right while its script is blocked. */
-const scriptErrors: string[] = [];
-
-beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
-});
-
-afterEach(() => {
-  expect(scriptErrors.splice(0), 'script errors in the browser').toEqual([]);
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close()));
-  await browser?.close();
-  await system?.stop();
-});
-
+const harness = useBrowserSystem();
 /** A logged-in company user of a company of their own. */
-async function applicantPage(options: Parameters<typeof newUserContext>[2] = {}): Promise<Page> {
-  const account = { email: `live-${randomUUID()}@example.com`, password: 'Live-Password-1' };
-  await createCompanyWithUser(system.db, {
-    company: 'Formular Test GmbH',
-    email: account.email,
-    name: 'Fiona Formular',
-    password: account.password,
-  });
-  const context = await newUserContext(browser, system.url, options);
-  context.on('weberror', (error) => scriptErrors.push(String(error.error())));
-  context.on('console', (message) => {
-    // forms-live.js reports its own failures this way, and then leaves the page as the server made it.
-    if (message.text().includes('Content Security Policy') || message.text().startsWith('forms-live')) {
-      scriptErrors.push(message.text());
-    }
-  });
-  contexts.push(context);
-  return logIn(context, account, account.password);
-}
+const applicantPage = (options: Parameters<typeof harness.userContext>[0] = {}) =>
+  harness.applicantPage('Formular Test GmbH', 'Fiona Formular', options);
 
 const inquiry = {
   subject: 'Termin zur Betriebserweiterung',

@@ -1,45 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { startTestSystem } from '../system.js';
-import { accessibilityViolations, launchChromium, logIn, newUserContext, reloadUntil } from './browser.js';
+import { expectAccessible, logIn, reloadUntil, useBrowserSystem } from './browser.js';
 
-type System = Awaited<ReturnType<typeof startTestSystem>>;
-
-let system: System;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** Uncaught script errors and CSP refusals: a page can look right while its script is blocked. */
-const scriptErrors: string[] = [];
-
-beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
-});
-
-afterEach(() => {
-  expect(scriptErrors.splice(0), 'script errors in the browser').toEqual([]);
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close()));
-  await browser?.close();
-  await system?.stop();
-});
-
-async function userContext(options: Parameters<typeof newUserContext>[2] = {}) {
-  const context = await newUserContext(browser, system.url, options);
-  context.on('weberror', (error) => scriptErrors.push(String(error.error())));
-  context.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) scriptErrors.push(message.text());
-  });
-  contexts.push(context);
-  return context;
-}
-
-/** Soft: a violation is reported with the page's name, and the journey goes on to the next page. */
-async function expectAccessible(page: Page, name: string) {
-  expect.soft(await accessibilityViolations(page), `axe WCAG 2.1 AA violations on ${name}`).toEqual([]);
-}
+const { userContext } = useBrowserSystem();
 
 const inquiry = {
   subject: 'Erweiterung unserer Halle',

@@ -1,61 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCompanyWithUser } from '../../engine/services/seed.js';
-import { startTestSystem } from '../system.js';
-import { accessibilityViolations, launchChromium, logIn, newUserContext } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, logIn, useBrowserSystem } from './browser.js';
 
-type System = Awaited<ReturnType<typeof startTestSystem>>;
-
-let system: System;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** Uncaught script errors and CSP refusals: a page can look right while its script is blocked. */
-const scriptErrors: string[] = [];
-
-beforeAll(async () => {
-  [system, browser] = await Promise.all([
-    startTestSystem({ DATA_DIR: `/tmp/lotse-test-data-${randomUUID()}` }),
-    launchChromium(),
-  ]);
-});
-
-afterEach(() => {
-  expect(scriptErrors.splice(0), 'script errors in the browser').toEqual([]);
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close()));
-  await browser?.close();
-  await system?.stop();
-});
-
-async function userContext(options: Parameters<typeof newUserContext>[2] = {}) {
-  const context = await newUserContext(browser, system.url, options);
-  context.on('weberror', (error) => scriptErrors.push(String(error.error())));
-  context.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) scriptErrors.push(message.text());
-  });
-  contexts.push(context);
-  return context;
-}
-
-/** Soft: a violation is reported with the page's name, and the journey goes on to the next page. */
-async function expectAccessible(page: Page, name: string) {
-  expect.soft(await accessibilityViolations(page), `axe WCAG 2.1 AA violations on ${name}`).toEqual([]);
-}
-
-/** A company user of a company of their own: their drafts list starts empty. */
-async function newApplicant() {
-  const account = { email: `planer-${randomUUID()}@example.com`, password: 'Planer-Password-1' };
-  await createCompanyWithUser(system.db, {
-    company: 'Lagerhallen Nord GmbH',
-    email: account.email,
-    name: 'Paula Planer',
-    password: account.password,
-  });
-  return account;
-}
+const harness = useBrowserSystem({ DATA_DIR: `/tmp/lotse-test-data-${randomUUID()}` });
+const { userContext } = harness;
+const newApplicant = () => harness.newApplicant('Lagerhallen Nord GmbH', 'Paula Planer');
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
 const STEP_URL = /\/drafts\/[0-9a-f-]{36}\/steps\/(\d)$/;
