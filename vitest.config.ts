@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.e2e.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.e2e.test.ts', '**/*.fault.test.ts'],
         },
       },
       {
@@ -19,6 +19,18 @@ export default defineConfig({
           exclude: ['**/node_modules/**'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Faults and abuse on real servers: races, crashes, outages, hostile input (docs/RELIABILITY.md).
+        test: {
+          name: 'faults',
+          include: ['**/*.fault.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },
