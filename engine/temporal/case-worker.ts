@@ -5,6 +5,7 @@ import {
   type NativeConnection,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { cleanFailure } from '../activities/clean-failures.js';
 import type { CaseActivities } from '../activities/types.js';
 
 const WORKFLOWS_ENTRY = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -35,5 +36,21 @@ export function createCaseWorker(options: {
     taskQueue: options.taskQueue,
     workflowBundle: options.bundle,
     activities: options.activities,
+    // Failures become incident messages and history entries: they leave the worker without query parameters.
+    interceptors: {
+      activity: [
+        () => ({
+          inbound: {
+            async execute(input, next) {
+              try {
+                return await next(input);
+              } catch (error) {
+                throw cleanFailure(error);
+              }
+            },
+          },
+        }),
+      ],
+    },
   });
 }
