@@ -15,7 +15,7 @@ export interface UploadedFile {
   tempPath: string;
   size: number;
   sha256: string;
-  /** Larger than the limit: only the first bytes were kept, and the file must be refused. */
+  /** Larger than the limit (`maxFileBytes + 1` bytes or more): only the first bytes were kept; refuse it. */
   tooLarge: boolean;
 }
 
@@ -63,7 +63,9 @@ export function multipartForms(options: MultipartOptions): RequestHandler {
         // Browsers send file names as raw UTF-8.
         defParamCharset: 'utf8',
         limits: {
-          fileSize: options.maxFileBytes,
+          // busboy calls a file truncated as soon as it reaches `fileSize` bytes, even when nothing follows:
+          // one byte of headroom lets a file of exactly the limit through; `limit` then means "larger".
+          fileSize: options.maxFileBytes + 1,
           files: options.maxFilesPerField * 5,
           fields: 500,
           fieldSize: 200 * 1024,
