@@ -40,7 +40,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['**/*.e2e.test.ts'],
           exclude: ['**/node_modules/**'],
-          globalSetup: ['test/global-setup.ts'],
+          // Chromium first: without it the lane stops before any server is started.
+          globalSetup: ['test/e2e/global-setup.ts', 'test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

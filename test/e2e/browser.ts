@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { createCompanyWithUser } from '../../engine/services/seed.js';
 import { startTestSystem } from '../system.js';
 
-/** Debian's Chromium, installed by apt; never a browser downloaded by Playwright. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 const WCAG_AA_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
+/** Debian's Chromium as the lane's global setup found or installed it (engine/infra/chromium.ts). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: inject('chromiumPath'),
     args: [
       '--headless',
       '--no-sandbox',
