@@ -239,6 +239,20 @@ export const sessions = pgTable(
   (t) => [index('IDX_session_expire').on(t.expire)],
 );
 
+/**
+ * Failed logins per throttle key (engine/services/login-throttle.ts): in PostgreSQL, so every web
+ * node counts the same attempts. Rows older than a day mean nothing and are removed by the clean-up job.
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('login_failures_last').on(t.lastFailureAt)],
+);
+
 /** Open `zeebe:subscription`s of waiting cases: where a published message is routed. */
 export const messageSubscriptions = pgTable(
   'message_subscriptions',
