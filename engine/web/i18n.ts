@@ -24,6 +24,8 @@ const de = {
   'catalog.intro': 'Wählen Sie eine Leistung und stellen Sie Ihr Anliegen online.',
   'catalog.start': 'Jetzt starten',
   'start.submit': 'Absenden',
+  'start.unavailable':
+    'Der Dienst ist kurz nicht erreichbar — bitte in einigen Minuten erneut senden. Ihre Eingaben sind unten erhalten.',
   'start.loginHint': 'Bitte melden Sie sich an, um diese Leistung zu starten.',
   'errors.summaryTitle': 'Bitte korrigieren Sie die folgenden Angaben',
   'cases.title': 'Meine Vorgänge',
@@ -72,6 +74,9 @@ const de = {
   'error.server': 'Ein Fehler ist aufgetreten',
   'error.serverText':
     'Bitte versuchen Sie es später erneut. Ihre Eingaben gehen nicht verloren, wenn Sie zurück gehen.',
+  'error.unavailable': 'Der Dienst ist kurz nicht erreichbar',
+  'error.unavailableText':
+    'Bitte senden Sie in einigen Minuten erneut. Ihre Eingaben gehen nicht verloren: Mit „Zurück“ im Browser kommen Sie zum Formular, Entwürfe bleiben unter „Meine Entwürfe“ gespeichert.',
   'common.back': 'Zurück',
   'services.title': 'Leistungen verwalten',
   'services.forms': 'Formulare',
@@ -165,6 +170,8 @@ const en: Record<MessageKey, string> = {
   'catalog.intro': 'Choose a service and submit your request online.',
   'catalog.start': 'Start now',
   'start.submit': 'Submit',
+  'start.unavailable':
+    'The service is briefly unavailable — please send again in a few minutes. Your input is kept below.',
   'start.loginHint': 'Please log in to start this service.',
   'errors.summaryTitle': 'Please correct the following',
   'cases.title': 'My cases',
@@ -212,6 +219,9 @@ const en: Record<MessageKey, string> = {
   'error.forbiddenText': 'The form was out of date. Please reload the page and submit it again.',
   'error.server': 'Something went wrong',
   'error.serverText': 'Please try again later. Going back keeps your input.',
+  'error.unavailable': 'The service is briefly unavailable',
+  'error.unavailableText':
+    'Please send again in a few minutes. Your input is not lost: the browser’s Back button returns to the form, and drafts stay saved under “My drafts”.',
   'common.back': 'Back',
   'services.title': 'Manage services',
   'services.forms': 'Forms',
