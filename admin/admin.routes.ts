@@ -12,6 +12,7 @@ import type { IncidentService } from '../engine/services/incident.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
 import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
 import { translate } from '../engine/web/i18n.js';
+import { safeReturnPath } from '../engine/web/return-path.js';
 import {
   NotFoundError,
   establishSession,
@@ -55,7 +56,9 @@ export function createAdminRouter({
   const staffMember = (req: Request, res: Response): StaffSession | undefined => {
     const principal = req.session.principal;
     if (principal?.kind === 'staff') return principal;
-    res.redirect(303, '/staff/login');
+    // A page opened while logged out comes back after the login; a form posted then cannot be replayed.
+    const next = req.method === 'GET' ? safeReturnPath(req.originalUrl, '/staff/') : undefined;
+    res.redirect(303, next ? `/staff/login?next=${encodeURIComponent(next)}` : '/staff/login');
     return undefined;
   };
 
@@ -79,11 +82,15 @@ export function createAdminRouter({
   };
 
   router.get('/login', (req, res) => {
-    res.send(views.render('admin/login', pageOf(req, t(req, 'login.staffTitle'))));
+    res.send(
+      views.render('admin/login', pageOf(req, t(req, 'login.staffTitle')), {
+        next: safeReturnPath(req.query.next, '/staff/'),
+      }),
+    );
   });
 
   router.post('/login', async (req, res) => {
-    const { email, password } = formInput(req);
+    const { email, password, next } = formInput(req);
     const principal =
       typeof email === 'string' && typeof password === 'string' ? await auth.loginStaff(email, password) : undefined;
     if (!principal) {
@@ -91,12 +98,13 @@ export function createAdminRouter({
         views.render('admin/login', pageOf(req, t(req, 'login.staffTitle')), {
           failed: true,
           email: typeof email === 'string' ? email : '',
+          next: safeReturnPath(next, '/staff/'),
         }),
       );
       return;
     }
     await establishSession(req, principal);
-    res.redirect(303, '/staff/inbox');
+    res.redirect(303, safeReturnPath(next, '/staff/') ?? '/staff/inbox');
   });
 
   router.post('/logout', async (req, res) => {
