@@ -3,7 +3,8 @@ import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
 import { summarizeAnswers } from '../forms/summary.js';
 import { errorMessage, initialValues, validateSubmission, type FieldError } from '../forms/validate.js';
-import type { AuthService, StaffSession } from '../engine/services/auth.service.js';
+import type { StaffSession } from '../engine/services/auth.service.js';
+import type { LoginService } from '../engine/services/login.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
 import type { CatalogService } from '../engine/services/catalog.service.js';
 import type { DocumentService } from '../engine/services/document.service.js';
@@ -27,7 +28,7 @@ import {
 import type { ViewRenderer } from '../engine/web/views.js';
 
 export interface AdminDeps {
-  auth: AuthService;
+  logins: LoginService;
   catalog: CatalogService;
   cases: CaseService;
   documents: DocumentService;
@@ -40,7 +41,7 @@ export interface AdminDeps {
 
 /** Caseworker and administrator pages under /staff. Only staff sessions get past `staffMember`. */
 export function createAdminRouter({
-  auth,
+  logins,
   catalog,
   cases,
   documents,
@@ -91,12 +92,14 @@ export function createAdminRouter({
 
   router.post('/login', async (req, res) => {
     const { email, password, next } = formInput(req);
-    const principal =
-      typeof email === 'string' && typeof password === 'string' ? await auth.loginStaff(email, password) : undefined;
-    if (!principal) {
-      res.status(401).send(
+    const outcome = await logins.staff({ email, password, address: req.ip });
+    if (outcome.kind !== 'ok') {
+      // Throttled: 429 with Retry-After, the password unchecked; otherwise one answer for every failure.
+      if (outcome.kind === 'throttled') res.set('Retry-After', String(outcome.retryAfterSeconds));
+      res.status(outcome.kind === 'throttled' ? 429 : 401).send(
         views.render('admin/login', pageOf(req, t(req, 'login.staffTitle')), {
-          failed: true,
+          failed: outcome.kind === 'failed',
+          throttled: outcome.kind === 'throttled' && outcome,
           email: typeof email === 'string' ? email : '',
           next: safeReturnPath(next, '/staff/'),
         }),
@@ -115,6 +118,7 @@ export function createAdminRouter({
   router.get('/inbox', async (req, res) => {
     const member = staffMember(req, res);
     if (!member) return;
+    const principal = outcome.principal;
     res.send(
       views.render('admin/inbox', pageOf(req, t(req, 'inbox.title')), {
         tasks: (await tasks.inbox(member)).map((row) => ({
@@ -185,6 +189,7 @@ export function createAdminRouter({
     );
   });
 
+        mails: await outbox.listForCase(found.detail.id),
   router.get('/cases/:id/documents/:documentId', async (req, res) => {
     const member = staffMember(req, res);
     if (!member) return;
@@ -273,10 +278,11 @@ export function createAdminRouter({
   });
 
   router.get('/outbox', async (req, res) => {
-    const member = staffMember(req, res);
-    if (!member) return;
+    if (!administrator(req, res)) return;
     res.send(views.render('admin/outbox', pageOf(req, t(req, 'outbox.title')), { mails: await outbox.latest() }));
   });
 
   return router;
 }
+  // Every company's mail: administrators only (404 for other staff, like every admin page: ADR 0003).
+  // A caseworker sees a case's mails on the case page, where the case's visibility already applies.

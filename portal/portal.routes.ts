@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
 import type { FieldError } from '../forms/validate.js';
-import type { AuthService } from '../engine/services/auth.service.js';
+import type { LoginService } from '../engine/services/login.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
 import { startFormOf, type CatalogService } from '../engine/services/catalog.service.js';
 import type { DocumentService } from '../engine/services/document.service.js';
@@ -27,7 +27,7 @@ import { sendDocument } from '../engine/web/send-document.js';
 import { answersOf, createDraftRouter } from './drafts.routes.js';
 
 export interface PortalDeps {
-  auth: AuthService;
+  logins: LoginService;
   catalog: CatalogService;
   cases: CaseService;
   tasks: TaskService;
@@ -43,7 +43,7 @@ export interface PortalDeps {
 
 /** Company-facing pages. Every id in a path is checked against the logged-in company: others get 404. */
 export function createPortalRouter(deps: PortalDeps): Router {
-  const { auth, catalog, cases, tasks, drafts, documents, views, forms } = deps;
+  const { logins, catalog, cases, tasks, drafts, documents, views, forms } = deps;
   const router = Router();
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 
@@ -71,21 +71,21 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   router.post('/login', async (req, res) => {
     const { email, password } = formInput(req);
-    const principal =
-      typeof email === 'string' && typeof password === 'string'
-        ? await auth.loginCompanyUser(email, password)
-        : undefined;
-    if (!principal) {
-      res.status(401).send(
+    const outcome = await logins.companyUser({ email, password, address: req.ip });
+    if (outcome.kind !== 'ok') {
+      // Throttled: 429 with Retry-After, the password unchecked; otherwise one answer for every failure.
+      if (outcome.kind === 'throttled') res.set('Retry-After', String(outcome.retryAfterSeconds));
+      res.status(outcome.kind === 'throttled' ? 429 : 401).send(
         views.render('portal/login', pageOf(req, t(req, 'login.title')), {
-          failed: true,
+          failed: outcome.kind === 'failed',
+          throttled: outcome.kind === 'throttled' && outcome,
           email: typeof email === 'string' ? email : '',
           next: safeNext(req.body?.next),
         }),
       );
       return;
     }
-    await establishSession(req, principal);
+    await establishSession(req, outcome.principal);
     res.redirect(303, safeNext(req.body?.next) ?? '/cases');
   });
 

@@ -9,12 +9,15 @@ async function main() {
   console.log(`\nLotse is running at ${system.url}`);
   if (config.SEED_DEMO) {
     console.log(`Demo logins (password for all: ${DEMO_PASSWORD}):`);
-    console.log(`  company user: ${DEMO_ACCOUNTS.companyUser.email}  → ${system.url}/login`);
-    console.log(`  caseworker:   ${DEMO_ACCOUNTS.caseworker.email}  → ${system.url}/staff/login`);
-    console.log(`  administrator: ${DEMO_ACCOUNTS.administrator.email}  → ${system.url}/staff/login`);
-    console.log(
-      `  building authority: ${DEMO_ACCOUNTS.buildingAuthority.email}, environment agency: ${DEMO_ACCOUNTS.environmentAgency.email}`,
-    );
+    const logins: [who: string, email: string, path: string][] = [
+      ['company user', DEMO_ACCOUNTS.companyUser.email, '/login'],
+      ['caseworker', DEMO_ACCOUNTS.caseworker.email, '/staff/login'],
+      ['administrator', DEMO_ACCOUNTS.administrator.email, '/staff/incidents'],
+      ['building authority', DEMO_ACCOUNTS.buildingAuthority.email, '/staff/login'],
+      ['environment agency', DEMO_ACCOUNTS.environmentAgency.email, '/staff/login'],
+    ];
+    for (const [who, email, where] of logins)
+      console.log(`  ${`${who}:`.padEnd(20)}${email.padEnd(44)}→ ${system.url}${where}`);
   }
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -36,6 +36,13 @@ export function validateStart(
   return { values, invalidSteps };
 }
 
+/**
+ * How long a submit waits for Temporal to accept the workflow start. The client's own retries would
+ * wait ~20 s on a dead server; past this the page says "try again shortly" (503) and the sweep in the
+ * worker process starts the case's workflow once Temporal is back (the row is already written).
+ */
+export const WORKFLOW_START_DEADLINE_MS = 5000;
+
 export function createCaseService(deps: {
   cases: CaseRepository;
   catalog: CatalogService;
@@ -59,14 +66,16 @@ export function createCaseService(deps: {
       variables: { ...row.variables, caseNumber: row.number },
     };
     try {
-      await temporal.workflow.start(caseWorkflow, {
-        workflowId: row.id,
-        taskQueue,
-        args: [input],
-        // A case id runs once, ever: a finished case is never started again by a late double submit.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-      });
+      await temporal.withDeadline(Date.now() + WORKFLOW_START_DEADLINE_MS, () =>
+        temporal.workflow.start(caseWorkflow, {
+          workflowId: row.id,
+          taskQueue,
+          args: [input],
+          // A case id runs once, ever: a finished case is never started again by a late double submit.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          workflowIdConflictPolicy: 'FAIL',
+        }),
+      );
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
@@ -201,7 +210,11 @@ export function createCaseService(deps: {
       return { detail, events, tasks, startForm };
     },
 
-    /** Cases whose workflow never started (the process died between insert and start): start them now. */
+    /**
+     * Cases whose workflow never started (Temporal was down at submit, or the process died between insert
+     * and start): start them now. The first failure ends the round (Temporal is still down);
+     * the caller tries again later. Returns how many were started.
+     */
     async resumeUnstarted(olderThanMs = 0) {
       const rows = await cases.unstarted(new Date(clock().getTime() - olderThanMs));
       for (const row of rows) await startWorkflow(row);

@@ -1,6 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { SessionData } from 'express-session';
 import type { SessionPrincipal } from '../services/auth.service.js';
+import { unavailablePart } from '../services/unavailable.js';
 import { isLocale, translate, type Locale } from './i18n.js';
 import type { PageContext, ViewRenderer } from './views.js';
 
@@ -49,7 +51,9 @@ export const localeSelection: RequestHandler = (req, _res, next) => {
 };
 
 export function localeOf(req: Request): Locale {
-  return req.session.locale ?? 'de';
+  // No session when its store (the database) is down: error pages still need a language.
+  const session: Partial<SessionData> | undefined = req.session;
+  return session?.locale ?? (isLocale(req.query.lang) ? req.query.lang : 'de');
 }
 
 export function pageOf(req: Request, title: string): PageContext {
@@ -100,23 +104,50 @@ export function submissionTokenOf(req: Request): string | undefined {
 
 export const newSubmissionToken = () => randomBytes(18).toString('base64url');
 
+type ErrorKind = 'notFound' | 'unavailable' | 'server';
+
+/** The one mapping of errors to answers: status and which error page. */
+function answerTo(error: unknown): { status: number; kind: ErrorKind } {
+  if (error instanceof NotFoundError) return { status: 404, kind: 'notFound' };
+  // PostgreSQL or Temporal down or restarting: "try again shortly", not "something broke".
+  if (unavailablePart(error)) return { status: 503, kind: 'unavailable' };
+  return { status: 500, kind: 'server' };
+}
+
+/**
+ * The styled error page. It must render when nothing else does: without a session (its store is the
+ * database), and if even that fails, as plain text — never Express's default page with a stack trace.
+ */
+function sendErrorPage(views: ViewRenderer, req: Request, res: Response, status: number, kind: ErrorKind) {
+  res.status(status);
+  if (status === 503) res.set('Retry-After', '30');
+  try {
+    const title = translate(localeOf(req), `error.${kind}`);
+    const session: Partial<SessionData> | undefined = req.session;
+    const page: PageContext = session
+      ? pageOf(req, title)
+      : { locale: localeOf(req), csrfToken: '', title, currentPath: req.path, area: 'portal' };
+    res.send(views.render('web/error', page, { kind }));
+  } catch (renderError) {
+    console.error(`[web] the error page failed:`, renderError instanceof Error ? renderError.message : renderError);
+    res.type('text/plain').send(translate(localeOf(req), `error.${kind}`));
+  }
+}
+
 export function notFoundHandler(views: ViewRenderer) {
-  return (req: Request, res: Response) => {
-    res
-      .status(404)
-      .send(views.render('web/error', pageOf(req, translate(localeOf(req), 'error.notFound')), { kind: 'notFound' }));
-  };
+  return (req: Request, res: Response) => sendErrorPage(views, req, res, 404, 'notFound');
 }
 
 export function errorHandler(views: ViewRenderer) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof NotFoundError) return notFoundHandler(views)(req, res);
-    // Log the error, never the request body: it may hold personal data or passwords.
-    console.error(`[web] ${req.method} ${req.path} failed:`, error instanceof Error ? error.stack : error);
+    const { status, kind } = answerTo(error);
+    // Log the error, never the request body: it may hold personal data or passwords. An outage gets one line:
+    // its stack says nothing new, and a failed query's message carries the query's parameters.
+    if (kind === 'unavailable') console.error(`[web] ${req.method} ${req.path}: ${unavailablePart(error)} unavailable`);
+    else if (kind === 'server')
+      console.error(`[web] ${req.method} ${req.path} failed:`, error instanceof Error ? error.stack : error);
     if (res.headersSent) return;
-    res
-      .status(500)
-      .send(views.render('web/error', pageOf(req, translate(localeOf(req), 'error.server')), { kind: 'server' }));
+    sendErrorPage(views, req, res, status, kind);
   };
 }
 
