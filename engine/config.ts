@@ -34,6 +34,8 @@ const schema = z.object({
   CLAMD_HOST: z.string().min(1).optional(),
   CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Unset: `info`, and `silent` under NODE_ENV=test. JSON lines on standard output (pino). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
 export type Config = z.infer<typeof schema>;

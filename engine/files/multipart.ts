@@ -41,9 +41,19 @@ export function uploadsOf(req: Request): Uploads {
   return received.get(req) ?? { files: [], overfull: new Set() };
 }
 
-class MultipartLimitError extends Error {
+/** A multipart body the client got wrong (no boundary, broken parts, too many fields): answered 400, never 500. */
+export class BadMultipartError extends Error {
+  override name = 'BadMultipartError';
+}
+
+class MultipartLimitError extends BadMultipartError {
   override name = 'MultipartLimitError';
 }
+
+const badMultipart = (error: unknown) =>
+  error instanceof BadMultipartError
+    ? error
+    : new BadMultipartError(error instanceof Error ? error.message : 'malformed multipart body');
 
 /**
  * Parses `multipart/form-data` like `express.urlencoded` parses forms: fields into `req.body`
@@ -73,7 +83,8 @@ export function multipartForms(options: MultipartOptions): RequestHandler {
         },
       });
     } catch (error) {
-      return next(error);
+      // busboy refuses a content type without a boundary here.
+      return next(badMultipart(error));
     }
 
     const fields = new Map<string, string | string[]>();
@@ -137,7 +148,7 @@ export function multipartForms(options: MultipartOptions): RequestHandler {
     });
     parser.on('fieldsLimit', () => fail(new MultipartLimitError('too many form fields')));
     parser.on('partsLimit', () => fail(new MultipartLimitError('too many form parts')));
-    parser.on('error', fail);
+    parser.on('error', (error) => fail(badMultipart(error)));
     parser.on('close', () => {
       Promise.all(writes).then(() => {
         if (done) return;

@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import type pg from 'pg';
 import { createAdminRouter, type AdminDeps } from '../../admin/admin.routes.js';
 import { createPortalRouter, type PortalDeps } from '../../portal/portal.routes.js';
+import type { Logger } from '../log/logger.js';
 import { csrfProtection, errorHandler, localeSelection, notFoundHandler } from '../web/http.js';
 
 export interface WebDeps extends PortalDeps, AdminDeps {
@@ -17,6 +18,7 @@ export interface WebDeps extends PortalDeps, AdminDeps {
   /** Browser scripts built at start (engine/web/browser-assets.ts), served under /static next to the public files. */
   assetsDir: string;
   health: () => Promise<Record<string, unknown> & { ok: boolean }>;
+  logger: Logger;
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('../web/public', import.meta.url));
@@ -67,6 +69,6 @@ export function createWebApp(deps: WebDeps): Express {
   app.use('/staff', createAdminRouter(deps));
   app.use('/', createPortalRouter(deps));
   app.use(notFoundHandler(deps.views));
-  app.use(errorHandler(deps.views));
+  app.use(errorHandler(deps.views, deps.logger));
   return app;
 }

@@ -1,7 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SessionData } from 'express-session';
+import type { SessionData } from 'express-session';
 import type { SessionPrincipal } from '../services/auth.service.js';
+import { BadMultipartError } from '../files/multipart.js';
+import type { Logger } from '../log/logger.js';
 import { unavailablePart } from '../services/unavailable.js';
 import { isLocale, translate, type Locale } from './i18n.js';
 import type { PageContext, ViewRenderer } from './views.js';
@@ -19,17 +22,54 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
-export function csrfTokenOf(req: Request): string {
-  if (!req.session.csrfToken) req.session.csrfToken = randomBytes(24).toString('base64url');
-  return req.session.csrfToken;
+/** The value of a request cookie (no cookie parser: express-session reads only its own). */
+function cookieOf(req: Request, name: string): string | undefined {
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
 }
 
-/** Synchronizer token: every state-changing request must echo the session's token in `_csrf`. */
+const TOKEN = /^[A-Za-z0-9_-]{32}$/;
+const newToken = () => randomBytes(24).toString('base64url');
+// `__Host-` cookies can only be set over HTTPS by this host itself: no subdomain can plant a token.
+const csrfCookieName = (req: Request) => (req.secure ? '__Host-lotse.csrf' : 'lotse.csrf');
+const LOCALE_COOKIE = 'lotse.lang';
+const issuedCookieTokens = new WeakMap<Request, string>();
+
+/**
+ * Without a login there is nothing to keep in a session: anonymous forms (login, contact) carry a
+ * double-submit token instead, a random value in an HttpOnly cookie that the form echoes. A session
+ * (a database row) is only made at login, so anonymous page views write nothing.
+ */
+function cookieCsrfToken(req: Request): string {
+  const sent = cookieOf(req, csrfCookieName(req));
+  if (sent && TOKEN.test(sent)) return sent;
+  const issued = issuedCookieTokens.get(req) ?? newToken();
+  if (!issuedCookieTokens.has(req)) {
+    issuedCookieTokens.set(req, issued);
+    req.res?.cookie(csrfCookieName(req), issued, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+  }
+  return issued;
+}
+
+/** The token forms must echo: the session's once logged in (synchronizer token), else the cookie's. */
+export function csrfTokenOf(req: Request): string {
+  const session: Partial<SessionData> | undefined = req.session;
+  if (session?.csrfToken) return session.csrfToken;
+  if (session?.principal) return (session.csrfToken = newToken());
+  return cookieCsrfToken(req);
+}
+
+/** Every state-changing request must echo its token in `_csrf` (see `csrfTokenOf`), or nothing happens. */
 export function csrfProtection(views: ViewRenderer): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     const sent: unknown = req.body?._csrf;
-    const expected = req.session.csrfToken;
+    const session: Partial<SessionData> | undefined = req.session;
+    const fromCookie = cookieOf(req, csrfCookieName(req));
+    const expected = session?.csrfToken ?? (fromCookie && TOKEN.test(fromCookie) ? fromCookie : undefined);
     if (typeof sent === 'string' && expected && safeEqual(sent, expected)) return next();
     res
       .status(403)
@@ -43,17 +83,31 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** `?lang=en` switches the language for the session; German is the default. */
-export const localeSelection: RequestHandler = (req, _res, next) => {
+/**
+ * `?lang=en` switches the language; German is the default. It is kept in a cookie (a session row
+ * for every visitor who picks a language would be storage for nothing) and, once logged in, in the session.
+ */
+export const localeSelection: RequestHandler = (req, res, next) => {
   const requested = req.query.lang;
-  if (isLocale(requested)) req.session.locale = requested;
+  if (isLocale(requested)) {
+    res.cookie(LOCALE_COOKIE, requested, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      maxAge: 365 * 86_400_000,
+    });
+    const session: Partial<SessionData> | undefined = req.session;
+    if (session?.principal) session.locale = requested;
+  }
   next();
 };
 
 export function localeOf(req: Request): Locale {
   // No session when its store (the database) is down: error pages still need a language.
   const session: Partial<SessionData> | undefined = req.session;
-  return session?.locale ?? (isLocale(req.query.lang) ? req.query.lang : 'de');
+  if (isLocale(req.query.lang)) return req.query.lang;
+  const chosen = cookieOf(req, LOCALE_COOKIE);
+  return session?.locale ?? (isLocale(chosen) ? chosen : 'de');
 }
 
 export function pageOf(req: Request, title: string): PageContext {
@@ -74,7 +128,7 @@ export function pageOf(req: Request, title: string): PageContext {
 
 /** Logs a principal in on a fresh session id (no session fixation). */
 export function establishSession(req: Request, principal: SessionPrincipal): Promise<void> {
-  const locale = req.session.locale;
+  const locale = localeOf(req);
   return new Promise((resolve, reject) => {
     req.session.regenerate((error) => {
       if (error) return reject(error);
@@ -138,16 +192,54 @@ export function notFoundHandler(views: ViewRenderer) {
   return (req: Request, res: Response) => sendErrorPage(views, req, res, 404, 'notFound');
 }
 
-export function errorHandler(views: ViewRenderer) {
+type ErrorKind = 'notFound' | 'tooLarge' | 'badRequest' | 'server';
+
+/** The one mapping of errors to answers: status and which error page. */
+function answerTo(error: unknown): { status: number; kind: ErrorKind } {
+  if (error instanceof NotFoundError) return { status: 404, kind: 'notFound' };
+  // Hostile or broken input is the client's fault: a clear 4xx page, never a 500.
+  switch (bodyParserType(error)) {
+    case 'entity.too.large':
+      return { status: 413, kind: 'tooLarge' };
+    case 'parameters.too.many':
+    case 'entity.parse.failed':
+    case 'entity.verify.failed':
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 400, kind: 'badRequest' };
+  }
+  if (error instanceof BadMultipartError || error instanceof URIError) return { status: 400, kind: 'badRequest' };
+  return { status: 500, kind: 'server' };
+}
+
+/** The page of the form a POST came from, as a same-origin path: the form's GET shows it again. */
+function formPathOf(req: Request): string | undefined {
+  const path = req.originalUrl.split('?')[0] ?? '';
+  return req.method === 'POST' && path.startsWith('/') && !path.startsWith('//') ? path : undefined;
+}
+
+/** body-parser marks its errors with a `type` (`entity.too.large`, `parameters.too.many`, …). */
+function bodyParserType(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'type' in error && typeof error.type === 'string'
+    ? error.type
+    : undefined;
+}
+
+export function errorHandler(views: ViewRenderer, logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { status, kind } = answerTo(error);
-    // Log the error, never the request body: it may hold personal data or passwords. An outage gets one line:
-    // its stack says nothing new, and a failed query's message carries the query's parameters.
-    if (kind === 'unavailable') console.error(`[web] ${req.method} ${req.path}: ${unavailablePart(error)} unavailable`);
-    else if (kind === 'server')
-      console.error(`[web] ${req.method} ${req.path} failed:`, error instanceof Error ? error.stack : error);
+    if (kind === 'notFound') return notFoundHandler(views)(req, res);
+    // Log the error, never the request body: it may hold personal data or passwords.
+    // `err` goes through the logger's serializer, which drops query parameters.
+    const request = { method: req.method, path: req.path, status };
+    if (kind === 'server') logger.error({ ...request, err: error }, 'request failed');
+    else logger.info({ ...request, reason: bodyParserType(error) }, 'refused unreadable input');
     if (res.headersSent) return;
-    sendErrorPage(views, req, res, status, kind);
+    // A form that could not be read: a way back to it (the body was not parsed, so nothing to refill).
+    const back = kind === 'server' ? undefined : formPathOf(req);
+    res.status(status).send(views.render('web/error', pageOf(req, translate(localeOf(req), `error.${kind}`)), { kind, back }));
   };
 }
 

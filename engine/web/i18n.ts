@@ -20,6 +20,8 @@ const de = {
   'login.password': 'Passwort',
   'login.submit': 'Anmelden',
   'login.failed': 'E-Mail-Adresse oder Passwort ist falsch.',
+  'login.throttled': 'Zu viele fehlgeschlagene Anmeldeversuche. Zu Ihrem Schutz ist die Anmeldung kurz gesperrt.',
+  'login.retryAfter': 'Bitte versuchen Sie es erneut in',
   'catalog.title': 'Leistungen für Unternehmen',
   'catalog.intro': 'Wählen Sie eine Leistung und stellen Sie Ihr Anliegen online.',
   'catalog.start': 'Jetzt starten',
@@ -74,6 +76,13 @@ const de = {
   'error.server': 'Ein Fehler ist aufgetreten',
   'error.serverText':
     'Bitte versuchen Sie es später erneut. Ihre Eingaben gehen nicht verloren, wenn Sie zurück gehen.',
+  'error.tooLarge': 'Zu viele Daten gesendet',
+  'error.tooLargeText':
+    'Das Formular wurde nicht verarbeitet: Es enthielt mehr Text, als ein Formular fassen kann (höchstens 200 KB). Nichts wurde gespeichert. Mit „Zurück“ im Browser kommen Sie zu Ihren Eingaben; kürzen Sie bitte die langen Felder.',
+  'error.badRequest': 'Das Formular konnte nicht gelesen werden',
+  'error.badRequestText':
+    'Die gesendeten Daten waren unvollständig oder fehlerhaft. Nichts wurde gespeichert. Bitte öffnen Sie das Formular erneut und senden Sie es noch einmal.',
+  'error.backToForm': 'Formular erneut öffnen',
   'error.unavailable': 'Der Dienst ist kurz nicht erreichbar',
   'error.unavailableText':
     'Bitte senden Sie in einigen Minuten erneut. Ihre Eingaben gehen nicht verloren: Mit „Zurück“ im Browser kommen Sie zum Formular, Entwürfe bleiben unter „Meine Entwürfe“ gespeichert.',
@@ -134,6 +143,7 @@ const de = {
   'files.uploaded': 'Hochgeladene Dateien',
   'files.remove': 'Entfernen',
   'case.documents': 'Unterlagen',
+  'case.mails': 'E-Mails zum Vorgang',
   'case.unscanned': 'nicht auf Viren geprüft',
   'upload.tooLarge': '„{file}“ ist zu groß. Eine Datei darf höchstens {max} groß sein.',
   'upload.empty': '„{file}“ ist leer. Bitte wählen Sie eine andere Datei.',
@@ -166,6 +176,8 @@ const en: Record<MessageKey, string> = {
   'login.password': 'Password',
   'login.submit': 'Log in',
   'login.failed': 'E-mail address or password is wrong.',
+  'login.throttled': 'Too many failed login attempts. For your protection, logging in is paused for a moment.',
+  'login.retryAfter': 'Please try again in',
   'catalog.title': 'Services for businesses',
   'catalog.intro': 'Choose a service and submit your request online.',
   'catalog.start': 'Start now',
@@ -219,6 +231,13 @@ const en: Record<MessageKey, string> = {
   'error.forbiddenText': 'The form was out of date. Please reload the page and submit it again.',
   'error.server': 'Something went wrong',
   'error.serverText': 'Please try again later. Going back keeps your input.',
+  'error.tooLarge': 'Too much data sent',
+  'error.tooLargeText':
+    'The form was not processed: it held more text than a form can take (200 KB at most). Nothing was saved. The browser’s Back button returns to your input; please shorten the long fields.',
+  'error.badRequest': 'The form could not be read',
+  'error.badRequestText':
+    'The data sent was incomplete or malformed. Nothing was saved. Please open the form again and send it once more.',
+  'error.backToForm': 'Open the form again',
   'error.unavailable': 'The service is briefly unavailable',
   'error.unavailableText':
     'Please send again in a few minutes. Your input is not lost: the browser’s Back button returns to the form, and drafts stay saved under “My drafts”.',
@@ -278,6 +297,7 @@ const en: Record<MessageKey, string> = {
   'files.uploaded': 'Uploaded files',
   'files.remove': 'Remove',
   'case.documents': 'Documents',
+  'case.mails': 'E-mails of this case',
   'case.unscanned': 'not scanned for viruses',
   'upload.tooLarge': '“{file}” is too large. A file may be at most {max}.',
   'upload.empty': '“{file}” is empty. Please choose another file.',
