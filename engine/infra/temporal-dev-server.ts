@@ -3,10 +3,13 @@ import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { dyingWithParent, processesWithArguments, stopProcess } from './processes.js';
 
 export interface DevServerHandle {
   address: string;
   uiUrl: string;
+  /** Settles when the server process ended: stopped, crashed or killed. */
+  ended: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -19,27 +22,36 @@ export interface DevServerOptions {
   namespace: string;
   /** Server dynamic config (`--dynamic-config-value KEY=VALUE`), e.g. a low `limit.historyCount.suggestContinueAsNew` in tests. */
   dynamicConfig?: Record<string, string | number>;
+  log?: (message: string) => void;
 }
 
 /**
  * Starts `temporal server start-dev` as a child process and waits until its frontend answers.
- * The child dies with us: it is stopped on `stop()` and killed if this process exits.
+ * The child dies with us: it is stopped on `stop()`, killed if this process exits, and killed by the
+ * kernel if this process is killed. A dev server an earlier, killed Lotse left running on the same
+ * SQLite file is stopped first (two servers must never share the file).
  */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServerHandle> {
-  await mkdir(path.dirname(path.resolve(options.dbFile)), { recursive: true });
+  const dbFile = path.resolve(options.dbFile);
+  await mkdir(path.dirname(dbFile), { recursive: true });
+  // Only a dev server of this data folder carries `--db-filename <our file>`: the check is safe against reused pids.
+  for (const pid of processesWithArguments(['--db-filename', dbFile])) {
+    (options.log ?? console.log)(`Stopping the Temporal dev server (pid ${pid}) an earlier Lotse left running`);
+    await stopProcess(pid, 'SIGTERM', 10_000);
+  }
   if (await portInUse(options.port)) {
     throw new Error(
       `Port ${options.port} is already in use: another Temporal server may be running. ` +
         `Stop it, set TEMPORAL_DEV_PORT, or point TEMPORAL_ADDRESS at it.`,
     );
   }
-  const child = spawn(
+  const { command, args } = dyingWithParent(
     options.cli,
     [
       'server',
       'start-dev',
       '--db-filename',
-      path.resolve(options.dbFile),
+      dbFile,
       '--ip',
       '127.0.0.1',
       '--port',
@@ -56,16 +68,23 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
         `${key}=${JSON.stringify(value)}`,
       ]),
     ],
-    // Own process group: a terminal's Ctrl-C reaches Lotse only, which stops the server in order.
-    { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+    // SQLite keeps what was committed; a graceful stop is for the ordered shutdown only.
+    'KILL',
   );
+  // Own process group: a terminal's Ctrl-C reaches Lotse only, which stops the server in order.
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.removeListener('exit', killOnExit);
+      resolve();
+    }),
+  );
 
   const address = `127.0.0.1:${options.port}`;
   const ready = await Promise.race([waitForFrontend(address, 60_000), exited.then(() => false)]);
@@ -76,9 +95,10 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   return {
     address,
     uiUrl: `http://127.0.0.1:${options.uiPort}`,
+    ended: exited,
     async stop() {
       process.removeListener('exit', killOnExit);
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;

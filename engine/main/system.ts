@@ -10,7 +10,8 @@ import { createFormRenderer } from '../../forms/render.js';
 import type { Config } from '../config.js';
 import { connectDatabase, runMigrations } from '../db/database.js';
 import { createLocalBlobStore } from '../files/blob-store.js';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
+import { embeddedDatabaseUrl, startEmbeddedPostgres } from '../infra/embedded-postgres.js';
+import { supervise, type Supervisor } from '../infra/supervisor.js';
 import { resolveTemporalCli } from '../infra/temporal-cli.js';
 import { startTemporalDevServer } from '../infra/temporal-dev-server.js';
 import { createMailer } from '../mail/mailer.js';
@@ -20,11 +21,8 @@ import { createIncidentRepository } from '../repositories/incident.repository.js
 import { createMessageRepository } from '../repositories/message.repository.js';
 import { createOutboxRepository } from '../repositories/outbox.repository.js';
 import { createServiceRepository } from '../repositories/service.repository.js';
-import { createLogger, type Logger } from '../log/logger.js';
-import { createLoginFailureRepository } from '../repositories/login-failure.repository.js';
 import { createAuthService } from '../services/auth.service.js';
-import { createLoginService } from '../services/login.service.js';
-import { createCaseService } from '../services/case.service.js';
+import { createCaseService, type CaseService } from '../services/case.service.js';
 import { createCatalogService } from '../services/catalog.service.js';
 import { createIncidentService } from '../services/incident.service.js';
 import { createMessageService } from '../services/message.service.js';
@@ -45,17 +43,21 @@ export const CATALOG_DIR = path.join(PROJECT_ROOT, 'workflows', 'catalog');
 
 export type Log = (message: string) => void;
 
+/** Each /healthz probe gets this long: a dead part must show as down within the 2 s a monitor waits. */
+const HEALTH_PROBE_MS = 1000;
+/** How often the worker side looks for cases whose workflow did not start (Temporal was down at submit). */
+const UNSTARTED_SWEEP_EVERY_MS = 10_000;
+/** Younger cases are still being started by their own submit request (bounded by the start deadline). */
+const UNSTARTED_MIN_AGE_MS = 10_000;
+
 /**
  * The composition root of the one-process system: embedded PostgreSQL and Temporal unless
  * external ones are configured, migrations, catalog and seed, worker and web server.
- * Every dependency is built here, once.
+ * Every dependency is built here, once. The embedded servers and the worker are supervised: one that
+ * ends without being stopped is restarted with backoff (same ports, same data); the pg pool and the
+ * Temporal connections reconnect by themselves.
  */
-export async function startSystem(
-  config: Config,
-  log: Log = console.log,
-  // Request and worker paths log through this one logger (redacting personal fields); `log` is for start-up lines.
-  logger: Logger = createLogger({ level: config.LOG_LEVEL ?? (config.NODE_ENV === 'test' ? 'silent' : 'info') }),
-) {
+export async function startSystem(config: Config, log: Log = console.log) {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error('[stop]', error));
@@ -64,23 +66,35 @@ export async function startSystem(
     const dataDir = path.resolve(config.DATA_DIR);
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres(path.join(dataDir, 'pg'), config.EMBEDDED_PG_PORT);
-      stops.push(pg.stop);
-      databaseUrl = pg.url;
-      log(`PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${path.join(dataDir, 'pg')}`);
+      const pgDir = path.join(dataDir, 'pg');
+      const postgres = await supervise(
+        'PostgreSQL',
+        () => startEmbeddedPostgres(pgDir, config.EMBEDDED_PG_PORT, log),
+        log,
+      );
+      stops.push(postgres.stop);
+      databaseUrl = embeddedDatabaseUrl(config.EMBEDDED_PG_PORT);
+      log(`PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${pgDir}`);
     }
     let temporalAddress = config.TEMPORAL_ADDRESS;
     if (!temporalAddress) {
-      const server = await startTemporalDevServer({
-        cli: resolveTemporalCli(PROJECT_ROOT, config.TEMPORAL_CLI),
-        dbFile: path.join(dataDir, 'temporal.db'),
-        port: config.TEMPORAL_DEV_PORT,
-        uiPort: config.TEMPORAL_UI_PORT,
-        namespace: config.TEMPORAL_NAMESPACE,
-      });
-      stops.push(server.stop);
-      temporalAddress = server.address;
-      log(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl}`);
+      const cli = resolveTemporalCli(PROJECT_ROOT, config.TEMPORAL_CLI);
+      const devServer = await supervise(
+        'Temporal dev server',
+        () =>
+          startTemporalDevServer({
+            cli,
+            dbFile: path.join(dataDir, 'temporal.db'),
+            port: config.TEMPORAL_DEV_PORT,
+            uiPort: config.TEMPORAL_UI_PORT,
+            namespace: config.TEMPORAL_NAMESPACE,
+            log,
+          }),
+        log,
+      );
+      stops.push(devServer.stop);
+      temporalAddress = `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
+      log(`Temporal dev server on ${temporalAddress}, Web UI http://127.0.0.1:${config.TEMPORAL_UI_PORT}`);
     }
 
     const database = connectDatabase(databaseUrl);
@@ -124,15 +138,21 @@ export async function startSystem(
     const bundle = await bundleCaseWorkflows();
     const workerConnection = await connectWorker(temporal);
     stops.push(() => workerConnection.close());
-    let worker: RunningWorker | undefined;
+    // Supervised: after a long Temporal outage the SDK gives up polling and the worker ends; it must come back.
+    let worker: Supervisor<RunningWorker> | undefined;
     const startWorker = async () => {
-      worker ??= await runWorker({
-        connection: workerConnection,
-        namespace: temporal.namespace,
-        taskQueue: temporal.taskQueue,
-        bundle,
-        activities,
-      });
+      worker ??= await supervise(
+        'Temporal worker',
+        () =>
+          runWorker({
+            connection: workerConnection,
+            namespace: temporal.namespace,
+            taskQueue: temporal.taskQueue,
+            bundle,
+            activities,
+          }),
+        log,
+      );
     };
     const stopWorker = async () => {
       await worker?.stop();
@@ -142,6 +162,7 @@ export async function startSystem(
     await startWorker();
     const resumed = await caseService.resumeUnstarted();
     if (resumed > 0) log(`Started the workflows of ${resumed} case(s) whose start was interrupted`);
+    stops.push(sweepUnstartedCases(caseService, log));
 
     // Start in steps: drafts, documents, uploads (engine/main/drafting.ts).
     const drafting = createDrafting({ db, config, dataDir, catalog, cases: caseService });
@@ -157,11 +178,7 @@ export async function startSystem(
       pool: database.pool,
       sessionSecret: config.SESSION_SECRET ?? persistentSecret(dataDir),
       secureCookies: config.NODE_ENV === 'production',
-      logins: createLoginService({
-        auth: createAuthService(createAccountRepository(db)),
-        failures: createLoginFailureRepository(db),
-      }),
-      logger,
+      auth: createAuthService(createAccountRepository(db)),
       catalog,
       cases: caseService,
       tasks: taskService,
@@ -175,19 +192,17 @@ export async function startSystem(
       forms: createFormRenderer(),
       health: async () => {
         const [databaseOk, temporalOk] = await Promise.all([
-          database.pool.query('select 1').then(
-            () => true,
-            () => false,
-          ),
-          connection.healthService.check({}).then(
-            () => true,
-            () => false,
+          answersWithin(HEALTH_PROBE_MS, () => database.pool.query('select 1')),
+          answersWithin(HEALTH_PROBE_MS, () =>
+            connection.withDeadline(Date.now() + HEALTH_PROBE_MS, () => connection.healthService.check({})),
           ),
         ]);
+        const workerOk = worker?.current() !== undefined;
         return {
-          ok: databaseOk && temporalOk,
+          ok: databaseOk && temporalOk && workerOk,
           database: databaseOk ? 'up' : 'down',
           temporal: temporalOk ? 'up' : 'down',
+          worker: workerOk ? 'up' : 'down',
         };
       },
     });
@@ -222,6 +237,50 @@ export async function startSystem(
 }
 
 export type System = Awaited<ReturnType<typeof startSystem>>;
+
+/** True when `probe` succeeds within `ms`; a hanging probe counts as down (its promise is left to settle). */
+function answersWithin(ms: number, probe: () => Promise<unknown>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settle = (ok: boolean) => {
+      clearTimeout(timer);
+      resolve(ok);
+    };
+    probe().then(
+      () => settle(true),
+      () => settle(false),
+    );
+  });
+}
+
+/**
+ * Cases whose row exists but whose workflow did not start (Temporal was down at submit, or the process
+ * died in between) start as soon as Temporal answers again, not only at the next boot. Returns its stop.
+ */
+function sweepUnstartedCases(cases: CaseService, log: Log): () => Promise<void> {
+  let failing = false;
+  let sweeping: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    sweeping ??= cases
+      .resumeUnstarted(UNSTARTED_MIN_AGE_MS)
+      .then(
+        (started) => {
+          if (started > 0) log(`[sweep] started the workflows of ${started} case(s) submitted during an outage`);
+          failing = false;
+        },
+        (error: unknown) => {
+          // Once per outage: the sweep keeps trying every few seconds.
+          if (!failing) log(`[sweep] cases wait for their workflow: ${error instanceof Error ? error.message : error}`);
+          failing = true;
+        },
+      )
+      .finally(() => (sweeping = undefined));
+  }, UNSTARTED_SWEEP_EVERY_MS);
+  return async () => {
+    clearInterval(timer);
+    await sweeping;
+  };
+}
 
 /** Without SESSION_SECRET, a random one is kept in the data folder so restarts keep sessions. */
 function persistentSecret(dataDir: string): string {

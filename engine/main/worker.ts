@@ -30,6 +30,8 @@ export function createActivities(db: Database, mailer: Mailer, blobs: BlobStore)
 }
 
 export interface RunningWorker {
+  /** Settles when the worker has shut down: after `stop()`, or by itself on a fatal error (e.g. a long Temporal outage). */
+  ended: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,10 @@ export async function runWorker(options: {
   const running = worker.run();
   running.catch((error: unknown) => console.error('[worker] stopped with an error:', error));
   return {
+    ended: running.then(
+      () => undefined,
+      () => undefined,
+    ),
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
