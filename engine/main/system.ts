@@ -21,7 +21,10 @@ import { createIncidentRepository } from '../repositories/incident.repository.js
 import { createMessageRepository } from '../repositories/message.repository.js';
 import { createOutboxRepository } from '../repositories/outbox.repository.js';
 import { createServiceRepository } from '../repositories/service.repository.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { createLoginFailureRepository } from '../repositories/login-failure.repository.js';
 import { createAuthService } from '../services/auth.service.js';
+import { createLoginService } from '../services/login.service.js';
 import { createCaseService, type CaseService } from '../services/case.service.js';
 import { createCatalogService } from '../services/catalog.service.js';
 import { createIncidentService } from '../services/incident.service.js';
@@ -57,7 +60,12 @@ const UNSTARTED_MIN_AGE_MS = 10_000;
  * ends without being stopped is restarted with backoff (same ports, same data); the pg pool and the
  * Temporal connections reconnect by themselves.
  */
-export async function startSystem(config: Config, log: Log = console.log) {
+export async function startSystem(
+  config: Config,
+  log: Log = console.log,
+  // Request and worker paths log through this one logger (redacting personal fields); `log` is for start-up lines.
+  logger: Logger = createLogger({ level: config.LOG_LEVEL ?? (config.NODE_ENV === 'test' ? 'silent' : 'info') }),
+) {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error('[stop]', error));
@@ -178,7 +186,11 @@ export async function startSystem(config: Config, log: Log = console.log) {
       pool: database.pool,
       sessionSecret: config.SESSION_SECRET ?? persistentSecret(dataDir),
       secureCookies: config.NODE_ENV === 'production',
-      auth: createAuthService(createAccountRepository(db)),
+      logins: createLoginService({
+        auth: createAuthService(createAccountRepository(db)),
+        failures: createLoginFailureRepository(db),
+      }),
+      logger,
       catalog,
       cases: caseService,
       tasks: taskService,

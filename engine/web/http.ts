@@ -1,7 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SessionData } from 'express-session';
-import type { SessionData } from 'express-session';
 import type { SessionPrincipal } from '../services/auth.service.js';
 import { BadMultipartError } from '../files/multipart.js';
 import type { Logger } from '../log/logger.js';
@@ -158,45 +157,13 @@ export function submissionTokenOf(req: Request): string | undefined {
 
 export const newSubmissionToken = () => randomBytes(18).toString('base64url');
 
-type ErrorKind = 'notFound' | 'unavailable' | 'server';
+type ErrorKind = 'notFound' | 'unavailable' | 'tooLarge' | 'badRequest' | 'server';
 
 /** The one mapping of errors to answers: status and which error page. */
 function answerTo(error: unknown): { status: number; kind: ErrorKind } {
   if (error instanceof NotFoundError) return { status: 404, kind: 'notFound' };
   // PostgreSQL or Temporal down or restarting: "try again shortly", not "something broke".
   if (unavailablePart(error)) return { status: 503, kind: 'unavailable' };
-  return { status: 500, kind: 'server' };
-}
-
-/**
- * The styled error page. It must render when nothing else does: without a session (its store is the
- * database), and if even that fails, as plain text — never Express's default page with a stack trace.
- */
-function sendErrorPage(views: ViewRenderer, req: Request, res: Response, status: number, kind: ErrorKind) {
-  res.status(status);
-  if (status === 503) res.set('Retry-After', '30');
-  try {
-    const title = translate(localeOf(req), `error.${kind}`);
-    const session: Partial<SessionData> | undefined = req.session;
-    const page: PageContext = session
-      ? pageOf(req, title)
-      : { locale: localeOf(req), csrfToken: '', title, currentPath: req.path, area: 'portal' };
-    res.send(views.render('web/error', page, { kind }));
-  } catch (renderError) {
-    console.error(`[web] the error page failed:`, renderError instanceof Error ? renderError.message : renderError);
-    res.type('text/plain').send(translate(localeOf(req), `error.${kind}`));
-  }
-}
-
-export function notFoundHandler(views: ViewRenderer) {
-  return (req: Request, res: Response) => sendErrorPage(views, req, res, 404, 'notFound');
-}
-
-type ErrorKind = 'notFound' | 'tooLarge' | 'badRequest' | 'server';
-
-/** The one mapping of errors to answers: status and which error page. */
-function answerTo(error: unknown): { status: number; kind: ErrorKind } {
-  if (error instanceof NotFoundError) return { status: 404, kind: 'notFound' };
   // Hostile or broken input is the client's fault: a clear 4xx page, never a 500.
   switch (bodyParserType(error)) {
     case 'entity.too.large':
@@ -227,19 +194,44 @@ function bodyParserType(error: unknown): string | undefined {
     : undefined;
 }
 
+/**
+ * The styled error page. It must render when nothing else does: without a session (its store is the
+ * database), and if even that fails, as plain text — never Express's default page with a stack trace.
+ */
+function sendErrorPage(views: ViewRenderer, req: Request, res: Response, status: number, kind: ErrorKind) {
+  res.status(status);
+  if (status === 503) res.set('Retry-After', '30');
+  try {
+    const title = translate(localeOf(req), `error.${kind}`);
+    const session: Partial<SessionData> | undefined = req.session;
+    const page: PageContext = session
+      ? pageOf(req, title)
+      : { locale: localeOf(req), csrfToken: '', title, currentPath: req.path, area: 'portal' };
+    // A form that could not be read: a way back to it (the body was not parsed, so nothing to refill).
+    const back = kind === 'tooLarge' || kind === 'badRequest' ? formPathOf(req) : undefined;
+    res.send(views.render('web/error', page, { kind, back }));
+  } catch (renderError) {
+    console.error(`[web] the error page failed:`, renderError instanceof Error ? renderError.message : renderError);
+    res.type('text/plain').send(translate(localeOf(req), `error.${kind}`));
+  }
+}
+
+export function notFoundHandler(views: ViewRenderer) {
+  return (req: Request, res: Response) => sendErrorPage(views, req, res, 404, 'notFound');
+}
+
 export function errorHandler(views: ViewRenderer, logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { status, kind } = answerTo(error);
-    if (kind === 'notFound') return notFoundHandler(views)(req, res);
-    // Log the error, never the request body: it may hold personal data or passwords.
-    // `err` goes through the logger's serializer, which drops query parameters.
+    // Log the error, never the request body: it may hold personal data or passwords. An outage gets one line:
+    // its stack says nothing new. `err` goes through the logger's serializer, which drops query parameters.
     const request = { method: req.method, path: req.path, status };
-    if (kind === 'server') logger.error({ ...request, err: error }, 'request failed');
-    else logger.info({ ...request, reason: bodyParserType(error) }, 'refused unreadable input');
+    if (kind === 'unavailable') logger.warn({ ...request, part: unavailablePart(error) }, 'a part is unavailable');
+    else if (kind === 'server') logger.error({ ...request, err: error }, 'request failed');
+    else if (kind !== 'notFound')
+      logger.info({ ...request, reason: bodyParserType(error) }, 'refused unreadable input');
     if (res.headersSent) return;
-    // A form that could not be read: a way back to it (the body was not parsed, so nothing to refill).
-    const back = kind === 'server' ? undefined : formPathOf(req);
-    res.status(status).send(views.render('web/error', pageOf(req, translate(localeOf(req), `error.${kind}`)), { kind, back }));
+    sendErrorPage(views, req, res, status, kind);
   };
 }
 
