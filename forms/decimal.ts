@@ -27,6 +27,78 @@ export function parseDecimal(text: string): Decimal | undefined {
   return normalize(sign === '-', BigInt(whole.replaceAll('.', '') + fraction), fraction.length);
 }
 
+/** Whose conventions a typed number follows: `de` `1.234,5`, `en` `1,234.5`. */
+export type NumberLocale = 'de' | 'en';
+
+/**
+ * A number typed by a person: the decimal, or why it is refused. `format` means the text has the
+ * characters of a number but not a shape the locale reads unambiguously (`1.00.0`, `12.5` in German,
+ * `50.000` without a locale): the message names the expected format instead of guessing.
+ */
+export type NumberReading = { ok: true; decimal: Decimal } | { ok: false; problem: 'notANumber' | 'format' };
+
+const NUMBER_CHARACTERS = /^[+-]?[\d.,]+$/;
+// Per locale: plain digits with an optional decimal part, or digits grouped in threes from a first group
+// that does not start with 0 (`0.125` is no German grouping), with an optional decimal part.
+const LOCALE_SHAPES: Record<NumberLocale, { plain: RegExp; grouped: RegExp; group: string }> = {
+  de: {
+    plain: /^([+-]?)(\d+)(?:,(\d+))?$/,
+    grouped: /^([+-]?)([1-9]\d{0,2}(?:\.\d{3})+)(?:,(\d+))?$/,
+    group: '.',
+  },
+  en: {
+    plain: /^([+-]?)(\d+)(?:\.(\d+))?$/,
+    grouped: /^([+-]?)([1-9]\d{0,2}(?:,\d{3})+)(?:\.(\d+))?$/,
+    group: ',',
+  },
+};
+// Without a locale, one separator before exactly three digits ending in 0 (`50.000`, `1,500`) is how
+// people group thousands, and our own output never looks like that (it has no trailing zeros): refused.
+const AMBIGUOUS_GROUPING = /^[+-]?[1-9]\d{0,2}[.,]\d{2}0$/;
+// Several groups of the same separator can only be grouping (`1.000.000`, `1,000,000`).
+const ONLY_GROUPS = /^([+-]?)([1-9]\d{0,2}(?:([.,])\d{3})(?:\3\d{3})+)$/;
+const ENGLISH_GROUPED = /^([+-]?)([1-9]\d{0,2}(?:,\d{3})+)\.(\d+)$/;
+
+/**
+ * Reads a number as a person typed it. With a locale, that locale's reading only: German `.` groups and
+ * `,` is the decimal separator (`1.000.000`, `50.000`, `3,5`, `1.000,50`), English the other way round.
+ * Without a locale, the reading of `parseDecimal` (data: JSON, our own output, a German comma), plus
+ * what can only be grouping (`1.000.000`, `1,234.5`); shapes that read differently in German and English
+ * and that only people type (`50.000`) are refused. Spaces group in every locale.
+ */
+export function readNumberText(text: string, locale?: NumberLocale): NumberReading {
+  const trimmed = text.trim().replace(/[\s\u00a0\u202f]/g, '');
+  if (trimmed === '' || trimmed.length > MAX_TEXT_LENGTH || !NUMBER_CHARACTERS.test(trimmed)) {
+    return { ok: false, problem: 'notANumber' };
+  }
+  const format = { ok: false, problem: 'format' } as const;
+  if (locale) {
+    const shapes = LOCALE_SHAPES[locale];
+    const match = shapes.plain.exec(trimmed) ?? shapes.grouped.exec(trimmed);
+    if (!match) return format;
+    const [, sign = '', whole = '', fraction = ''] = match;
+    return { ok: true, decimal: fromParts(sign, whole.replaceAll(shapes.group, ''), fraction) };
+  }
+  if (AMBIGUOUS_GROUPING.test(trimmed)) return format;
+  const data = parseDecimal(trimmed);
+  if (data) return { ok: true, decimal: data };
+  const groups = ONLY_GROUPS.exec(trimmed);
+  if (groups) {
+    const [, sign = '', whole = '', separator = ''] = groups;
+    return { ok: true, decimal: fromParts(sign, whole.replaceAll(separator, ''), '') };
+  }
+  const english = ENGLISH_GROUPED.exec(trimmed);
+  if (english) {
+    const [, sign = '', whole = '', fraction = ''] = english;
+    return { ok: true, decimal: fromParts(sign, whole.replaceAll(',', ''), fraction) };
+  }
+  return format;
+}
+
+function fromParts(sign: string, digits: string, fraction: string): Decimal {
+  return normalize(sign === '-', BigInt(digits + fraction), fraction.length);
+}
+
 /** A finite JavaScript number as a decimal (exponent notation included); undefined for NaN and ±Infinity. */
 export function decimalOfNumber(value: number): Decimal | undefined {
   if (!Number.isFinite(value)) return undefined;

@@ -698,11 +698,16 @@ function displayValue(value: unknown): string {
   return '';
 }
 
-/** A number as the user would type it: German decimal comma in German, never exponent notation. */
+/**
+ * A number as the user would type it: German decimal comma in German, never exponent notation. Text that
+ * is not one of our own values (input the validator refused, like `1.00.0`) is shown as it was typed.
+ */
 function numberText(value: unknown, locale: Locale): string {
   const decimal =
     typeof value === 'number' ? decimalOfNumber(value) : typeof value === 'string' ? parseDecimal(value) : undefined;
-  if (decimal === undefined) return displayValue(value);
+  if (decimal === undefined || (typeof value === 'string' && formatDecimal(decimal) !== value)) {
+    return displayValue(value);
+  }
   return formatDecimal(decimal, locale === 'de' ? ',' : '.');
 }
 

@@ -481,3 +481,57 @@ it('never throws, even when the input is not an object at all', () => {
     }),
   );
 });
+
+describe('numbers typed in a language (options.locale)', () => {
+  const amountForm: FormSchema = {
+    id: 'amounts',
+    type: 'default',
+    schemaVersion: 16,
+    components: [{ id: 'Field_Amount', type: 'number', key: 'amount', label: 'Betrag' }],
+  };
+  const readAmount = (text: string, locale?: 'de' | 'en') => {
+    const { values, errors } = validateSubmission(amountForm, { amount: text }, { locale });
+    return errors.length === 0 ? values.amount : undefined;
+  };
+  const grouped = (whole: string, separator: string) => whole.replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+  // Up to 15 significant digits: every one of them survives a JavaScript number.
+  const wholeDigits = fc.bigInt({ min: 0n, max: 999_999_999_999n }).map(String);
+  const fractionDigits = fc.stringMatching(/^\d{0,3}$/);
+
+  it('reads what a German or English writer types, grouped or not, as that number', () => {
+    fc.assert(
+      fc.property(wholeDigits, fractionDigits, fc.boolean(), fc.boolean(), (whole, fraction, group, negative) => {
+        // `+ 0`: a typed "-0" is zero, not negative zero.
+        const expected = Number(`${negative ? '-' : ''}${whole}.${fraction || '0'}`) + 0;
+        const sign = negative ? '-' : '';
+        const german = `${sign}${group ? grouped(whole, '.') : whole}${fraction ? `,${fraction}` : ''}`;
+        const english = `${sign}${group ? grouped(whole, ',') : whole}${fraction ? `.${fraction}` : ''}`;
+        expect(readAmount(german, 'de')).toBe(expected);
+        expect(readAmount(english, 'en')).toBe(expected);
+      }),
+    );
+  });
+
+  const numberLike = fc.stringMatching(/^-?[\d.,]{1,12}$/);
+
+  it('gives "." and "," one role each per language: a value is never a guess', () => {
+    fc.assert(
+      fc.property(numberLike, (text) => {
+        const german = readAmount(text, 'de');
+        if (german !== undefined) expect(german).toBe(Number(text.replaceAll('.', '').replace(',', '.')) + 0);
+        const english = readAmount(text, 'en');
+        if (english !== undefined) expect(english).toBe(Number(text.replaceAll(',', '')) + 0);
+      }),
+    );
+  });
+
+  it('without a language, accepts only what one of the languages reads the same way', () => {
+    fc.assert(
+      fc.property(numberLike, (text) => {
+        const plain = readAmount(text);
+        if (plain === undefined) return;
+        expect([readAmount(text, 'de'), readAmount(text, 'en')]).toContain(plain);
+      }),
+    );
+  });
+});

@@ -7,6 +7,7 @@ import {
   generalInquiryForm,
 } from './fixtures/fixtures.js';
 import { parseForm } from './schema.js';
+import type { Locale } from './validate.js';
 import { errorMessage, initialValues, validateSubmission, type FieldError } from './validate.js';
 
 const form = everyComponentForm();
@@ -270,6 +271,18 @@ describe('errorMessage', () => {
       '„Betreff“ muss eine Zahl sein, z. B. 12 oder 12,5.',
       'Betreff must be a number, like 12 or 12.5.',
     ],
+    [
+      error('numberFormat', { expected: 'grouped' }),
+      '„Betreff“ bitte im Format 1.234.567,89 eingeben: Punkte nur zwischen Dreiergruppen, Komma vor den ' +
+        'Nachkommastellen (oder ohne Punkte: 1234567,89).',
+      'Enter Betreff like 1,234,567.89: commas only between groups of three digits, a point before the decimals ' +
+        '(or without commas: 1234567.89).',
+    ],
+    [
+      error('numberFormat', { expected: 'plain' }),
+      '„Betreff“ ist nicht eindeutig. Bitte ohne Tausenderpunkte eingeben, z. B. 50000 oder 1234,5.',
+      'Betreff is ambiguous. Enter it without thousands separators, like 50000 or 1234.5.',
+    ],
     [error('min', { min: 1.5 }), '„Betreff“ muss mindestens 1,5 sein.', 'Betreff must be 1.5 or more.'],
     [error('max', { max: 10000 }), '„Betreff“ darf höchstens 10.000 sein.', 'Betreff must be 10,000 or less.'],
     [error('decimalDigits', { max: 0 }), '„Betreff“ muss eine ganze Zahl sein.', 'Betreff must be a whole number.'],
@@ -458,5 +471,84 @@ describe('initialValues for nested forms', () => {
     expect(initialValues(componentForm('checklist'))).toEqual({ topics: ['site'], branches: [] });
     expect(initialValues(componentForm('number'))).toEqual({ share: '0.25' });
     expect(initialValues(componentForm('group'))).toEqual({});
+  });
+});
+
+describe('numbers as people type them, per language (options.locale)', () => {
+  const amountForm = parseForm({
+    id: 'amounts',
+    type: 'default',
+    schemaVersion: 16,
+    components: [
+      { id: 'Field_Amount', type: 'number', key: 'amount', label: 'Betrag' },
+      { id: 'Field_Text', type: 'number', key: 'asText', label: 'Als Text', serializeToString: true },
+    ],
+  });
+  const read = (amount: string, locale?: Locale) => validateSubmission(amountForm, { amount }, { locale });
+
+  // Invariant: with a language, "." and "," each have one role; the value is that reading or an error.
+  it.each<[Locale | undefined, string, number]>([
+    ['de', '50.000', 50000],
+    ['de', '1.000.000', 1000000],
+    ['de', '3,5', 3.5],
+    ['de', '1.000,50', 1000.5],
+    ['de', '1000,5', 1000.5],
+    ['de', '-1.234,5', -1234.5],
+    ['de', '1 000 000', 1000000],
+    ['de', '0,125', 0.125],
+    ['en', '50,000', 50000],
+    ['en', '1,000,000', 1000000],
+    ['en', '3.5', 3.5],
+    ['en', '1,000.50', 1000.5],
+    ['en', '50.000', 50],
+    [undefined, '12,5', 12.5],
+    [undefined, '12.5', 12.5],
+    [undefined, '1.234,5', 1234.5],
+    [undefined, '1,234.5', 1234.5],
+    [undefined, '1.000.000', 1000000],
+    [undefined, '1,000,000', 1000000],
+    // Our own values come back in this reading (no trailing zeros), so it stays the data reading.
+    [undefined, '1.234', 1.234],
+    [undefined, '0.125', 0.125],
+  ])('%s reads %o as %d', (locale, text, expected) => {
+    expect(read(text, locale)).toEqual({ values: { amount: expected }, errors: [] });
+  });
+
+  // Invariant: a shape the language does not read one way is refused with the format, keeping the text.
+  it.each<[Locale | undefined, string, 'grouped' | 'plain']>([
+    ['de', '1.00.0', 'grouped'],
+    ['de', '12.5', 'grouped'],
+    ['de', '1.2345', 'grouped'],
+    ['de', '1,234.5', 'grouped'],
+    ['de', '0.125', 'grouped'],
+    ['de', '1,2,3', 'grouped'],
+    ['en', '3,5', 'grouped'],
+    ['en', '1.000.000', 'grouped'],
+    ['en', '1.000,50', 'grouped'],
+    [undefined, '50.000', 'plain'],
+    [undefined, '50,000', 'plain'],
+    [undefined, '1.500', 'plain'],
+    [undefined, '1.00.0', 'plain'],
+  ])('%s refuses %o, naming the %s format, and keeps the text', (locale, text, expected) => {
+    const result = read(` ${text} `, locale);
+    expect(result.errors).toMatchObject([{ key: 'amount', code: 'numberFormat', params: { expected } }]);
+    expect(result.values).toEqual({ amount: text });
+  });
+
+  it('still calls words and exponents no number', () => {
+    for (const locale of ['de', 'en', undefined] as const) {
+      for (const text of ['zwölf', '1e3', 'Infinity', '0x10']) {
+        expect(read(text, locale).errors.map((error) => error.code)).toEqual(['notANumber']);
+      }
+    }
+  });
+
+  it('reads JSON numbers and our own serialized values the same in every language', () => {
+    for (const locale of ['de', 'en', undefined] as const) {
+      expect(validateSubmission(amountForm, { amount: 1.234, asText: '0.25' }, { locale }).values).toEqual({
+        amount: 1.234,
+        asText: '0.25',
+      });
+    }
   });
 });

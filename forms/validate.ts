@@ -12,6 +12,7 @@ import {
   isMultipleOf,
   neighbouringMultiples,
   parseDecimal,
+  readNumberText,
   toNumber,
   type Decimal,
 } from './decimal.js';
@@ -67,6 +68,7 @@ export type FieldErrorCode =
   | 'invalidOption'
   | 'invalidType'
   | 'notANumber'
+  | 'numberFormat'
   | 'min'
   | 'max'
   | 'decimalDigits'
@@ -85,7 +87,7 @@ export interface FieldError {
   code: FieldErrorCode;
   /**
    * `required`: `expected` (text | choice | choices | confirmation | file); `minLength`: `min`, `actual`;
-   * `maxLength`: `max`, `actual`; `min`/`max`: the bound; `decimalDigits`: `max`; `increment`: `step`,
+   * `maxLength`: `max`, `actual`; `numberFormat`: `expected` (grouped | plain); `min`/`max`: the bound; `decimalDigits`: `max`; `increment`: `step`,
    * `lower`, `higher`; `invalidDate`: `expected` (date | time | datetime); `tooManyFiles`: `max`.
    */
   params?: Record<string, number | string>;
@@ -111,6 +113,13 @@ export interface ValidationOptions {
   context?: Variables;
   /** Today as `YYYY-MM-DD`, for `disallowPassedDates`. This code has no clock; without it that rule is not checked. */
   today?: string;
+  /**
+   * The language the user typed numbers in: `de` reads `1.000.000` and `3,5`, `en` `1,000,000` and
+   * `3.5`. Without it, numbers are read as data (`12.5`, `12,5`, `1.234,5`, our own values) and shapes
+   * that read differently in German and English (`50.000`) are refused. Pass it only for what a person
+   * typed in a form of that language, and the same wherever the same input is validated.
+   */
+  locale?: Locale;
 }
 
 /** Checkboxes named like this (value: a document id) remove an uploaded file from any file picker. */
@@ -231,7 +240,7 @@ function checkField(component: InputComponent, raw: unknown, run: Run): FieldOut
     case 'textarea':
       return checkText(component, raw);
     case 'number':
-      return checkNumber(component, raw);
+      return checkNumber(component, raw, run.options.locale);
     case 'datetime':
       return checkDatetime(component, raw, run.options.today);
     case 'checkbox':
@@ -456,15 +465,23 @@ function matches(pattern: string, value: string): boolean {
   }
 }
 
-function checkNumber(component: NumberComponent, raw: unknown): FieldOutcome {
+function checkNumber(component: NumberComponent, raw: unknown, locale?: Locale): FieldOutcome {
   const rules = component.validate ?? {};
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
     return rules.required ? { error: { code: 'required', params: { expected: 'text' } } } : {};
   }
   let decimal: Decimal | undefined;
   if (typeof raw === 'number') decimal = decimalOfNumber(raw);
-  else if (typeof raw === 'string') decimal = parseDecimal(raw);
-  else return { error: { code: 'invalidType' } };
+  else if (typeof raw === 'string') {
+    const reading = readNumberText(raw, locale);
+    if (!reading.ok) {
+      // Refused text stays in the values (as typed), so the re-rendered form shows it: never a guess.
+      return reading.problem === 'format'
+        ? { value: raw.trim(), error: { code: 'numberFormat', params: { expected: locale ? 'grouped' : 'plain' } } }
+        : { error: { code: 'notANumber' } };
+    }
+    decimal = reading.decimal;
+  } else return { error: { code: 'invalidType' } };
   if (decimal === undefined) return { error: { code: 'notANumber' } };
 
   const value = component.serializeToString ? formatDecimal(decimal) : toNumber(decimal);
@@ -698,6 +715,11 @@ const MESSAGES: Record<Locale, Record<FieldErrorCode, (subject: Subject, params:
         ? `Die Eingabe bei „${subject.label}“ konnte nicht gelesen werden. Bitte geben Sie sie erneut ein.`
         : 'Die Eingabe konnte nicht gelesen werden. Bitte geben Sie sie erneut ein.',
     notANumber: (subject) => `${quoted(subject, 'Die Eingabe')} muss eine Zahl sein, z. B. 12 oder 12,5.`,
+    numberFormat: (subject, params) =>
+      params.text('expected') === 'grouped'
+        ? `${quoted(subject, 'Die Zahl')} bitte im Format 1.234.567,89 eingeben: Punkte nur zwischen Dreiergruppen, ` +
+          'Komma vor den Nachkommastellen (oder ohne Punkte: 1234567,89).'
+        : `${quoted(subject, 'Die Zahl')} ist nicht eindeutig. Bitte ohne Tausenderpunkte eingeben, z. B. 50000 oder 1234,5.`,
     min: (subject, params) => `${quoted(subject, 'Die Zahl')} muss mindestens ${params.number('min')} sein.`,
     max: (subject, params) => `${quoted(subject, 'Die Zahl')} darf höchstens ${params.number('max')} sein.`,
     decimalDigits: (subject, params) =>
@@ -756,6 +778,11 @@ const MESSAGES: Record<Locale, Record<FieldErrorCode, (subject: Subject, params:
         ? `The entry for ${subject.label} could not be read. Enter it again.`
         : 'The entry could not be read. Enter it again.',
     notANumber: (subject) => `${subject?.label ?? 'The entry'} must be a number, like 12 or 12.5.`,
+    numberFormat: (subject, params) =>
+      params.text('expected') === 'grouped'
+        ? `Enter ${subject ? `${subject.label} ` : 'the number '}like 1,234,567.89: commas only between groups of three ` +
+          'digits, a point before the decimals (or without commas: 1234567.89).'
+        : `${subject?.label ?? 'The number'} is ambiguous. Enter it without thousands separators, like 50000 or 1234.5.`,
     min: (subject, params) => `${subject?.label ?? 'The number'} must be ${params.number('min')} or more.`,
     max: (subject, params) => `${subject?.label ?? 'The number'} must be ${params.number('max')} or less.`,
     decimalDigits: (subject, params) =>

@@ -211,7 +211,16 @@ export function createDraftRouter({ drafts, views, forms, maxUploadBytes, draftT
     const input = formInput(req);
     const action = ACTIONS.find((candidate) => candidate === input._action) ?? 'next';
     const returnToReview = input._return === 'review';
-    const result = await drafts.saveStep(user, loaded.draft.id, index, action, input, uploadsOf(req), returnToReview);
+    const result = await drafts.saveStep(
+      user,
+      loaded.draft.id,
+      index,
+      action,
+      input,
+      uploadsOf(req),
+      returnToReview,
+      localeOf(req),
+    );
     if (!result) throw new NotFoundError();
     switch (result.kind) {
       case 'submitted':

@@ -3,7 +3,7 @@ import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
 import type { FieldError } from '../forms/validate.js';
 import type { LoginService } from '../engine/services/login.service.js';
-import type { CaseService } from '../engine/services/case.service.js';
+import { validateStart, type CaseService } from '../engine/services/case.service.js';
 import { startFormOf, type CatalogService } from '../engine/services/catalog.service.js';
 import type { DocumentService } from '../engine/services/document.service.js';
 import { startsWithDraft, type DraftService } from '../engine/services/draft.service.js';
@@ -22,7 +22,8 @@ import {
   submissionTokenOf,
 } from '../engine/web/http.js';
 import type { ViewRenderer } from '../engine/web/views.js';
-import { fileSize, requireApplicant } from './applicant.js';
+import { fileSize, requireApplicant, textFor } from './applicant.js';
+import { newStartToken, openStartToken } from './start-token.js';
 import { sendDocument } from '../engine/web/send-document.js';
 import { answersOf, createDraftRouter } from './drafts.routes.js';
 
@@ -106,13 +107,36 @@ export function createPortalRouter(deps: PortalDeps): Router {
     if (!user) return;
     const service = await catalog.current(req.params.slug);
     if (!service) throw new NotFoundError();
+    // "Neue Anfrage starten" (and the catalog): a fresh token, then the plain address, so Back lands there.
+    if (req.query.new === '1') {
+      newStartToken(req, service.slug);
+      return res.redirect(303, `/services/${service.slug}/start`);
+    }
+    const token = openStartToken(req, service.slug);
+    // Back after sending (or a reload of the old address): say so instead of offering the same form again.
+    const sent = await cases.sentWith(user, token);
+    if (sent) {
+      const say = textFor(req);
+      return res.send(
+        views.render(
+          'portal/start-sent',
+          pageOf(req, `${t(req, 'startSent.title')} – ${service.title[localeOf(req)]}`),
+          {
+            service,
+            caseId: sent.id,
+            sentText: say('startSent.sent', { number: sent.number }),
+            toCaseText: say('startSent.toCase', { number: sent.number }),
+          },
+        ),
+      );
+    }
     const form = startFormOf(service);
     // Defaults, and what the service prefills from the company profile and the account.
     const values = form ? await drafts.prefilledValues(user, service) : {};
     res.send(
       views.render('portal/start', pageOf(req, service.title[localeOf(req)]), {
         service,
-        ...formPage(req, form, { values, errors: [], token: newSubmissionToken() }),
+        ...formPage(req, form, { values, errors: [], token }),
       }),
     );
   });
@@ -124,7 +148,31 @@ export function createPortalRouter(deps: PortalDeps): Router {
     const service = await catalog.current(req.params.slug);
     // A stepped start is submitted from its draft's review page only.
     if (!service || !token || startsWithDraft(service)) throw new NotFoundError();
-    const result = await cases.submit(user, service.slug, token, formInput(req));
+    const input = formInput(req);
+    const locale = localeOf(req);
+    const sent = await cases.sentWith(user, token);
+    if (sent) {
+      const { values, invalidSteps } = validateStart(service, input, { locale });
+      if (invalidSteps.length > 0 || !sameAnswers(values, sent.variables)) {
+        // The form came back from the browser's cache (Back) and was changed, under a token that already made
+        // a case: neither drop the changes silently nor make a case of them unasked. The form again, with the
+        // changes and a new token: sending it now is a deliberate new inquiry.
+        res.status(409).send(
+          views.render('portal/start', pageOf(req, service.title[locale]), {
+            service,
+            alreadySent: { caseId: sent.id, text: textFor(req)('start.alreadySent', { number: sent.number }) },
+            ...formPage(req, startFormOf(service), {
+              values,
+              errors: invalidSteps.flatMap((step) => step.errors),
+              token: newStartToken(req, service.slug),
+            }),
+          }),
+        );
+        return;
+      }
+      // The same answers again (double click, a retry): the submit below returns the case the token made.
+    }
+    const result = await cases.submit(user, service.slug, token, input, { locale });
     if (!result) throw new NotFoundError();
     if (!result.ok) {
       res.status(422).send(
@@ -237,6 +285,28 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   return router;
+}
+
+/** Whether the start answers are those the case was made with (its variables hold them, and more). */
+function sameAnswers(values: Record<string, unknown>, variables: Record<string, unknown>): boolean {
+  return Object.entries(values).every(
+    ([key, value]) => Object.hasOwn(variables, key) && sameData(value, variables[key]),
+  );
+}
+
+/** Deep equality of JSON data, whatever the objects' prototypes (the validator's have none). */
+function sameData(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameData(item, b[i]));
+  if (typeof a === 'object' && a !== null) {
+    if (typeof b !== 'object' || b === null || Array.isArray(b)) return false;
+    const other = new Map(Object.entries(b));
+    const entries = Object.entries(a);
+    return (
+      entries.length === other.size &&
+      entries.every(([key, value]) => other.has(key) && sameData(value, other.get(key)))
+    );
+  }
+  return Object.is(a, b);
 }
 
 /** Only same-site paths: never an open redirect. */

@@ -75,6 +75,11 @@ export function createCaseRepository(db: Database) {
           .where(and(eq(cases.seq, 0), lt(cases.createdAt, before), notLike(cases.submissionToken, 'scenario:%')))
       );
     },
+    /** The case a submission token made, if any. */
+    async findBySubmissionToken(submissionToken: string) {
+      const [row] = await db.select().from(cases).where(eq(cases.submissionToken, submissionToken));
+      return row;
+    },
     async findById(caseId: string) {
       const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
       return row;

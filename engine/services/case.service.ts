@@ -4,7 +4,7 @@ import { renderLetterPdf } from '../documents/letter-pdf.js';
 import { receiptLetter } from '../documents/receipt.js';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { FormSchema } from '../../forms/schema.js';
-import { validateSubmission, type FieldError } from '../../forms/validate.js';
+import { validateSubmission, type FieldError, type Locale } from '../../forms/validate.js';
 import { caseWorkflow, type CaseWorkflowInput } from '../../workflows/case.workflow.js';
 import type { CaseRepository, CaseRow } from '../repositories/case.repository.js';
 import type { CompanyUserSession, StaffSession } from './auth.service.js';
@@ -25,11 +25,13 @@ export interface StartValidation {
 export function validateStart(
   version: { start: StartConfig; forms: Record<string, FormSchema> },
   input: Record<string, unknown>,
+  // Only for what a person just typed: stored values (a draft's) are data and read without it.
+  options: { locale?: Locale } = {},
 ): StartValidation {
   const values: Record<string, unknown> = {};
   const invalidSteps: StartValidation['invalidSteps'] = [];
   startStepsOf(version).forEach((step, index) => {
-    const result = validateSubmission(step.form, input, { today: agencyToday() });
+    const result = validateSubmission(step.form, input, { today: agencyToday(), locale: options.locale });
     Object.assign(values, result.values);
     if (result.errors.length > 0) invalidSteps.push({ index, errors: result.errors });
   });
@@ -132,10 +134,11 @@ export function createCaseService(deps: {
       slug: string,
       submissionToken: string,
       input: Record<string, unknown>,
+      options: { locale?: Locale } = {},
     ): Promise<SubmitResult | undefined> {
       const service = await catalog.current(slug);
       if (!service) return undefined;
-      const { values, invalidSteps } = validateStart(service, input);
+      const { values, invalidSteps } = validateStart(service, input, options);
       if (invalidSteps.length > 0) return { ok: false, errors: invalidSteps.flatMap((step) => step.errors), values };
       const row = await createCase(user, service, submissionToken, values);
       if (row.companyId !== user.companyId) return { ok: false, errors: [], values };
@@ -172,6 +175,16 @@ export function createCaseService(deps: {
       await beforeStart(row.id);
       await startWorkflow(row);
       return { ok: true, caseId: row.id, number: row.number };
+    },
+
+    /**
+     * The case this start-form submission token already made for the user's company, if any: how the
+     * portal tells Back-then-send-again from a new inquiry.
+     */
+    async sentWith(user: CompanyUserSession, submissionToken: string) {
+      const row = await cases.findBySubmissionToken(submissionToken);
+      if (!row || row.companyId !== user.companyId) return undefined;
+      return { id: row.id, number: row.number, variables: row.variables };
     },
 
     listForCompany: (companyId: string) => cases.listForCompany(companyId),

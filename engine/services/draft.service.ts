@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { agencyToday } from './today.js';
 import { readPath, splitKey, writePath } from '../../forms/paths.js';
 import type { FormSchema } from '../../forms/schema.js';
-import { REMOVE_FILE_FIELD, initialValues, validateSubmission, type FieldError } from '../../forms/validate.js';
+import {
+  REMOVE_FILE_FIELD,
+  initialValues,
+  validateSubmission,
+  type FieldError,
+  type Locale,
+} from '../../forms/validate.js';
 import { evaluateExpression, FeelError, stripExpression } from '../feel/feel.js';
 import type { Uploads } from '../files/multipart.js';
 import type { AccountRepository } from '../repositories/account.repository.js';
@@ -176,6 +182,8 @@ export function createDraftService(deps: {
       input: Record<string, unknown>,
       uploads: Uploads,
       returnToReview: boolean,
+      // The language the user typed in (numbers: `1.000,5` in German); the stored values are data.
+      locale?: Locale,
     ): Promise<StepResult | undefined> {
       const loaded = await load(user, draftId);
       const step = loaded?.steps[index];
@@ -218,7 +226,7 @@ export function createDraftService(deps: {
         stepInput[field.name] = ids;
       }
 
-      const { values: stepValues, errors } = validateSubmission(step.form, stepInput, { today: agencyToday() });
+      const { values: stepValues, errors } = validateSubmission(step.form, stepInput, { today: agencyToday(), locale });
       const values = { ...omit(draft.values, rootKeysOf(step.form)), ...stepValues };
       const valid = errors.length === 0 && fileProblems.length === 0;
       const movesOn = action === 'next' && valid;

@@ -29,6 +29,14 @@ const de = {
   'start.unavailable':
     'Der Dienst ist kurz nicht erreichbar — bitte in einigen Minuten erneut senden. Ihre Eingaben sind unten erhalten.',
   'start.loginHint': 'Bitte melden Sie sich an, um diese Leistung zu starten.',
+  'start.alreadySent':
+    'Dieses Formular haben Sie bereits gesendet: Vorgang {number}. Ihre geänderten Angaben unten wurden noch nicht gesendet. Wenn sie eine weitere, neue Anfrage sind, senden Sie das Formular erneut ab.',
+  'startSent.title': 'Bereits gesendet',
+  'startSent.sent': 'Diese Anfrage haben Sie bereits gesendet: Vorgang {number}.',
+  'startSent.explain': 'Ein erneutes Absenden desselben Formulars legt keinen weiteren Vorgang an.',
+  'startSent.toCase': 'Zum Vorgang {number}',
+  'startSent.new': 'Neue Anfrage starten',
+  'startSent.toCaseLink': 'Zum Vorgang',
   'errors.summaryTitle': 'Bitte korrigieren Sie die folgenden Angaben',
   'cases.title': 'Meine Vorgänge',
   'cases.empty': 'Sie haben noch keine Vorgänge.',
@@ -185,6 +193,14 @@ const en: Record<MessageKey, string> = {
   'start.unavailable':
     'The service is briefly unavailable — please send again in a few minutes. Your input is kept below.',
   'start.loginHint': 'Please log in to start this service.',
+  'start.alreadySent':
+    'You have already sent this form: case {number}. Your changed entries below have not been sent yet. If they are a further, new request, send the form again.',
+  'startSent.title': 'Already sent',
+  'startSent.sent': 'You have already sent this request: case {number}.',
+  'startSent.explain': 'Sending the same form again does not create another case.',
+  'startSent.toCase': 'Go to case {number}',
+  'startSent.new': 'Start a new request',
+  'startSent.toCaseLink': 'Go to the case',
   'errors.summaryTitle': 'Please correct the following',
   'cases.title': 'My cases',
   'cases.empty': 'You have no cases yet.',
