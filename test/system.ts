@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { loadConfig } from '../engine/config.js';
+import type { Logger } from '../engine/log/logger.js';
 import { startSystem } from '../engine/main/system.js';
 
 /** A whole Lotse system (worker + web on a free port) against the run's shared PostgreSQL and Temporal. */
-export function startTestSystem(overrides: Record<string, string> = {}) {
+/** `logger`: where the system's log lines go (default: silent under NODE_ENV=test), for tests that read them. */
+export function startTestSystem(overrides: Record<string, string> = {}, logger?: Logger) {
   return startSystem(
     loadConfig({
       NODE_ENV: 'test',
@@ -18,6 +20,7 @@ export function startTestSystem(overrides: Record<string, string> = {}) {
       ...overrides,
     }),
     () => {},
+    logger,
   );
 }
 

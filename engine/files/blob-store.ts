@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -14,6 +14,16 @@ export interface BlobStore {
   /** The blob's content; rejects when there is no such blob. */
   open(sha256: string): Promise<Readable>;
   exists(sha256: string): Promise<boolean>;
+  /** Every stored blob with its size and when it was last stored (for the clean-up job). */
+  list(): AsyncIterable<StoredBlob>;
+  /** Removes the blob; no error when it is already gone. */
+  remove(sha256: string): Promise<void>;
+}
+
+export interface StoredBlob {
+  sha256: string;
+  size: number;
+  storedAt: Date;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -37,6 +47,10 @@ export function createLocalBlobStore(root: string): BlobStore {
     async putFile(sourcePath, sha256) {
       const target = pathOf(sha256);
       if (await exists(sha256)) {
+        // Stored again now: the clean-up job spares blobs stored within its grace period, and this one is about
+        // to be referenced by a new document row.
+        const now = new Date();
+        await utimes(target, now, now).catch(() => {});
         await unlink(sourcePath).catch(() => {});
         return;
       }
@@ -51,6 +65,25 @@ export function createLocalBlobStore(root: string): BlobStore {
         await rename(partial, target);
         await unlink(sourcePath).catch(() => {});
       }
+    },
+
+    async *list() {
+      const folders = await readdir(root).catch(() => []);
+      for (const folder of folders) {
+        // Only `<two hex digits>/<sha256>`: `incoming/` holds uploads in flight.
+        if (!/^[0-9a-f]{2}$/.test(folder)) continue;
+        for (const name of await readdir(path.join(root, folder)).catch(() => [])) {
+          if (!SHA256.test(name) || !name.startsWith(folder)) continue;
+          const info = await stat(path.join(root, folder, name)).catch(() => undefined);
+          if (info?.isFile()) yield { sha256: name, size: info.size, storedAt: info.mtime };
+        }
+      }
+    },
+
+    async remove(sha256) {
+      await unlink(pathOf(sha256)).catch((error: unknown) => {
+        if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
+      });
     },
 
     async open(sha256) {

@@ -25,6 +25,11 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { createLoginFailureRepository } from '../repositories/login-failure.repository.js';
 import { createAuthService } from '../services/auth.service.js';
 import { createLoginService } from '../services/login.service.js';
+import { FORGET_FAILURES_AFTER_MS } from '../services/login-throttle.js';
+import { ensureCleanupSchedule } from '../temporal/cleanup-schedule.js';
+import { createCleanupActivities } from '../activities/cleanup.activities.js';
+import { createDocumentRepository } from '../repositories/document.repository.js';
+import { createDraftRepository } from '../repositories/draft.repository.js';
 import { createCaseService, type CaseService } from '../services/case.service.js';
 import { createCatalogService } from '../services/catalog.service.js';
 import { createIncidentService } from '../services/incident.service.js';
@@ -140,7 +145,18 @@ export async function startSystem(
     const messageService = createMessageService({ messages: createMessageRepository(db), temporal: client });
     const mailer = createMailer(db, config.SMTP_URL, config.MAIL_FROM);
     // The same folder as the blob store of uploads (drafting.ts): generated letters are case documents too.
-    const activities = createActivities(db, mailer, createLocalBlobStore(path.join(dataDir, 'blobs')));
+    const blobs = createLocalBlobStore(path.join(dataDir, 'blobs'));
+    const activities = {
+      ...createActivities(db, mailer, blobs),
+      ...createCleanupActivities({
+        drafts: createDraftRepository(db),
+        documents: createDocumentRepository(db),
+        blobs,
+        loginFailures: createLoginFailureRepository(db),
+        loginFailureMaxAgeMs: FORGET_FAILURES_AFTER_MS,
+        logger,
+      }),
+    };
 
     installTemporalRuntime();
     const bundle = await bundleCaseWorkflows();
@@ -168,6 +184,7 @@ export async function startSystem(
     };
     stops.push(stopWorker);
     await startWorker();
+    await ensureCleanupSchedule(client, temporal.taskQueue);
     const resumed = await caseService.resumeUnstarted();
     if (resumed > 0) log(`Started the workflows of ${resumed} case(s) whose start was interrupted`);
     stops.push(sweepUnstartedCases(caseService, log));

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { documents } from '../db/schema.js';
 
@@ -49,6 +49,25 @@ export function createDocumentRepository(db: Database) {
         .update(documents)
         .set({ caseId })
         .where(and(eq(documents.draftId, draftId), inArray(documents.id, documentIds), isNull(documents.caseId)));
+    },
+
+    /** Documents of neither a draft nor a case (their draft was deleted), older than `before`: removed; returns how many. */
+    async deleteDetached(before: Date): Promise<number> {
+      const removed = await db
+        .delete(documents)
+        .where(and(isNull(documents.caseId), isNull(documents.draftId), lt(documents.createdAt, before)))
+        .returning({ id: documents.id });
+      return removed.length;
+    },
+
+    /** Which of `hashes` some document (of a draft or a case) still refers to. */
+    async referencedBlobs(hashes: string[]): Promise<Set<string>> {
+      if (hashes.length === 0) return new Set();
+      const rows = await db
+        .selectDistinct({ sha256: documents.sha256 })
+        .from(documents)
+        .where(inArray(documents.sha256, hashes));
+      return new Set(rows.map((row) => row.sha256));
     },
 
     /** Removes the draft's documents that are not in `keep` and belong to no case (the blobs stay). */

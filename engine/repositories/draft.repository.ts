@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { drafts, services, serviceVersions } from '../db/schema.js';
+import { documents, drafts, services, serviceVersions } from '../db/schema.js';
 
 export type DraftRow = typeof drafts.$inferSelect;
 
@@ -91,6 +91,28 @@ export function createDraftRepository(db: Database) {
         .update(drafts)
         .set({ submittedCaseId: caseId })
         .where(and(eq(drafts.id, draftId), isNull(drafts.submittedCaseId)));
+    },
+
+    /**
+     * Removes the open drafts that expired before `now` together with their documents that belong to no
+     * case (the blobs stay: the clean-up job removes those no row refers to). Submitted drafts stay: they
+     * keep a double submit from making a second case. Returns how many drafts and documents went.
+     */
+    async deleteExpired(now: Date): Promise<{ drafts: number; documents: number }> {
+      return db.transaction(async (tx) => {
+        const expired = and(isNull(drafts.submittedCaseId), lt(drafts.expiresAt, now));
+        const removedDocuments = await tx
+          .delete(documents)
+          .where(
+            and(
+              isNull(documents.caseId),
+              inArray(documents.draftId, tx.select({ id: drafts.id }).from(drafts).where(expired)),
+            ),
+          )
+          .returning({ id: documents.id });
+        const removedDrafts = await tx.delete(drafts).where(expired).returning({ id: drafts.id });
+        return { drafts: removedDrafts.length, documents: removedDocuments.length };
+      });
     },
 
     /** Deletes an open draft; its documents lose the link (`on delete set null`) unless removed first. */
