@@ -106,6 +106,7 @@ export function createAdminRouter({
       );
       return;
     }
+    const principal = outcome.principal;
     await establishSession(req, principal);
     res.redirect(303, safeReturnPath(next, '/staff/') ?? '/staff/inbox');
   });
@@ -118,7 +119,6 @@ export function createAdminRouter({
   router.get('/inbox', async (req, res) => {
     const member = staffMember(req, res);
     if (!member) return;
-    const principal = outcome.principal;
     res.send(
       views.render('admin/inbox', pageOf(req, t(req, 'inbox.title')), {
         tasks: (await tasks.inbox(member)).map((row) => ({
@@ -177,6 +177,7 @@ export function createAdminRouter({
       views.render('admin/case', pageOf(req, found.detail.number), {
         ...found,
         incidents: await incidents.ofCase(req.params.id),
+        mails: await outbox.listForCase(found.detail.id),
         documents: caseDocuments.map((document) => ({
           name: document.fileName,
           size: document.size,
@@ -189,7 +190,6 @@ export function createAdminRouter({
     );
   });
 
-        mails: await outbox.listForCase(found.detail.id),
   router.get('/cases/:id/documents/:documentId', async (req, res) => {
     const member = staffMember(req, res);
     if (!member) return;
@@ -277,6 +277,8 @@ export function createAdminRouter({
     return preview(req, res, req.params, typeof sample === 'string' ? sample : '');
   });
 
+  // Every company's mail: administrators only (404 for other staff, like every admin page: ADR 0003).
+  // A caseworker sees a case's mails on the case page, where the case's visibility already applies.
   router.get('/outbox', async (req, res) => {
     if (!administrator(req, res)) return;
     res.send(views.render('admin/outbox', pageOf(req, t(req, 'outbox.title')), { mails: await outbox.latest() }));
@@ -284,5 +286,3 @@ export function createAdminRouter({
 
   return router;
 }
-  // Every company's mail: administrators only (404 for other staff, like every admin page: ADR 0003).
-  // A caseworker sees a case's mails on the case page, where the case's visibility already applies.
