@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { createAdminRouter, type AdminDeps } from '../../admin/admin.routes.js';
 import { createPortalRouter, type PortalDeps } from '../../portal/portal.routes.js';
 import type { Logger } from '../log/logger.js';
-import { csrfProtection, errorHandler, localeSelection, notFoundHandler } from '../web/http.js';
+import { csrfProtection, errorHandler, localeSelection, notFoundHandler, rejectNulInput } from '../web/http.js';
 
 export interface WebDeps extends PortalDeps, AdminDeps {
   pool: pg.Pool;
@@ -60,6 +60,7 @@ export function createWebApp(deps: WebDeps): Express {
   );
   app.use(localeSelection);
   app.use(deps.multipartBody);
+  app.use(rejectNulInput);
   app.use(csrfProtection(deps.views));
   app.use((_req, res, next) => {
     // Pages show personal data: never keep them in shared caches.

@@ -16,6 +16,25 @@ declare module 'express-session' {
   }
 }
 
+/** Input no part of Lotse can keep: PostgreSQL stores no NUL character in text or JSON. Answered 400. */
+export class UnreadableInputError extends Error {
+  override name = 'UnreadableInputError';
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).some(([key, entry]) => key.includes('\u0000') || containsNul(entry));
+  }
+  return false;
+}
+
+/** Refuses a form with a NUL anywhere (400) before a route passes it to the database, which would fail with a 500. */
+export const rejectNulInput: RequestHandler = (req, _res, next) => {
+  next(containsNul(req.body) ? new UnreadableInputError('a NUL character in the form') : undefined);
+};
+
 /** Thrown by route handlers for ids the principal may not see: always the same 404 page. */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
@@ -177,7 +196,9 @@ function answerTo(error: unknown): { status: number; kind: ErrorKind } {
     case 'charset.unsupported':
       return { status: 400, kind: 'badRequest' };
   }
-  if (error instanceof BadMultipartError || error instanceof URIError) return { status: 400, kind: 'badRequest' };
+  if (error instanceof BadMultipartError || error instanceof UnreadableInputError || error instanceof URIError) {
+    return { status: 400, kind: 'badRequest' };
+  }
   return { status: 500, kind: 'server' };
 }
 

@@ -166,10 +166,22 @@ describe('hostile input gets 413 / 400 with the error page, never 500 (issue 7, 
     expect(answer.html).toContain('Das Formular konnte nicht gelesen werden');
   });
 
-  it('a NUL or control characters in the login e-mail are a failed login, not a 500', async () => {
+  it('a NUL anywhere in a form answers 400; control characters in the login e-mail are a failed login; never a 500', async () => {
     const browser = new Browser('203.0.113.53');
-    expect((await browser.login('/login', { email: 'anna\u0000@example.org', password: 'x' })).status).toBe(401);
+    const nul = await browser.login('/login', { email: 'anna\u0000@example.org', password: 'x' });
+    expect(nul.status).toBe(400);
+    expect(nul.html).toContain('href="/login"');
     expect((await browser.login('/staff/login', { email: 'a\u001b[2J@example.org', password: 'x' })).status).toBe(401);
+    // A start form too: PostgreSQL keeps no NUL in JSON, so it never reaches the database.
+    const applicant = new Browser('198.51.100.71');
+    expect((await applicant.login('/login', { email, password: PASSWORD })).status).toBe(303);
+    await applicant.request('GET', '/services/general-inquiry/start');
+    const start = await applicant.login('/services/general-inquiry/start', {
+      subject: 'Null\u0000Byte',
+      message: 'Text',
+      contactChannel: 'email',
+    });
+    expect(start.status).toBe(400);
   });
 });
 
