@@ -446,6 +446,27 @@ describe('renderFields for the new component types', () => {
     expect(elementWithId(html, 'field-Field_Share').attributes['data-value-type']).toBe('string');
   });
 
+  it('shows a number in the page language, and a refused number exactly as typed', () => {
+    const schema = parseForm({
+      id: 'amounts',
+      type: 'default',
+      schemaVersion: 16,
+      components: [{ id: 'Field_Amount', type: 'number', key: 'amount', label: 'Betrag' }],
+    });
+    const shown = (input: string, locale: 'de' | 'en') => {
+      const { values, errors } = validateSubmission(schema, { amount: input }, { locale });
+      const html = renderer.renderFields(schema, { values, errors, locale });
+      return elementWithId(html, 'field-Field_Amount').attributes.value;
+    };
+
+    // Invariant: what comes back reads as the same number in that language (no grouping, locale decimal)
+    expect(shown('1.000,5', 'de')).toBe('1000,5');
+    expect(shown('1,000.5', 'en')).toBe('1000.5');
+    // Invariant: refused text is not re-formatted into something that would read differently
+    expect(shown('50000.5', 'de')).toBe('50000.5');
+    expect(shown('1.00.0', 'de')).toBe('1.00.0');
+  });
+
   it('names nested fields by their data path and gives list items their own ids', () => {
     const schema = componentForm('dynamiclist');
     const values = {

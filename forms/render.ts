@@ -633,7 +633,11 @@ function fieldView(component: InputComponent, place: Place, run: RenderRun, hidd
   const suffix = adorners?.suffixAdorner ? { id: `${id}-suffix`, text: adorners.suffixAdorner } : undefined;
   const describedBy = [prefix?.id, suffix?.id, hint?.id, error?.id].filter((part) => part !== undefined).join(' ');
   const stored = readPath(state.values, path);
-  const value = component.type === 'number' ? numberText(stored, state.locale) : displayValue(stored);
+  // A number the validator refused for its format is shown exactly as typed, never re-formatted.
+  const value =
+    component.type === 'number' && fieldError?.code !== 'numberFormat'
+      ? numberText(stored, state.locale)
+      : displayValue(stored);
   const datetime = component.type === 'datetime' ? datetimeView(component, id, name, stored, state.today) : undefined;
   const file = component.type === 'filepicker' ? fileView(component, id, name, stored, run) : undefined;
   const options =
