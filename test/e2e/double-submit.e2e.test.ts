@@ -39,4 +39,36 @@ describe('Back after sending a start form in Chromium', () => {
     expect(await page.getByLabel('Betreff').inputValue()).toBe('');
     expect(await page.getByRole('button', { name: 'Absenden' }).count()).toBe(1);
   });
+
+  it('a form sent meanwhile from another tab: changed answers are kept, explained (accessible) and sent only on request', async () => {
+    // Given one session with the start form open in two tabs: one open form, one token
+    const context = await userContext();
+    const first = await logIn(context, DEMO_ACCOUNTS.companyUser, DEMO_PASSWORD);
+    await first.goto('/services/general-inquiry/start?new=1');
+    const second = await context.newPage();
+    await second.goto('/services/general-inquiry/start');
+    for (const page of [first, second]) {
+      await page.getByLabel('Ihre Nachricht').fill('Wir möchten wissen, ob eine Erweiterung gefördert wird.');
+    }
+    await first.getByLabel('Betreff').fill('Erste Fassung');
+    await first.getByRole('button', { name: 'Absenden' }).click();
+    await first.waitForURL(/\/cases\/[0-9a-f-]{36}\?submitted=1/);
+    const firstCase = new URL(first.url()).pathname;
+
+    // When the other tab sends different answers under the same token
+    await second.getByLabel('Betreff').fill('Zweite, andere Fassung');
+    await second.getByRole('button', { name: 'Absenden' }).click();
+
+    // Then no case is made unasked: the form is back with the answers and a note naming the sent case
+    await second.getByRole('status').waitFor();
+    expect(await second.getByRole('status').textContent()).toContain('Dieses Formular haben Sie bereits gesendet');
+    expect(await second.getByRole('link', { name: 'Zum Vorgang' }).getAttribute('href')).toBe(firstCase);
+    expect(await second.getByLabel('Betreff').inputValue()).toBe('Zweite, andere Fassung');
+    await expectAccessible(second, 'the start form after a send from another tab');
+
+    // And sending it now is a deliberate second inquiry: its own case
+    await second.getByRole('button', { name: 'Absenden' }).click();
+    await second.waitForURL(/\/cases\/[0-9a-f-]{36}\?submitted=1/);
+    expect(new URL(second.url()).pathname).not.toBe(firstCase);
+  });
 });
