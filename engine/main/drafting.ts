@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import type { Logger } from '../log/logger.js';
 import { createLocalBlobStore } from '../files/blob-store.js';
 import { multipartForms } from '../files/multipart.js';
 import { createClamdScanner, noVirusScanner } from '../files/virus-scan.js';
@@ -22,8 +23,9 @@ export function createDrafting(deps: {
   dataDir: string;
   catalog: CatalogService;
   cases: CaseService;
+  logger: Logger;
 }) {
-  const { db, config, dataDir } = deps;
+  const { db, config, dataDir, logger } = deps;
   const blobsDir = path.join(dataDir, 'blobs');
   const documents = createDocumentService({
     documents: createDocumentRepository(db),
@@ -32,6 +34,7 @@ export function createDrafting(deps: {
       ? createClamdScanner({ host: config.CLAMD_HOST, port: config.CLAMD_PORT })
       : noVirusScanner,
     maxBytes: config.UPLOAD_MAX_BYTES,
+    logger,
   });
   const drafts = createDraftService({
     drafts: createDraftRepository(db),
@@ -40,6 +43,7 @@ export function createDrafting(deps: {
     cases: deps.cases,
     companies: createAccountRepository(db),
     ttlDays: config.DRAFT_TTL_DAYS,
+    logger,
   });
   const multipartBody = multipartForms({
     // Next to the blobs, so keeping an upload is a rename on the same file system.

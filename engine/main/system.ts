@@ -73,7 +73,8 @@ export async function startSystem(
 ) {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error('[stop]', error));
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) => logger.error({ err: error }, 'stopping a part failed'));
   };
   try {
     const dataDir = path.resolve(config.DATA_DIR);
@@ -158,7 +159,7 @@ export async function startSystem(
       }),
     };
 
-    installTemporalRuntime();
+    installTemporalRuntime(logger);
     const bundle = await bundleCaseWorkflows();
     const workerConnection = await connectWorker(temporal);
     stops.push(() => workerConnection.close());
@@ -174,6 +175,7 @@ export async function startSystem(
             taskQueue: temporal.taskQueue,
             bundle,
             activities,
+            logger,
           }),
         log,
       );
@@ -190,7 +192,7 @@ export async function startSystem(
     stops.push(sweepUnstartedCases(caseService, log));
 
     // Start in steps: drafts, documents, uploads (engine/main/drafting.ts).
-    const drafting = createDrafting({ db, config, dataDir, catalog, cases: caseService });
+    const drafting = createDrafting({ db, config, dataDir, catalog, cases: caseService, logger });
 
     // Browser scripts (forms-live.js), bundled once from the code this process runs, into a folder of its own.
     const assetsDir = await mkdtemp(path.join(tmpdir(), 'lotse-assets-'));

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { documentJob } from '../activities/document.job.js';
 import { createProjectionActivities } from '../activities/projection.activities.js';
@@ -9,23 +10,43 @@ import { createDocumentRepository } from '../repositories/document.repository.js
 import { createSiteRepository } from '../repositories/site.repository.js';
 import type { CaseActivities } from '../activities/types.js';
 import type { Database } from '../db/database.js';
+import type { Logger } from '../log/logger.js';
 import type { Mailer } from '../mail/mailer.js';
 import { createCaseWorker } from '../temporal/case-worker.js';
 
 /** The activity catalog: `zeebe:taskDefinition type` → implementation. */
 export function createActivities(db: Database, mailer: Mailer, blobs: BlobStore): CaseActivities {
-  return {
-    ...createProjectionActivities(db),
-    ...createJobActivities({
-      email: emailJob(mailer),
-      'site-matching': siteMatchingJob(createSiteRepository(db)),
-      document: documentJob({
-        cases: createCaseRepository(db),
-        companies: createAccountRepository(db),
-        documents: createDocumentRepository(db),
-        blobs,
-      }),
+  const { projectCase } = createProjectionActivities(db);
+  const { runJob } = createJobActivities({
+    email: emailJob(mailer),
+    'site-matching': siteMatchingJob(createSiteRepository(db)),
+    document: documentJob({
+      cases: createCaseRepository(db),
+      companies: createAccountRepository(db),
+      documents: createDocumentRepository(db),
+      blobs,
     }),
+  });
+  return { projectCase: heartbeating(projectCase), runJob: heartbeating(runJob) };
+}
+
+/** Well within the activities' heartbeat timeout (workflows/case.workflow.ts). */
+const HEARTBEAT_EVERY_MS = 2000;
+
+/**
+ * Heartbeats while the activity runs. A worker killed mid-activity (kill -9, power loss) then shows
+ * within the heartbeat timeout and Temporal retries the attempt elsewhere, instead of after the
+ * start-to-close timeout (minutes); activities are idempotent, so the retry does the work once.
+ */
+function heartbeating<Input, Output>(activity: (input: Input) => Promise<Output>) {
+  return async (input: Input): Promise<Output> => {
+    const context = Context.current();
+    const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+    try {
+      return await activity(input);
+    } finally {
+      clearInterval(timer);
+    }
   };
 }
 
@@ -42,10 +63,11 @@ export async function runWorker(options: {
   taskQueue: string;
   bundle: WorkflowBundleWithSourceMap;
   activities: CaseActivities;
+  logger: Logger;
 }): Promise<RunningWorker> {
   const worker: Worker = await createCaseWorker(options);
   const running = worker.run();
-  running.catch((error: unknown) => console.error('[worker] stopped with an error:', error));
+  running.catch((error: unknown) => options.logger.error({ err: error }, 'the worker stopped with an error'));
   return {
     ended: running.then(
       () => undefined,

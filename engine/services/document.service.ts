@@ -1,3 +1,4 @@
+import type { Logger } from '../log/logger.js';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { BlobStore } from '../files/blob-store.js';
@@ -30,8 +31,9 @@ export function createDocumentService(deps: {
   blobs: BlobStore;
   scanner: VirusScanner;
   maxBytes: number;
+  logger: Logger;
 }) {
-  const { documents, blobs, scanner, maxBytes } = deps;
+  const { documents, blobs, scanner, maxBytes, logger } = deps;
 
   async function open(document: DocumentRow): Promise<{ document: DocumentRow; content: Readable }> {
     return { document, content: await blobs.open(document.sha256) };
@@ -53,11 +55,11 @@ export function createDocumentService(deps: {
       try {
         scan = await scanner.scan(file.tempPath);
       } catch (error) {
-        console.error('[uploads] virus scan failed:', error instanceof Error ? error.message : error);
+        logger.error({ err: error }, 'virus scan failed: the upload is refused');
         return { ok: false, problem: { code: 'fileScanFailed' } };
       }
       if (scan.status === 'infected') {
-        console.warn(`[uploads] refused an infected file (${scan.signature}) for ${owner.uploadedBy}`);
+        logger.warn({ signature: scan.signature, uploadedBy: owner.uploadedBy }, 'refused an infected upload');
         return { ok: false, problem: { code: 'fileInfected' } };
       }
       await blobs.putFile(file.tempPath, file.sha256);

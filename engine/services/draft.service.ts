@@ -1,3 +1,4 @@
+import type { Logger } from '../log/logger.js';
 import { randomBytes } from 'node:crypto';
 import { agencyToday } from './today.js';
 import { readPath, splitKey, writePath } from '../../forms/paths.js';
@@ -63,9 +64,10 @@ export function createDraftService(deps: {
   cases: CaseService;
   companies: Pick<AccountRepository, 'findCompany'>;
   ttlDays: number;
+  logger: Logger;
   clock?: () => Date;
 }) {
-  const { drafts, documents, catalog, cases, companies, ttlDays } = deps;
+  const { drafts, documents, catalog, cases, companies, ttlDays, logger } = deps;
   const clock = deps.clock ?? (() => new Date());
   const expiryFrom = (now: Date) => new Date(now.getTime() + ttlDays * DAY_MS);
 
@@ -99,7 +101,7 @@ export function createDraftService(deps: {
         } catch (error) {
           // A prefill is a convenience: a failing expression leaves the field for the user to fill in.
           if (!(error instanceof FeelError)) throw error;
-          console.warn(`[drafts] prefill of "${key}" failed: ${error.message}`);
+          logger.warn({ field: key, err: error }, 'a prefill expression failed');
         }
       }
     }
