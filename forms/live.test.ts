@@ -118,6 +118,24 @@ describe('collectValues: the value shapes of validateSubmission', () => {
   });
 });
 
+describe('collectValues: numbers', () => {
+  // Invariant: the live script never computes with a number the languages read differently (50.000).
+  it.each([
+    ['1.000.000', 1000000],
+    ['12,5', 12.5],
+    ['1.234,5', 1234.5],
+    ['50.000', undefined],
+    ['1.00.0', undefined],
+  ])('reads %o as the validator does without a locale: %s', (value, expected) => {
+    const values = collectValues({
+      controls: [{ path: 'amount', kind: 'number', value, checked: true }],
+      lists: [],
+      items: [],
+    });
+    expect(values.amount).toBe(expected);
+  });
+});
+
 describe('evaluateSnapshot: conditions, expression fields and texts as the server evaluates them', () => {
   it('hides a component whose condition is true and shows one whose condition is false', () => {
     const outcomes = evaluateSnapshot(

@@ -6,7 +6,7 @@
  * here, so it runs under vitest; no Node built-ins, so esbuild bundles it for the browser.
  */
 import { evaluateReportingMissing, stripExpression } from '../engine/feel/feel.js';
-import { formatDecimal, parseDecimal, toNumber } from './decimal.js';
+import { formatDecimal, parseDecimal, readNumberText, toNumber } from './decimal.js';
 import { displayText, itemScope, jsonValue, rootScope, type Variables } from './expressions.js';
 import { renderText } from './markdown.js';
 import { deletePath, indexesOf, isRecord, parsePath, readPath, type PathSegment } from './paths.js';
@@ -97,9 +97,13 @@ export function collectValues(snapshot: Pick<FormSnapshot, 'controls' | 'lists' 
         }
         break;
       case 'number': {
-        const decimal = parseDecimal(value);
-        if (decimal !== undefined)
+        // The validator's reading without a locale: `50.000`, which German and English read differently, is
+        // left out (as if empty) rather than guessed; the server reads it in the page's language on submit.
+        const reading = readNumberText(value);
+        if (reading.ok) {
+          const { decimal } = reading;
           put(values, segments, control.valueType === 'string' ? formatDecimal(decimal) : toNumber(decimal));
+        }
         break;
       }
       case 'time': {
