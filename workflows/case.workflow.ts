@@ -107,8 +107,11 @@ export const TASK_NOT_OPEN = 'TaskNotOpen';
 export const NOT_ALLOWED = 'NotAllowed';
 export const NO_SUBSCRIPTION = 'NoMatchingSubscription';
 
+// The worker heartbeats every activity (engine/main/worker.ts): one killed mid-activity is retried after the
+// heartbeat timeout, not after the start-to-close timeout. Timeouts are no replay-relevant command data.
 const { projectCase } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
@@ -416,6 +419,7 @@ async function runJobActivity(input: CaseWorkflowInput, command: Extract<Command
   // Zeebe's `retries` counts attempts; Temporal retries the activity that many times, then we raise an incident.
   const { runJob } = proxyActivities<CaseActivities>({
     startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '10 seconds',
     retry: {
       maximumAttempts: Math.max(1, command.retries),
       initialInterval: '1 second',

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** Linux only, as the embedded binaries are (util-linux ships it in Debian's base system). */
 const SETPRIV = '/usr/bin/setpriv';
@@ -16,6 +17,29 @@ export function dyingWithParent(
 ): { command: string; args: string[] } {
   if (!existsSync(SETPRIV)) return { command, args };
   return { command: SETPRIV, args: ['--pdeathsig', signal, '--', command, ...args] };
+}
+
+/**
+ * One Lotse per data folder: its pid is kept in `lotse.pid`. A second Lotse on the folder is refused
+ * (it would stop the first one's servers as leftovers); the file of a Lotse that was killed is taken
+ * over. Returns the release, for the ordered shutdown.
+ */
+export function claimDataFolder(dataDir: string): () => void {
+  const file = path.join(dataDir, 'lotse.pid');
+  const recorded = existsSync(file) ? Number.parseInt(readFileSync(file, 'utf8'), 10) : NaN;
+  if (Number.isInteger(recorded) && recorded !== process.pid && isAlive(recorded) && isNode(recorded)) {
+    throw new Error(
+      `Another Lotse (pid ${recorded}) is running on the data folder ${dataDir}. Stop it first, or set DATA_DIR.`,
+    );
+  }
+  writeFileSync(file, `${process.pid}\n`);
+  return () => {
+    if (existsSync(file) && Number.parseInt(readFileSync(file, 'utf8'), 10) === process.pid) rmSync(file);
+  };
+}
+
+function isNode(pid: number): boolean {
+  return (argumentsOf(pid)?.[0] ?? '').includes('node');
 }
 
 /** Pids of the processes whose arguments contain `sequence` in order (e.g. `['-D', dataDir]`), except ours. */

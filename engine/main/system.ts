@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import { connectDatabase, runMigrations } from '../db/database.js';
 import { createLocalBlobStore } from '../files/blob-store.js';
 import { embeddedDatabaseUrl, startEmbeddedPostgres } from '../infra/embedded-postgres.js';
+import { claimDataFolder } from '../infra/processes.js';
 import { supervise, type Supervisor } from '../infra/supervisor.js';
 import { resolveTemporalCli } from '../infra/temporal-cli.js';
 import { startTemporalDevServer } from '../infra/temporal-dev-server.js';
@@ -78,6 +79,12 @@ export async function startSystem(
   };
   try {
     const dataDir = path.resolve(config.DATA_DIR);
+    if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
+      // Embedded servers: whatever of this folder still runs is stopped as a leftover, so claim it first.
+      mkdirSync(dataDir, { recursive: true });
+      const release = claimDataFolder(dataDir);
+      stops.push(async () => release());
+    }
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
       const pgDir = path.join(dataDir, 'pg');
