@@ -63,6 +63,7 @@ export default tseslint.config(
     files: [
       'engine/model/**/*.ts',
       'engine/interpreter/**/*.ts',
+      'engine/case/**/*.ts',
       'engine/feel/**/*.ts',
       'forms/validate.ts',
       'forms/live.ts',

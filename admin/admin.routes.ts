@@ -9,6 +9,7 @@ import type { CaseService } from '../engine/services/case.service.js';
 import type { CatalogService } from '../engine/services/catalog.service.js';
 import type { DocumentService } from '../engine/services/document.service.js';
 import { sendDocument } from '../engine/web/send-document.js';
+import { taskNotOpenView } from '../engine/web/task-not-open.js';
 import type { IncidentService } from '../engine/services/incident.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
 import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
@@ -66,13 +67,24 @@ export function createAdminRouter({
   const taskPage = (
     req: Request,
     found: NonNullable<Awaited<ReturnType<TaskService['taskFor']>>>,
-    state: { values: Record<string, unknown>; errors: FieldError[]; token: string },
+    state: {
+      values: Record<string, unknown>;
+      errors: FieldError[];
+      token: string;
+      /** Set when this submission came too late: what the user typed, to copy. */
+      notOpen?: { completedBy?: string; completedAt?: Date; values: Record<string, unknown> };
+    },
   ) => {
     const locale = localeOf(req);
     const form: FormSchema | undefined = found.form;
     return {
       ...found,
-      done: found.task.status !== 'open',
+      done: found.task.status !== 'open' || state.notOpen !== undefined,
+      notOpen: taskNotOpenView(
+        state.notOpen ?? { completedBy: found.completedBy, completedAt: found.task.completedAt ?? undefined },
+        form,
+        locale,
+      ),
       answers: found.startForm ? summarizeAnswers(found.startForm, found.caseRow.variables, locale) : [],
       errorSummary: form ? forms.renderErrorSummary(form, state.errors, locale) : '',
       fields: form
@@ -150,18 +162,18 @@ export function createAdminRouter({
     const token = submissionTokenOf(req);
     const found = isUuid(req.params.id) ? await tasks.taskFor(member, req.params.id) : undefined;
     if (!found || !token) throw new NotFoundError();
-    const result = await tasks.complete(member, req.params.id, token, formInput(req));
+    const result = await tasks.complete(member, req.params.id, token, formInput(req), localeOf(req));
     if (!result) throw new NotFoundError();
     if (!result.ok) {
+      const page = pageOf(req, found.task.name ?? found.task.elementId);
+      const state =
+        result.reason === 'invalid'
+          ? { values: result.values, errors: result.errors, token }
+          : { values: result.values, errors: [], token, notOpen: result };
+      // 409: the task was completed by someone else first; nothing of this submission was applied.
       res
-        .status(422)
-        .send(
-          views.render(
-            'admin/task',
-            pageOf(req, found.task.name ?? found.task.elementId),
-            taskPage(req, found, { values: result.values, errors: result.errors, token }),
-          ),
-        );
+        .status(result.reason === 'invalid' ? 422 : 409)
+        .send(views.render('admin/task', page, taskPage(req, found, state)));
       return;
     }
     res.redirect(303, `/staff/cases/${result.caseId}`);

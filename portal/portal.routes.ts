@@ -25,6 +25,7 @@ import type { ViewRenderer } from '../engine/web/views.js';
 import { fileSize, requireApplicant, textFor } from './applicant.js';
 import { newStartToken, openStartToken } from './start-token.js';
 import { sendDocument } from '../engine/web/send-document.js';
+import { taskNotOpenView } from '../engine/web/task-not-open.js';
 import { answersOf, createDraftRouter } from './drafts.routes.js';
 
 export interface PortalDeps {
@@ -253,6 +254,11 @@ export function createPortalRouter(deps: PortalDeps): Router {
         task,
         caseRow,
         done: task.status !== 'open',
+        notOpen: taskNotOpenView(
+          { completedBy: found.completedBy, completedAt: task.completedAt ?? undefined },
+          form,
+          localeOf(req),
+        ),
         ...formPage(req, form, {
           values: found.values,
           errors: [],
@@ -269,8 +275,20 @@ export function createPortalRouter(deps: PortalDeps): Router {
     const token = submissionTokenOf(req);
     const found = isUuid(req.params.id) ? await tasks.taskFor(user, req.params.id) : undefined;
     if (!found || !token) throw new NotFoundError();
-    const result = await tasks.complete(user, req.params.id, token, formInput(req));
+    const result = await tasks.complete(user, req.params.id, token, formInput(req), localeOf(req));
     if (!result) throw new NotFoundError();
+    if (!result.ok && result.reason === 'notOpen') {
+      // 409: a colleague completed the task first; nothing of this submission was applied.
+      res.status(409).send(
+        views.render('portal/task', pageOf(req, found.task.name ?? found.task.elementId), {
+          task: found.task,
+          caseRow: found.caseRow,
+          done: true,
+          notOpen: taskNotOpenView(result, found.form, localeOf(req)),
+        }),
+      );
+      return;
+    }
     if (!result.ok) {
       res.status(422).send(
         views.render('portal/task', pageOf(req, found.task.name ?? found.task.elementId), {

@@ -30,9 +30,16 @@ import {
   type StepResult,
   type Variables,
 } from '../engine/interpreter/types.js';
-import { APPLICANT_GROUP, type ProcessModel } from '../engine/model/process-model.js';
+import {
+  checkCompletion,
+  actorLabel,
+  INVALID_SUBMISSION,
+  TASK_NOT_OPEN,
+  type CompleteTaskInput,
+} from '../engine/case/task-completion.js';
+import { agencyToday } from '../engine/case/today.js';
+import type { ProcessModel } from '../engine/model/process-model.js';
 import type { FormSchema } from '../forms/schema.js';
-import { validateSubmission, type FieldError } from '../forms/validate.js';
 
 export interface CaseWorkflowInput {
   caseId: string;
@@ -51,27 +58,6 @@ export interface CaseWorkflowInput {
   resumeState?: CaseState;
   /** Set by continue-as-new: how far a scenario had moved the clock. */
   clockOffsetMs?: number;
-}
-
-export interface Actor {
-  kind: 'applicant' | 'staff';
-  id: string;
-  /** Staff e-mail: what `candidateUsers` and a static `assignee` in a model name. */
-  email?: string;
-  groups: string[];
-}
-
-/** Who may complete a task, as evaluated when it opened. */
-export interface TaskAssignment {
-  candidateGroups: string[];
-  candidateUsers?: string[];
-  assignee?: string;
-}
-
-export interface CompleteTaskInput {
-  tokenId: string;
-  actor: Actor;
-  data: Record<string, unknown>;
 }
 
 export interface CompleteTaskResult {
@@ -101,11 +87,9 @@ export const caseStateQuery = defineQuery<CaseState>('caseState');
 /** Scenario runs only: the jobs waiting for the scenario. */
 export const waitingJobsQuery = defineQuery<Extract<Command, { type: 'runJob' }>[]>('waitingJobs');
 
-/** Failure type of a rejected task submission; `details[0]` holds the field errors. */
-export const INVALID_SUBMISSION = 'InvalidSubmission';
-export const TASK_NOT_OPEN = 'TaskNotOpen';
-export const NOT_ALLOWED = 'NotAllowed';
 export const NO_SUBSCRIPTION = 'NoMatchingSubscription';
+/** An update whose event no longer fits the case when its turn came (e.g. a job the scenario no longer waits on). */
+export const EVENT_NOT_ACCEPTED = 'EventNotAccepted';
 
 // The worker heartbeats every activity (engine/main/worker.ts): one killed mid-activity is retried after the
 // heartbeat timeout, not after the start-to-close timeout. Timeouts are no replay-relevant command data.
@@ -129,11 +113,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   // Steps run one at a time: an update, a timer and a job result never interleave inside a step.
   let serial: Promise<unknown> = Promise.resolve();
 
-  const apply = (event: CaseEvent): Promise<StepResult> => {
+  /**
+   * Applies an event in turn. An event given as a function is made when its turn comes, so it sees
+   * the state the steps before it left (a completion re-checks that its task is still open).
+   */
+  const apply = (event: CaseEvent | (() => CaseEvent)): Promise<StepResult> => {
     const run = serial.then(async () => {
-      const result = step(model, state, event);
+      const next = typeof event === 'function' ? event() : event;
+      const result = step(model, state, next);
       state = result.state;
-      const { messages } = await projectCase(projectionOf(caseId, result, event.at));
+      const { messages } = await projectCase(projectionOf(caseId, result, next.at));
       for (const command of result.commands) carryOut(command);
       // Messages buffered before the case subscribed: the projection claimed them for us.
       for (const message of messages) void applyQuietly(correlation(message));
@@ -142,6 +131,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     serial = run.catch(() => undefined);
     return run;
   };
+
+  /**
+   * For updates: an event that no longer fits the case when its turn comes rejects the update that
+   * brought it (an ApplicationFailure), never the workflow task.
+   */
+  const applyUpdate = (event: CaseEvent | (() => CaseEvent)): Promise<StepResult> =>
+    apply(event).catch((error: unknown) => {
+      if (error instanceof InvalidEventError) {
+        throw ApplicationFailure.create({ type: EVENT_NOT_ACCEPTED, message: error.message, nonRetryable: true });
+      }
+      throw error;
+    });
 
   /** For events from timers and jobs: their token may have left meanwhile, which is no error. */
   const applyQuietly = (event: CaseEvent | undefined) =>
@@ -234,36 +235,36 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   setHandler(caseStateQuery, () => state);
   setHandler(waitingJobsQuery, () => [...waitingJobs.values()]);
 
+  // The agency's today in workflow time: the date rules of a form are checked as the route checked them.
+  const completion = (update: CompleteTaskInput) =>
+    checkCompletion(
+      { model, forms: input.forms, state, scenario: input.scenario },
+      update,
+      agencyToday(new Date(clock())),
+    );
+
   setHandler(
     completeTaskUpdate,
-    async ({ tokenId, actor, data }) => {
-      const form = formOfTask(input, state, tokenId);
-      // Only what the form defines is taken (no mass assignment); a scenario sets what it says.
-      const variables = input.scenario
-        ? data
-        : form
-          ? validateSubmission(form, data, { context: state.variables }).values
-          : {};
-      const result = await apply({ type: 'completeTask', at: now(), actor: actorLabel(actor), tokenId, variables });
+    async (update) => {
+      const at = now();
+      const result = await applyUpdate(() => {
+        // Checked again in turn: another completion of the same task may have been applied since the validator ran.
+        const check = completion(update);
+        if (!check.ok) throw rejectionOf(check);
+        return {
+          type: 'completeTask',
+          at,
+          actor: actorLabel(update.actor),
+          tokenId: update.tokenId,
+          variables: check.variables,
+        };
+      });
       return { seq: result.state.seq, publicStatus: result.state.publicStatus };
     },
     {
-      validator: ({ tokenId, actor, data }) => {
-        const task = openUserTask(model, state, tokenId);
-        if (!task) throw ApplicationFailure.create({ type: TASK_NOT_OPEN, message: `Task ${tokenId} is not open` });
-        if (input.scenario) return;
-        if (!mayComplete(actor, task.assignment)) {
-          throw ApplicationFailure.create({ type: NOT_ALLOWED, message: `Task ${tokenId} is not for this user` });
-        }
-        const form = formOfTask(input, state, tokenId);
-        const errors: FieldError[] = form ? validateSubmission(form, data, { context: state.variables }).errors : [];
-        if (errors.length > 0) {
-          throw ApplicationFailure.create({
-            type: INVALID_SUBMISSION,
-            message: 'Invalid submission',
-            details: [errors],
-          });
-        }
+      validator: (update) => {
+        const check = completion(update);
+        if (!check.ok) throw rejectionOf(check);
       },
     },
   );
@@ -271,7 +272,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   setHandler(
     retryIncidentUpdate,
     async ({ incidentId, actor }) => {
-      const result = await apply({ type: 'retryIncident', at: now(), actor, incidentId });
+      const result = await applyUpdate({ type: 'retryIncident', at: now(), actor, incidentId });
       return { seq: result.state.seq };
     },
     {
@@ -289,7 +290,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       const event = correlation(message);
       // The validator saw a subscription; if a step before us closed it, the message was not taken.
       if (!event) throw ApplicationFailure.create({ type: NO_SUBSCRIPTION, message: 'Subscription closed meanwhile' });
-      const result = await apply(event);
+      const result = await applyUpdate(event);
       return { seq: result.state.seq };
     },
     {
@@ -322,7 +323,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
                 variables: job.variables,
               }
             : { type: 'failJob', at, tokenId: job.tokenId, message: job.message };
-      const result = await apply(event);
+      const result = await applyUpdate(event);
       return { seq: result.state.seq };
     },
     {
@@ -457,36 +458,11 @@ function jobErrorMessage(error: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-/**
- * The open user task on this token: not a scope token (a multi-instance body carries its task's
- * element id too), and not waiting on an incident (the interpreter refuses to complete it then).
- */
-function openUserTask(model: ProcessModel, state: CaseState, tokenId: string) {
-  if (state.status === 'completed') return undefined;
-  const token = state.tokens.find((candidate) => candidate.id === tokenId && candidate.role === undefined);
-  const element = token ? model.elements[token.elementId] : undefined;
-  if (!token?.assignment || element?.kind !== 'userTask') return undefined;
-  if (state.incidents.some((incident) => incident.tokenId === tokenId && !incident.resolved)) return undefined;
-  return { element, assignment: token.assignment };
-}
-
-function formOfTask(input: CaseWorkflowInput, state: CaseState, tokenId: string): FormSchema | undefined {
-  const formId = openUserTask(input.model, state, tokenId)?.element.formId;
-  return formId ? input.forms[formId] : undefined;
-}
-
-/** Applicant tasks are for the company only; staff tasks for their candidate groups, candidate users or assignee. */
-export function mayComplete(actor: Actor, { candidateGroups, candidateUsers = [], assignee }: TaskAssignment): boolean {
-  if (candidateGroups.includes(APPLICANT_GROUP)) return actor.kind === 'applicant';
-  if (actor.kind !== 'staff') return false;
-  const names = [actor.id, ...(actor.email ? [actor.email] : [])];
-  return (
-    (assignee !== undefined && names.includes(assignee)) ||
-    candidateUsers.some((user) => names.includes(user)) ||
-    actor.groups.some((group) => candidateGroups.includes(group))
-  );
-}
-
-function actorLabel(actor: Actor): string {
-  return `${actor.kind}:${actor.id}`;
+function rejectionOf(check: Exclude<ReturnType<typeof checkCompletion>, { ok: true }>): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: check.type,
+    message: check.message,
+    nonRetryable: true,
+    details: check.type === INVALID_SUBMISSION ? [check.errors] : undefined,
+  });
 }

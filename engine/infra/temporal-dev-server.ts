@@ -26,6 +26,16 @@ export interface DevServerOptions {
 }
 
 /**
+ * What Lotse sets on the server it starts. A workflow whose workflow task fails twice in a row is
+ * flagged (search attribute `TemporalReportedProblems`) and shown as an incident
+ * (engine/temporal/workflow-health.ts); the server's default waits for five failures, about a minute.
+ * Operators of an external cluster set the same key.
+ */
+export const LOTSE_DYNAMIC_CONFIG: Record<string, number> = {
+  'system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute': 2,
+};
+
+/**
  * Starts `temporal server start-dev` as a child process and waits until its frontend answers.
  * The child dies with us: it is stopped on `stop()`, killed if this process exits, and killed by the
  * kernel if this process is killed. A dev server an earlier, killed Lotse left running on the same
@@ -63,7 +73,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       '--log-level',
       'error',
       '--ui-disable-news-fetch',
-      ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
+      ...Object.entries({ ...LOTSE_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(([key, value]) => [
         '--dynamic-config-value',
         `${key}=${JSON.stringify(value)}`,
       ]),

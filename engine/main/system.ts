@@ -41,6 +41,7 @@ import { createTaskService } from '../services/task.service.js';
 import { bundleCaseWorkflows } from '../temporal/case-worker.js';
 import { connectClient, connectWorker, type TemporalSettings } from '../temporal/connection.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
+import { watchWorkflowHealth } from '../temporal/workflow-health.js';
 import { buildBrowserAssets } from '../web/browser-assets.js';
 import { createViewRenderer } from '../web/views.js';
 import { createDrafting } from './drafting.js';
@@ -58,6 +59,8 @@ const HEALTH_PROBE_MS = 1000;
 const UNSTARTED_SWEEP_EVERY_MS = 10_000;
 /** Younger cases are still being started by their own submit request (bounded by the start deadline). */
 const UNSTARTED_MIN_AGE_MS = 10_000;
+/** How often failing workflow tasks are mirrored into incidents: Temporal flags them after two failures. */
+const WORKFLOW_HEALTH_EVERY_MS = 20_000;
 
 /**
  * The composition root of the one-process system: embedded PostgreSQL and Temporal unless
@@ -149,7 +152,8 @@ export async function startSystem(
     const cases = createCaseRepository(db);
     const caseService = createCaseService({ cases, catalog, temporal: client, taskQueue: temporal.taskQueue });
     const taskService = createTaskService({ cases, catalog, temporal: client });
-    const incidentService = createIncidentService({ incidents: createIncidentRepository(db), temporal: client });
+    const incidents = createIncidentRepository(db);
+    const incidentService = createIncidentService({ incidents, temporal: client });
     const messageService = createMessageService({ messages: createMessageRepository(db), temporal: client });
     const mailer = createMailer(db, config.SMTP_URL, config.MAIL_FROM);
     // The same folder as the blob store of uploads (drafting.ts): generated letters are case documents too.
@@ -197,6 +201,14 @@ export async function startSystem(
     const resumed = await caseService.resumeUnstarted();
     if (resumed > 0) log(`Started the workflows of ${resumed} case(s) whose start was interrupted`);
     stops.push(sweepUnstartedCases(caseService, log));
+    // A workflow task that keeps failing (a bug in workflow code) shows as an incident within a minute.
+    const workflowHealth = watchWorkflowHealth({
+      client,
+      incidents,
+      intervalMs: WORKFLOW_HEALTH_EVERY_MS,
+      onError: (error) => log(`[health] ${error instanceof Error ? error.message : String(error)}`),
+    });
+    stops.push(workflowHealth.stop);
 
     // Start in steps: drafts, documents, uploads (engine/main/drafting.ts).
     const drafting = createDrafting({ db, config, dataDir, catalog, cases: caseService, logger });
@@ -264,6 +276,7 @@ export async function startSystem(
         incidents: incidentService,
         messages: messageService,
       },
+      workflowHealth,
       startWorker,
       stopWorker,
       stop: stopAll,

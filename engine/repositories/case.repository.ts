@@ -1,6 +1,16 @@
 import { and, arrayOverlaps, asc, desc, eq, inArray, lt, notLike, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { caseEvents, caseNumberCounters, cases, companies, services, serviceVersions, tasks } from '../db/schema.js';
+import {
+  caseEvents,
+  caseNumberCounters,
+  cases,
+  companies,
+  services,
+  serviceVersions,
+  staff,
+  tasks,
+  users,
+} from '../db/schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
@@ -123,6 +133,15 @@ export function createCaseRepository(db: Database) {
     async findTask(taskId: string) {
       const [row] = await db.select().from(tasks).where(eq(tasks.id, taskId));
       return row;
+    },
+    /** The name of a person as the audit trail labels them (`staff:<id>`, `applicant:<id>`); undefined for the system. */
+    async actorName(label: string): Promise<string | undefined> {
+      const [kind, id] = label.split(':');
+      if (!id || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
+      const table = kind === 'staff' ? staff : kind === 'applicant' ? users : undefined;
+      if (!table) return undefined;
+      const [row] = await db.select({ name: table.name }).from(table).where(eq(table.id, id));
+      return row?.name;
     },
     /** Open staff tasks for the member's groups, candidate users or assignee: overdue first, then priority, then age. */
     async openTasksForStaff(member: { groups: string[]; email: string; staffId: string }) {

@@ -1,6 +1,14 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { cases, incidents } from '../db/schema.js';
+
+/**
+ * The incident id of a case whose workflow task keeps failing (engine/temporal/workflow-health.ts).
+ * Interpreter incidents have ids of their own (`i<n>`); this one is never retried by an update:
+ * Temporal retries the workflow task by itself, so it resolves when the code is fixed.
+ */
+export const WORKFLOW_TASK_INCIDENT = 'workflow-task';
+const WORKFLOW_ELEMENT = '(Ablauf)';
 
 export function createIncidentRepository(db: Database) {
   return {
@@ -26,6 +34,47 @@ export function createIncidentRepository(db: Database) {
         .from(incidents)
         .where(and(eq(incidents.caseId, caseId), eq(incidents.incidentId, incidentId)));
       return row;
+    },
+    /**
+     * Makes the workflow-task incidents say what Temporal says: one open incident per case in
+     * `failing` (case id → reason; ids that are not cases are skipped), none for any other case.
+     */
+    async mirrorWorkflowTaskFailures(failing: Map<string, string>, at: Date) {
+      const caseIds = [...failing.keys()];
+      await db.transaction(async (tx) => {
+        const known =
+          caseIds.length > 0 ? await tx.select({ id: cases.id }).from(cases).where(inArray(cases.id, caseIds)) : [];
+        for (const { id } of known) {
+          await tx
+            .insert(incidents)
+            .values({
+              caseId: id,
+              incidentId: WORKFLOW_TASK_INCIDENT,
+              elementId: WORKFLOW_ELEMENT,
+              message: failing.get(id) ?? '',
+              createdAt: at,
+            })
+            .onConflictDoUpdate({
+              target: [incidents.caseId, incidents.incidentId],
+              // A resolved one that fails again opens again, from now.
+              set: {
+                message: sql`excluded.message`,
+                createdAt: sql`case when ${incidents.resolvedAt} is null then ${incidents.createdAt} else excluded.created_at end`,
+                resolvedAt: null,
+              },
+            });
+        }
+        await tx
+          .update(incidents)
+          .set({ resolvedAt: at })
+          .where(
+            and(
+              eq(incidents.incidentId, WORKFLOW_TASK_INCIDENT),
+              isNull(incidents.resolvedAt),
+              ...(caseIds.length > 0 ? [notInArray(incidents.caseId, caseIds)] : []),
+            ),
+          );
+      });
     },
     ofCase: (caseId: string) =>
       db.select().from(incidents).where(eq(incidents.caseId, caseId)).orderBy(asc(incidents.createdAt)),

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { retryIncidentUpdate } from '../../workflows/case.workflow.js';
-import type { IncidentRepository } from '../repositories/incident.repository.js';
+import { WORKFLOW_TASK_INCIDENT, type IncidentRepository } from '../repositories/incident.repository.js';
 
 /** Failed steps (incidents) for administrators: list and retry once the cause is fixed. */
 export function createIncidentService(deps: { incidents: IncidentRepository; temporal: Client }) {
   const { incidents, temporal } = deps;
   return {
-    listOpen: () => incidents.open(),
-    ofCase: (caseId: string) => incidents.ofCase(caseId),
+    listOpen: async () => (await incidents.open()).map(withRetryable),
+    ofCase: async (caseId: string) => (await incidents.ofCase(caseId)).map(withRetryable),
     /** Retries the failed step; false if the incident is unknown or already resolved. */
     async retry(caseId: string, incidentId: string, actor: string): Promise<boolean> {
       const incident = await incidents.find(caseId, incidentId);
@@ -26,6 +26,14 @@ export function createIncidentService(deps: { incidents: IncidentRepository; tem
       }
     },
   };
+}
+
+/**
+ * A failed step is retried by an administrator; a failing workflow task is retried by Temporal
+ * itself and ends when the workflow code is fixed, so it has no retry button.
+ */
+function withRetryable<T extends { incidentId: string }>(incident: T): T & { retryable: boolean } {
+  return { ...incident, retryable: incident.incidentId !== WORKFLOW_TASK_INCIDENT };
 }
 
 export type IncidentService = ReturnType<typeof createIncidentService>;

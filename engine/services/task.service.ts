@@ -1,16 +1,30 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { agencyToday } from './today.js';
 import { ApplicationFailure } from '@temporalio/common';
-import { initialValues, validateSubmission, type FieldError } from '../../forms/validate.js';
+import { initialValues, validateSubmission, type FieldError, type Locale } from '../../forms/validate.js';
 import { rootKeysOf } from './start-steps.js';
 import type { FormSchema } from '../../forms/schema.js';
-import { completeTaskUpdate, INVALID_SUBMISSION, mayComplete, type Actor } from '../../workflows/case.workflow.js';
+import { INVALID_SUBMISSION, NOT_ALLOWED, TASK_NOT_OPEN, mayComplete, type Actor } from '../case/task-completion.js';
+import { completeTaskUpdate } from '../../workflows/case.workflow.js';
 import type { CaseRepository, TaskRow } from '../repositories/case.repository.js';
 import type { SessionPrincipal } from './auth.service.js';
 import { startFormOf, type CatalogService } from './catalog.service.js';
 
 export type CompleteResult =
-  { ok: true; caseId: string } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
+  | { ok: true; caseId: string }
+  | { ok: false; reason: 'invalid'; errors: FieldError[]; values: Record<string, unknown> }
+  /**
+   * Someone else completed the task first (another caseworker, a colleague, or the case moved on):
+   * the submission changed nothing. `values` is what this user typed, to show it for copying.
+   */
+  | {
+      ok: false;
+      reason: 'notOpen';
+      caseId: string;
+      completedBy?: string;
+      completedAt?: Date;
+      values: Record<string, unknown>;
+    };
 
 export function actorOf(principal: SessionPrincipal): Actor {
   return principal.kind === 'staff'
@@ -45,6 +59,8 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
       context: caseRow.variables,
       /** The form opens with the case's current values for its fields, as in Camunda's Tasklist. */
       values: form ? taskFormValues(form, caseRow.variables) : {},
+      /** Who completed the task, once it is no longer open (a stale page shows it). */
+      completedBy: task.status !== 'open' && task.completedBy ? await cases.actorName(task.completedBy) : undefined,
     };
   }
 
@@ -63,19 +79,21 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
       taskId: string,
       submissionToken: string,
       input: Record<string, unknown>,
+      /** The language of the form the user filled in: how its numbers are read, here and in the workflow. */
+      locale?: Locale,
     ): Promise<CompleteResult | undefined> {
       const found = await taskFor(principal, taskId);
       if (!found) return undefined;
       const { task, form } = found;
-      // The same context as the workflow's validator: the case's variables.
+      // The same validator and inputs as the workflow's (engine/case/task-completion.ts): the case's variables, today.
       const { values, errors } = form
-        ? validateSubmission(form, input, { context: found.caseRow.variables, today: agencyToday() })
+        ? validateSubmission(form, input, { context: found.caseRow.variables, today: agencyToday(), locale })
         : { values: {}, errors: [] };
-      if (errors.length > 0) return { ok: false, errors, values };
-      if (task.status !== 'open') return { ok: true, caseId: task.caseId };
+      if (task.status !== 'open') return (await sentBefore(task, submissionToken)) ?? notOpen(task, values);
+      if (errors.length > 0) return { ok: false, reason: 'invalid', errors, values };
       try {
         await temporal.workflow.getHandle(task.caseId).executeUpdate(completeTaskUpdate, {
-          args: [{ tokenId: task.tokenId, actor: actorOf(principal), data: input }],
+          args: [{ tokenId: task.tokenId, actor: actorOf(principal), data: input, locale }],
           updateId: submissionToken,
         });
       } catch (error) {
@@ -84,18 +102,42 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
           // Our validation passed but the workflow's did not: the same pure validator over the same
           // version's form, so this only happens if the input changed type on the way. Show its errors.
           const fieldErrors: unknown = rejection.details?.[0];
-          return { ok: false, errors: Array.isArray(fieldErrors) ? fieldErrors.filter(isFieldError) : [], values };
+          const shown = Array.isArray(fieldErrors) ? fieldErrors.filter(isFieldError) : [];
+          return { ok: false, reason: 'invalid', errors: shown, values };
         }
-        // Completed meanwhile (a double submit that lost the race, or a finished case): nothing to do.
-        if (!(await stillOpen(task))) return { ok: true, caseId: task.caseId };
+        if (rejection?.type === NOT_ALLOWED) return undefined;
+        // Lost the race: another completion was applied first. The read model already shows it (the
+        // winner's update returns only after the projection).
+        if (rejection?.type === TASK_NOT_OPEN) return notOpen((await cases.findTask(task.id)) ?? task, values);
         throw error;
       }
       return { ok: true, caseId: task.caseId };
     },
   };
 
-  async function stillOpen(task: TaskRow) {
-    return (await cases.findTask(task.id))?.status === 'open';
+  /**
+   * The same form sent again (a double click, a reload of the POST) after its first submit completed
+   * the task: the update id is the form's token, so Temporal still knows that completion. Any other
+   * form of a task that is no longer open came too late.
+   */
+  async function sentBefore(task: TaskRow, submissionToken: string): Promise<CompleteResult | undefined> {
+    try {
+      await temporal.workflow.getHandle(task.caseId).getUpdateHandle(submissionToken).result();
+      return { ok: true, caseId: task.caseId };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function notOpen(task: TaskRow, values: Record<string, unknown>): Promise<CompleteResult> {
+    return {
+      ok: false,
+      reason: 'notOpen',
+      caseId: task.caseId,
+      completedBy: task.completedBy ? await cases.actorName(task.completedBy) : undefined,
+      completedAt: task.completedAt ?? undefined,
+      values,
+    };
   }
 }
 

@@ -1,4 +1,2 @@
-/** Today's date (YYYY-MM-DD) in the agency's time zone: what "a date in the past" means for a form. */
-export function agencyToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(now);
-}
+// The rule lives with the case contract, which the workflow shares; services keep importing it from here.
+export { agencyToday } from '../case/today.js';
