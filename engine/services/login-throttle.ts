@@ -37,6 +37,7 @@ export interface FailureRecord {
 export type LoginArea = 'portal' | 'staff';
 
 export interface ThrottleKey {
+  scope: keyof typeof LOGIN_RULES;
   key: string;
   rule: ThrottleRule;
   /** Cleared by a successful login. */
@@ -96,8 +97,13 @@ export function throttleKeys(area: LoginArea, email: string, address: string | u
   const account = normalizeLoginEmail(email);
   const network = clientNetwork(address);
   return [
-    { key: `${area}:account:${account}|${network}`, rule: LOGIN_RULES.accountAtAddress, clearedOnSuccess: true },
-    { key: `${area}:account:${account}`, rule: LOGIN_RULES.account, clearedOnSuccess: true },
-    { key: `address:${network}`, rule: LOGIN_RULES.address, clearedOnSuccess: false },
+    {
+      scope: 'accountAtAddress',
+      key: `${area}:account:${account}|${network}`,
+      rule: LOGIN_RULES.accountAtAddress,
+      clearedOnSuccess: true,
+    },
+    { scope: 'account', key: `${area}:account:${account}`, rule: LOGIN_RULES.account, clearedOnSuccess: true },
+    { scope: 'address', key: `address:${network}`, rule: LOGIN_RULES.address, clearedOnSuccess: false },
   ];
 }

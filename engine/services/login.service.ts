@@ -1,6 +1,12 @@
 import type { LoginFailureRepository } from '../repositories/login-failure.repository.js';
 import type { AuthService, CompanyUserSession, StaffSession } from './auth.service.js';
-import { FORGET_FAILURES_AFTER_MS, retryAfterSeconds, throttleKeys, type LoginArea } from './login-throttle.js';
+import {
+  FORGET_FAILURES_AFTER_MS,
+  retryAfterSeconds,
+  throttleKeys,
+  type LoginArea,
+  type ThrottleKey,
+} from './login-throttle.js';
 
 export type LoginOutcome<P> =
   | { kind: 'ok'; principal: P }
@@ -31,17 +37,53 @@ function usable(email: unknown, password: unknown): { email: string; password: s
   return { email, password };
 }
 
+/**
+ * Runs work for one key after the work queued before it for that key: a chain of promises per key,
+ * forgotten when it runs empty.
+ */
+function createKeyedQueue() {
+  const tails = new Map<string, Promise<void>>();
+  return async function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = tails.get(key) ?? Promise.resolve();
+    let done = () => {};
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const tail = before.then(() => mine);
+    tails.set(key, tail);
+    await before;
+    try {
+      return await work();
+    } finally {
+      done();
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}
+
 /** The two logins with brute-force protection (see login-throttle.ts for the policy). */
 export function createLoginService(deps: { auth: AuthService; failures: LoginFailureRepository; clock?: () => Date }) {
   const { auth, failures } = deps;
   const clock = deps.clock ?? (() => new Date());
+  // Check, verify and count must not interleave for one account or address, or a burst of parallel
+  // guesses would all pass the check before the first failure is counted. Within this process the
+  // attempts on an address, and on an account, take turns (address first, so two queues never wait
+  // on each other); several web nodes each let at most one guess per key through at a time.
+  const inTurn = createKeyedQueue();
 
-  async function attempt<P>(
+  function attempt<P>(
     area: LoginArea,
     input: LoginAttempt,
     check: (email: string, password: string) => Promise<P | undefined>,
   ): Promise<LoginOutcome<P>> {
     const keys = throttleKeys(area, typeof input.email === 'string' ? input.email : '', input.address);
+    const keyOf = (scope: ThrottleKey['scope']) => keys.find((key) => key.scope === scope)?.key ?? scope;
+    return inTurn(keyOf('address'), () => inTurn(keyOf('account'), () => attemptInTurn(keys, input, check)));
+  }
+
+  async function attemptInTurn<P>(
+    keys: ThrottleKey[],
+    input: LoginAttempt,
+    check: (email: string, password: string) => Promise<P | undefined>,
+  ): Promise<LoginOutcome<P>> {
     const names = keys.map((key) => key.key);
     const wait = retryAfterSeconds(keys, await failures.find(names), clock());
     if (wait !== undefined) return { kind: 'throttled', retryAfterSeconds: wait };

@@ -95,6 +95,24 @@ describe('login throttling (issue 7, defect 4)', () => {
     console.log(`[throttle] 30 wrong logins in ${burstMs} ms: ${throttled.length} answered 429; waited ${wait} s`);
   });
 
+  it('30 wrong passwords at once (in parallel) get no more guesses than 30 in a row', async () => {
+    const attacker = new Browser('203.0.113.20');
+    await attacker.request('GET', '/login');
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => attacker.login('/login', { email, password: `parallel-${i}` })),
+    );
+    const checked = answers.filter((answer) => answer.status === 401).length;
+    // 5 free failures; one more only if the 1 s wait ran out while the burst was still being answered.
+    expect(checked).toBeGreaterThanOrEqual(5);
+    expect(checked).toBeLessThanOrEqual(6);
+    expect(answers.filter((answer) => answer.status === 429).length).toBe(30 - checked);
+    console.log(`[throttle] 30 parallel wrong logins: ${checked} checked, ${30 - checked} answered 429`);
+    // Once the announced wait is over, the right password works (and clears the account's count for the next tests).
+    const wait = Number((await attacker.login('/login', { email, password: PASSWORD })).retryAfter);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000 + 200));
+    expect((await attacker.login('/login', { email, password: PASSWORD })).status).toBe(303);
+  });
+
   it('an unknown e-mail gets exactly the answers a known one gets', async () => {
     const statuses = async (address: string, login: string) => {
       const browser = new Browser(address);
