@@ -9,6 +9,7 @@ import { uploadsOf } from '../engine/files/multipart.js';
 import { describeAccept } from '../engine/files/sniff.js';
 import type { CompanyUserSession } from '../engine/services/auth.service.js';
 import { validateStart } from '../engine/services/case.service.js';
+import { asOutage } from '../engine/services/unavailable.js';
 import type { DocumentRow } from '../engine/repositories/document.repository.js';
 import {
   fileFieldsOf,
@@ -277,8 +278,21 @@ export function createDraftRouter({ drafts, views, forms, maxUploadBytes, draftT
     // A second submit (double click, back button) lands where the first did: one case, the same page.
     const result = loaded.draft.submittedCaseId
       ? { kind: 'submitted' as const, caseId: loaded.draft.submittedCaseId }
-      : await drafts.submit(user, loaded.draft.id);
+      : await drafts.submit(user, loaded.draft.id).catch(asOutage);
     if (!result) throw new NotFoundError();
+    if (result === 'unavailable') {
+      // Temporal or the database is down. Nothing is lost: the draft keeps every answer, or, once its case row is
+      // written, the case does and the worker starts it when Temporal is back. Sending again makes no second case.
+      return res
+        .status(503)
+        .set('Retry-After', '30')
+        .send(
+          views.render('web/error', pageOf(req, textFor(req)('error.unavailable')), {
+            kind: 'unavailable',
+            back: `/drafts/${loaded.draft.id}/review`,
+          }),
+        );
+    }
     switch (result.kind) {
       case 'expired':
         return expiredPage(req, res, loaded);

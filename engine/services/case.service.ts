@@ -10,6 +10,7 @@ import type { CaseRepository, CaseRow } from '../repositories/case.repository.js
 import type { CompanyUserSession, StaffSession } from './auth.service.js';
 import { startFormOf, startStepsOf, type CatalogService, type PublishedService } from './catalog.service.js';
 import type { StartConfig } from './service-definition.js';
+import { answeredWithin } from './unavailable.js';
 
 export type SubmitResult =
   { ok: true; caseId: string; number: string } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
@@ -68,15 +69,17 @@ export function createCaseService(deps: {
       variables: { ...row.variables, caseNumber: row.number },
     };
     try {
-      await temporal.withDeadline(Date.now() + WORKFLOW_START_DEADLINE_MS, () =>
-        temporal.workflow.start(caseWorkflow, {
-          workflowId: row.id,
-          taskQueue,
-          args: [input],
-          // A case id runs once, ever: a finished case is never started again by a late double submit.
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          workflowIdConflictPolicy: 'FAIL',
-        }),
+      await answeredWithin(WORKFLOW_START_DEADLINE_MS, 'temporal', (deadline) =>
+        temporal.withDeadline(deadline, () =>
+          temporal.workflow.start(caseWorkflow, {
+            workflowId: row.id,
+            taskQueue,
+            args: [input],
+            // A case id runs once, ever: a finished case is never started again by a late double submit.
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowIdConflictPolicy: 'FAIL',
+          }),
+        ),
       );
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

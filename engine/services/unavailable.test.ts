@@ -1,7 +1,7 @@
 import { ServiceError } from '@temporalio/client';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
-import { describe, expect, it } from 'vitest';
-import { unavailablePart } from './unavailable.js';
+import { describe, expect, it, vi } from 'vitest';
+import { answeredWithin, UnavailableError, unavailablePart } from './unavailable.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 const grpc = (code: number, details: string) =>
@@ -25,6 +25,7 @@ describe('unavailablePart', () => {
       'database',
     ],
     ['gRPC UNAVAILABLE', grpc(14, 'No connection established'), 'temporal'],
+    ['no answer within the deadline', new UnavailableError('temporal'), 'temporal'],
     ['gRPC DEADLINE_EXCEEDED', grpc(4, 'Deadline exceeded'), 'temporal'],
     [
       'wrapped by the Temporal client',
@@ -43,5 +44,38 @@ describe('unavailablePart', () => {
     ['nothing', undefined],
   ])('%s is no outage', (_name, error) => {
     expect(unavailablePart(error)).toBeUndefined();
+  });
+});
+
+describe('answeredWithin', () => {
+  it('stops waiting at the deadline even when the call goes on (the client retries past its deadline)', async () => {
+    // Invariant: a request waits at most the deadline, and the late end of the abandoned call is swallowed.
+    vi.useFakeTimers();
+    try {
+      let seenDeadline = 0;
+      const answer = answeredWithin(5000, 'temporal', (deadline) => {
+        seenDeadline = deadline;
+        return new Promise((_resolve, reject) => setTimeout(() => reject(new Error('late')), 9000));
+      });
+      const outcome = answer.then(
+        () => 'answered',
+        (error: unknown) => unavailablePart(error),
+      );
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(await outcome).toBe('temporal');
+      expect(seenDeadline).toBe(Date.now());
+      await vi.advanceTimersByTimeAsync(4000);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('passes on what the call answers in time', async () => {
+    await expect(answeredWithin(5000, 'temporal', async () => 'started')).resolves.toBe('started');
+    await expect(
+      answeredWithin(5000, 'temporal', async () => {
+        throw new Error('rejected by the server');
+      }),
+    ).rejects.toThrow('rejected by the server');
   });
 });
