@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database } from '../db/database.js';
@@ -36,8 +37,20 @@ export function createMailer(db: Database, smtpUrl: string | undefined, from: st
         .onConflictDoNothing();
       const [stored] = await db.select().from(outboxMails).where(eq(outboxMails.idempotencyKey, mail.idempotencyKey));
       if (!stored || stored.sentAt || !transport) return;
-      await transport.sendMail({ from, to: stored.recipient, subject: stored.subject, text: stored.body });
+      // A crash between delivery and `sentAt` sends again on the job's retry: the same Message-ID lets
+      // mail systems drop that duplicate.
+      await transport.sendMail({
+        from,
+        to: stored.recipient,
+        subject: stored.subject,
+        text: stored.body,
+        messageId: messageIdOf(stored.idempotencyKey),
+      });
       await db.update(outboxMails).set({ sentAt: new Date() }).where(eq(outboxMails.id, stored.id));
     },
   };
+}
+
+function messageIdOf(idempotencyKey: string): string {
+  return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@lotse>`;
 }

@@ -1,0 +1,120 @@
+import type { AddressInfo } from 'node:net';
+import { and, eq } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobActivities, emailJob } from '../../engine/activities/jobs.activities.js';
+import { cases, outboxMails, tasks } from '../../engine/db/schema.js';
+import { createMailer } from '../../engine/mail/mailer.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
+import { WebClient } from '../browserless-client.js';
+import { eventually, startTestSystem } from '../system.js';
+
+type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+/** A real SMTP server on 127.0.0.1 that keeps every message it accepts. */
+async function startMailCatcher() {
+  const received: { to: string[]; raw: string }[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push({
+          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, received, stop: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+let catcher: Awaited<ReturnType<typeof startMailCatcher>>;
+let system: System;
+
+beforeAll(async () => {
+  catcher = await startMailCatcher();
+  system = await startTestSystem({ SMTP_URL: catcher.url });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  await catcher?.stop();
+});
+
+async function answeredInquiry(): Promise<string> {
+  const company = new WebClient(system.url);
+  await company.login(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
+  await company.get('/services/general-inquiry/start');
+  const response = await company.submit('/services/general-inquiry/start', {
+    subject: 'Wiederholter Auftrag',
+    message: 'Bitte nur eine Antwort schicken.',
+    contactChannel: 'email',
+  });
+  const caseId = /\/cases\/([0-9a-f-]{36})/.exec(response.headers.get('location') ?? '')?.[1];
+  if (!caseId) throw new Error(`no case id in redirect (${response.status})`);
+  const task = await eventually(async () => {
+    const [open] = await system.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')));
+    return open;
+  });
+  const caseworker = new WebClient(system.url);
+  await caseworker.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
+  await caseworker.get(`/staff/tasks/${task.id}`);
+  const done = await caseworker.submit(`/staff/tasks/${task.id}`, { answer: 'Hier ist die eine Antwort.' });
+  expect(done.status).toBe(303);
+  await eventually(async () => {
+    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+    return row?.status === 'completed' ? row : undefined;
+  });
+  return caseId;
+}
+
+describe('a job that runs again after its side effect (a worker crash before the completion reached Temporal)', () => {
+  it('sends the mail once: same outbox row, one SMTP delivery, a stable Message-ID', async () => {
+    // Given a case whose answer mail went out through real SMTP
+    const caseId = await answeredInquiry();
+    const [mail] = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
+    if (!mail) throw new Error('no answer mail');
+    expect(mail.sentAt).not.toBeNull();
+    const deliveries = () => catcher.received.filter((message) => message.raw.includes(mail.subject));
+    await eventually(async () => (deliveries().length === 1 ? true : undefined));
+
+    // When Temporal runs the same job again, as it does when the worker died after the side effect
+    // and before reporting the result: same idempotency key, same request
+    const activities = createJobActivities({
+      email: emailJob(createMailer(system.db, catcher.url, 'Lotse <noreply@example.org>')),
+    });
+    const elementId = mail.idempotencyKey.split(':')[1] ?? '';
+    const retry = {
+      caseId,
+      caseNumber: 'WF-retry',
+      elementId,
+      tokenId: 'retry',
+      taskType: 'email',
+      idempotencyKey: mail.idempotencyKey,
+      headers: { to: 'someone-else@example.org', subject: 'anders', body: 'anders' },
+      variables: {},
+    };
+    await activities.runJob(retry);
+    await activities.runJob(retry);
+
+    // Then — invariant: at-least-once execution is made exactly-once by the key: still one row, one delivery
+    const rows = await system.db.select().from(outboxMails).where(eq(outboxMails.idempotencyKey, mail.idempotencyKey));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.recipient).toBe(DEMO_ACCOUNTS.companyUser.email);
+    expect(deliveries()).toHaveLength(1);
+    expect(catcher.received.filter((message) => message.to.includes('someone-else@example.org'))).toHaveLength(0);
+    // A resend in the one window left (SMTP accepted, not yet marked sent) carries the same Message-ID,
+    // so mail systems recognise the duplicate.
+    expect(deliveries()[0]?.raw).toMatch(/^Message-ID: <[^>]+@lotse>$/im);
+  });
+});
