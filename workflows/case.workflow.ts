@@ -11,15 +11,12 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   isCancellation,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CaseActivities, CaseMessage, CaseProjection, JobRequest } from '../engine/activities/types.js';
+import type { CaseActivities, JobRequest } from '../engine/activities/types.js';
 import { BPMN_ERROR, NO_IMPLEMENTATION_ERROR } from '../engine/activities/types.js';
 import { initialState, step } from '../engine/interpreter/interpret.js';
 import {
@@ -37,59 +34,21 @@ import {
   TASK_NOT_OPEN,
   type CompleteTaskInput,
 } from '../engine/case/task-completion.js';
+import {
+  EVENT_NOT_ACCEPTED,
+  NO_SUBSCRIPTION,
+  caseStateQuery,
+  completeTaskUpdate,
+  deliverMessageUpdate,
+  increaseTimeSignal,
+  retryIncidentUpdate,
+  scenarioJobUpdate,
+  waitingJobsQuery,
+  type CaseWorkflowInput,
+  type DeliverMessageInput,
+} from '../engine/case/contract.js';
+import { projectionOf } from '../engine/case/projection.js';
 import { agencyToday } from '../engine/case/today.js';
-import type { ProcessModel } from '../engine/model/process-model.js';
-import type { FormSchema } from '../forms/schema.js';
-
-export interface CaseWorkflowInput {
-  caseId: string;
-  caseNumber: string;
-  model: ProcessModel;
-  /** The version's forms by id: task submissions are validated here too, never trusted. */
-  forms: Record<string, FormSchema>;
-  startedBy: string;
-  variables: Variables;
-  /**
-   * Scenario runs (`lotse test`): jobs wait to be completed by the scenario instead of running
-   * activities, and the scenario may move the case's clock forward.
-   */
-  scenario?: boolean;
-  /** Set by continue-as-new: the state to go on from (the start event is not applied again). */
-  resumeState?: CaseState;
-  /** Set by continue-as-new: how far a scenario had moved the clock. */
-  clockOffsetMs?: number;
-}
-
-export interface CompleteTaskResult {
-  seq: number;
-  publicStatus?: string;
-}
-
-export type DeliverMessageInput = CaseMessage;
-
-export type ScenarioJobInput =
-  | { tokenId: string; outcome: 'complete'; variables: Variables }
-  | { tokenId: string; outcome: 'throwError'; errorCode: string; message?: string; variables?: Variables }
-  | { tokenId: string; outcome: 'fail'; message: string };
-
-/** Update id = the form's submission token, so a double submit is one completion. */
-export const completeTaskUpdate = defineUpdate<CompleteTaskResult, [CompleteTaskInput]>('completeTask');
-export const retryIncidentUpdate = defineUpdate<{ seq: number }, [{ incidentId: string; actor: string }]>(
-  'retryIncident',
-);
-/** A published message for one of the case's open subscriptions; rejected if none matches. */
-export const deliverMessageUpdate = defineUpdate<{ seq: number }, [DeliverMessageInput]>('deliverMessage');
-/** Scenario runs only: the scenario completes, fails or throws a BPMN error from a waiting job. */
-export const scenarioJobUpdate = defineUpdate<{ seq: number }, [ScenarioJobInput]>('scenarioJob');
-/** Scenario runs only: move the case's clock forward (CPT `INCREASE_TIME`). */
-export const increaseTimeSignal = defineSignal<[{ ms: number }]>('increaseTime');
-export const caseStateQuery = defineQuery<CaseState>('caseState');
-/** Scenario runs only: the jobs waiting for the scenario. */
-export const waitingJobsQuery = defineQuery<Extract<Command, { type: 'runJob' }>[]>('waitingJobs');
-
-export const NO_SUBSCRIPTION = 'NoMatchingSubscription';
-/** An update whose event no longer fits the case when its turn came (e.g. a job the scenario no longer waits on). */
-export const EVENT_NOT_ACCEPTED = 'EventNotAccepted';
 
 // The worker heartbeats every activity (engine/main/worker.ts): one killed mid-activity is retried after the
 // heartbeat timeout, not after the start-to-close timeout. Timeouts are no replay-relevant command data.
@@ -356,64 +315,6 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   if (!finished()) {
     await continueAsNew<typeof caseWorkflow>({ ...input, resumeState: state, clockOffsetMs });
   }
-}
-
-function projectionOf(caseId: string, { state, commands, audit }: StepResult, at: string): CaseProjection {
-  return {
-    caseId,
-    seq: state.seq,
-    at,
-    status: state.status,
-    publicStatus: state.publicStatus,
-    activeElementIds: state.tokens.map((token) => token.elementId),
-    variables: state.variables,
-    openedTasks: commands.flatMap((command) =>
-      command.type === 'openTask'
-        ? [
-            {
-              tokenId: command.tokenId,
-              elementId: command.elementId,
-              name: command.name,
-              formId: command.formId,
-              candidateGroups: command.candidateGroups,
-              candidateUsers: command.candidateUsers ?? [],
-              assignee: command.assignee,
-              dueDate: command.dueDate,
-              followUpDate: command.followUpDate,
-              priority: command.priority,
-            },
-          ]
-        : [],
-    ),
-    closedTasks: commands.flatMap((command) =>
-      command.type === 'closeTask'
-        ? [{ tokenId: command.tokenId, actor: command.actor, outcome: command.outcome ?? 'completed' }]
-        : [],
-    ),
-    openedSubscriptions: commands.flatMap((command) =>
-      command.type === 'openSubscription'
-        ? [
-            {
-              subscriptionId: command.subscriptionId,
-              elementId: command.elementId,
-              messageName: command.messageName,
-              correlationKey: command.correlationKey,
-            },
-          ]
-        : [],
-    ),
-    closedSubscriptionIds: commands.flatMap((command) =>
-      command.type === 'closeSubscription' ? [command.subscriptionId] : [],
-    ),
-    incidents: state.incidents.map(({ id, elementId, message, at: raisedAt, resolved }) => ({
-      incidentId: id,
-      elementId,
-      message,
-      at: raisedAt,
-      resolved,
-    })),
-    audit,
-  };
 }
 
 async function runJobActivity(input: CaseWorkflowInput, command: Extract<Command, { type: 'runJob' }>, seq: number) {

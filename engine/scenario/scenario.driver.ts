@@ -13,7 +13,7 @@ import {
   scenarioJobUpdate,
   waitingJobsQuery,
   type ScenarioJobInput,
-} from '../../workflows/case.workflow.js';
+} from '../case/contract.js';
 import type { ProcessModel } from '../model/process-model.js';
 import type { ServiceRepository } from '../repositories/service.repository.js';
 import type { CaseService } from '../services/case.service.js';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ScenarioJobInput } from '../../workflows/case.workflow.js';
+import type { ScenarioJobInput } from '../case/contract.js';
 import type { ProcessModel } from '../model/process-model.js';
 import { checkAssertion, waitsUntilTrue, type AssertionInstruction } from './assertion.js';
 import { parseDuration } from './duration.js';

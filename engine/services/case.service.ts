@@ -5,7 +5,8 @@ import { receiptLetter } from '../documents/receipt.js';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { FormSchema } from '../../forms/schema.js';
 import { validateSubmission, type FieldError, type Locale } from '../../forms/validate.js';
-import { caseWorkflow, type CaseWorkflowInput } from '../../workflows/case.workflow.js';
+import { CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../case/contract.js';
+import type { caseWorkflow } from '../../workflows/case.workflow.js';
 import type { CaseRepository, CaseRow } from '../repositories/case.repository.js';
 import type { CompanyUserSession, StaffSession } from './auth.service.js';
 import { startFormOf, startStepsOf, type CatalogService, type PublishedService } from './catalog.service.js';
@@ -71,7 +72,7 @@ export function createCaseService(deps: {
     try {
       await answeredWithin(WORKFLOW_START_DEADLINE_MS, 'temporal', (deadline) =>
         temporal.withDeadline(deadline, () =>
-          temporal.workflow.start(caseWorkflow, {
+          temporal.workflow.start<typeof caseWorkflow>(CASE_WORKFLOW_TYPE, {
             workflowId: row.id,
             taskQueue,
             args: [input],
@@ -272,7 +273,7 @@ export function createCaseService(deps: {
         scenario: true,
         clockOffsetMs: input.clockOffsetMs ?? 0,
       };
-      await temporal.workflow.start(caseWorkflow, {
+      await temporal.workflow.start<typeof caseWorkflow>(CASE_WORKFLOW_TYPE, {
         workflowId: row.id,
         taskQueue,
         args: [workflowInput],

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { retryIncidentUpdate } from '../../workflows/case.workflow.js';
+import { retryIncidentUpdate } from '../case/contract.js';
 import { WORKFLOW_TASK_INCIDENT, type IncidentRepository } from '../repositories/incident.repository.js';
 
 /** Failed steps (incidents) for administrators: list and retry once the cause is fixed. */

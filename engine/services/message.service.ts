@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { deliverMessageUpdate, NO_SUBSCRIPTION } from '../../workflows/case.workflow.js';
+import { deliverMessageUpdate, NO_SUBSCRIPTION } from '../case/contract.js';
 import type { MessageRepository } from '../repositories/message.repository.js';
 
 export interface PublishMessageInput {

@@ -5,7 +5,7 @@ import { initialValues, validateSubmission, type FieldError, type Locale } from 
 import { rootKeysOf } from './start-steps.js';
 import type { FormSchema } from '../../forms/schema.js';
 import { INVALID_SUBMISSION, NOT_ALLOWED, TASK_NOT_OPEN, mayComplete, type Actor } from '../case/task-completion.js';
-import { completeTaskUpdate } from '../../workflows/case.workflow.js';
+import { completeTaskUpdate } from '../case/contract.js';
 import type { CaseRepository, TaskRow } from '../repositories/case.repository.js';
 import type { SessionPrincipal } from './auth.service.js';
 import { startFormOf, type CatalogService } from './catalog.service.js';

@@ -11,7 +11,7 @@ import { createAuthService } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
-import { caseStateQuery } from '../../workflows/case.workflow.js';
+import { caseStateQuery } from '../../engine/case/contract.js';
 import { WebClient } from '../browserless-client.js';
 import { eventually } from '../system.js';
 import { dataFolder, environmentOf, freePorts, holdPort, killServer, type LotsePorts } from './lotse-process.js';

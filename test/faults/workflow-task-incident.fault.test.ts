@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../engine/db/schema.js';
 import { WORKFLOW_TASK_INCIDENT } from '../../engine/repositories/incident.repository.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { caseWorkflow, type CaseWorkflowInput } from '../../workflows/case.workflow.js';
+import { CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../../engine/case/contract.js';
+import type { caseWorkflow } from '../../workflows/case.workflow.js';
 import { WebClient } from '../browserless-client.js';
 import { eventually, startTestSystem } from '../system.js';
 
@@ -49,7 +50,7 @@ async function caseWithFailingWorkflowTask(): Promise<{ caseId: string; number: 
     startedBy: `applicant:${row.createdByUserId}`,
     variables: row.variables,
   };
-  await system.temporalClient.workflow.start(caseWorkflow, {
+  await system.temporalClient.workflow.start<typeof caseWorkflow>(CASE_WORKFLOW_TYPE, {
     workflowId: caseId,
     taskQueue: system.taskQueue,
     args: [broken],

@@ -15,7 +15,7 @@ import { createAuthService } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
-import { caseStateQuery } from '../../workflows/case.workflow.js';
+import { caseStateQuery } from '../../engine/case/contract.js';
 import { eventually } from '../system.js';
 
 // Temporal suggests continue-as-new from 4,096 events; this server suggests it after a few steps.

@@ -1,0 +1,64 @@
+/**
+ * The case workflow's contract: what the workflow takes, the updates, signals and queries it
+ * answers, and the failure types its updates reject with. Services, the scenario runner and tests
+ * talk to a case through these names; the workflow file holds only the workflow.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseMessage } from '../activities/types.js';
+import type { CaseState, Command, Variables } from '../interpreter/types.js';
+import type { ProcessModel } from '../model/process-model.js';
+import type { FormSchema } from '../../forms/schema.js';
+import type { CompleteTaskInput } from './task-completion.js';
+
+/** The workflow type every case runs (workflows/case.workflow.ts); workflow id = case id. */
+export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
+
+export interface CaseWorkflowInput {
+  caseId: string;
+  caseNumber: string;
+  model: ProcessModel;
+  /** The version's forms by id: task submissions are validated here too, never trusted. */
+  forms: Record<string, FormSchema>;
+  startedBy: string;
+  variables: Variables;
+  /**
+   * Scenario runs (`lotse test`): jobs wait to be completed by the scenario instead of running
+   * activities, and the scenario may move the case's clock forward.
+   */
+  scenario?: boolean;
+  /** Set by continue-as-new: the state to go on from (the start event is not applied again). */
+  resumeState?: CaseState;
+  /** Set by continue-as-new: how far a scenario had moved the clock. */
+  clockOffsetMs?: number;
+}
+
+export interface CompleteTaskResult {
+  seq: number;
+  publicStatus?: string;
+}
+
+export type DeliverMessageInput = CaseMessage;
+
+export type ScenarioJobInput =
+  | { tokenId: string; outcome: 'complete'; variables: Variables }
+  | { tokenId: string; outcome: 'throwError'; errorCode: string; message?: string; variables?: Variables }
+  | { tokenId: string; outcome: 'fail'; message: string };
+
+/** Update id = the form's submission token, so a double submit is one completion. */
+export const completeTaskUpdate = defineUpdate<CompleteTaskResult, [CompleteTaskInput]>('completeTask');
+export const retryIncidentUpdate = defineUpdate<{ seq: number }, [{ incidentId: string; actor: string }]>(
+  'retryIncident',
+);
+/** A published message for one of the case's open subscriptions; rejected if none matches. */
+export const deliverMessageUpdate = defineUpdate<{ seq: number }, [DeliverMessageInput]>('deliverMessage');
+/** Scenario runs only: the scenario completes, fails or throws a BPMN error from a waiting job. */
+export const scenarioJobUpdate = defineUpdate<{ seq: number }, [ScenarioJobInput]>('scenarioJob');
+/** Scenario runs only: move the case's clock forward (CPT `INCREASE_TIME`). */
+export const increaseTimeSignal = defineSignal<[{ ms: number }]>('increaseTime');
+export const caseStateQuery = defineQuery<CaseState>('caseState');
+/** Scenario runs only: the jobs waiting for the scenario. */
+export const waitingJobsQuery = defineQuery<Extract<Command, { type: 'runJob' }>[]>('waitingJobs');
+
+export const NO_SUBSCRIPTION = 'NoMatchingSubscription';
+/** An update whose event no longer fits the case when its turn came (e.g. a job the scenario no longer waits on). */
+export const EVENT_NOT_ACCEPTED = 'EventNotAccepted';

@@ -1,0 +1,61 @@
+import type { CaseProjection } from '../activities/types.js';
+import type { StepResult } from '../interpreter/types.js';
+
+/** What one step changes in the read model: the projection activity's input (engine/activities/projection.activities.ts). */
+export function projectionOf(caseId: string, { state, commands, audit }: StepResult, at: string): CaseProjection {
+  return {
+    caseId,
+    seq: state.seq,
+    at,
+    status: state.status,
+    publicStatus: state.publicStatus,
+    activeElementIds: state.tokens.map((token) => token.elementId),
+    variables: state.variables,
+    openedTasks: commands.flatMap((command) =>
+      command.type === 'openTask'
+        ? [
+            {
+              tokenId: command.tokenId,
+              elementId: command.elementId,
+              name: command.name,
+              formId: command.formId,
+              candidateGroups: command.candidateGroups,
+              candidateUsers: command.candidateUsers ?? [],
+              assignee: command.assignee,
+              dueDate: command.dueDate,
+              followUpDate: command.followUpDate,
+              priority: command.priority,
+            },
+          ]
+        : [],
+    ),
+    closedTasks: commands.flatMap((command) =>
+      command.type === 'closeTask'
+        ? [{ tokenId: command.tokenId, actor: command.actor, outcome: command.outcome ?? 'completed' }]
+        : [],
+    ),
+    openedSubscriptions: commands.flatMap((command) =>
+      command.type === 'openSubscription'
+        ? [
+            {
+              subscriptionId: command.subscriptionId,
+              elementId: command.elementId,
+              messageName: command.messageName,
+              correlationKey: command.correlationKey,
+            },
+          ]
+        : [],
+    ),
+    closedSubscriptionIds: commands.flatMap((command) =>
+      command.type === 'closeSubscription' ? [command.subscriptionId] : [],
+    ),
+    incidents: state.incidents.map(({ id, elementId, message, at: raisedAt, resolved }) => ({
+      incidentId: id,
+      elementId,
+      message,
+      at: raisedAt,
+      resolved,
+    })),
+    audit,
+  };
+}
