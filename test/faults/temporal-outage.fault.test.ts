@@ -121,6 +121,65 @@ describe('Temporal dev server killed', () => {
     }
   });
 
+  it('a draft sent during an outage answers 503 with a way back, and its one case starts once Temporal is back', async () => {
+    // Invariant: the answers of a start in steps are not lost (the draft keeps them, then the case row does), and
+    // sending the draft again makes no second case.
+    await healthyAgain();
+    await system.services.catalog.publish(
+      await loadServiceFolder(fileURLToPath(new URL('./fixtures/two-steps', import.meta.url))),
+    );
+    const company = new WebClient(system.url);
+    await company.login(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
+    const begun = await company.get('/services/fault-two-steps/start');
+    expect(begun.status).toBe(303);
+    const draftId = /\/drafts\/([0-9a-f-]{36})\//.exec(begun.headers.get('location') ?? '')?.[1] ?? '';
+    const subject = `Zweistufig im Ausfall ${draftId.slice(0, 8)}`;
+    for (const [step, fields] of [
+      [1, { subject }],
+      [2, { details: 'Alles Weitere steht hier.' }],
+    ] as const) {
+      await company.get(`/drafts/${draftId}/steps/${step}`);
+      expect((await company.submit(`/drafts/${draftId}/steps/${step}`, { ...fields, _action: 'next' })).status).toBe(
+        303,
+      );
+    }
+    await company.get(`/drafts/${draftId}/review`);
+
+    await killServer(['--db-filename', dbFile]);
+    const port = await holdPort(ports.temporal);
+    let released = false;
+    try {
+      const during = await company.submit(`/drafts/${draftId}/submit`, {});
+      expect(during.status).toBe(503);
+      expect(during.html).toContain('Der Dienst ist kurz nicht erreichbar');
+      expect(during.html).toContain(`href="/drafts/${draftId}/review"`);
+      const rows = await system.db.select().from(cases).where(eq(cases.subject, subject));
+      expect(rows.map((row) => row.seq)).toEqual([0]);
+      // Sending again (from the review page, kept by Back) lands on the one case.
+      const again = await company.submit(`/drafts/${draftId}/submit`, {}, { csrf: company.hidden('_csrf') });
+      expect([303, 503]).toContain(again.status);
+      expect(await system.db.select().from(cases).where(eq(cases.subject, subject))).toHaveLength(1);
+      await port.release();
+      released = true;
+      const [row] = rows;
+      const task = await eventually(
+        async () => {
+          const [open] = await system.db
+            .select()
+            .from(tasks)
+            .where(and(eq(tasks.caseId, row?.id ?? ''), eq(tasks.status, 'open')));
+          return open;
+        },
+        60_000,
+        'the workflow of the draft sent during the outage',
+      );
+      expect(task.elementId).toBe('Task_Check');
+      expect(await system.db.select().from(cases).where(eq(cases.subject, subject))).toHaveLength(1);
+    } finally {
+      if (!released) await port.release();
+    }
+  });
+
   it('cases waiting at a timer and at a task during an outage go on once: late timers fire, jobs run once', async () => {
     // Invariant: a timer due while Temporal is down fires after the restart, once (one mail per case); a case
     // waiting at a task is still waiting and completes once.
