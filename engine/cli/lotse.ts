@@ -2,6 +2,7 @@ import path from 'node:path';
 import { FormSchemaError } from '../../forms/schema.js';
 import { FormTranslationError } from '../../forms/translate.js';
 import { loadServiceFolder, ServiceDefinitionError } from '../services/service-definition.js';
+import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup.command.js';
 import { formCommand } from './form.command.js';
 import { MESSAGE_USAGE, messageCommand } from './message.command.js';
 import { TEST_USAGE, testCommand } from './test.command.js';
@@ -12,7 +13,8 @@ Commands:
   validate <dir…>   compile and check service folders (service.json, BPMN, forms); errors name the element
 ${TEST_USAGE}
   form <file.form>  render a form as HTML, or validate data against it (--validate); see lotse form --help
-${MESSAGE_USAGE}`;
+${MESSAGE_USAGE}
+${BACKUP_USAGE}`;
 
 async function validate(folders: string[]): Promise<number> {
   if (folders.length === 0) {
@@ -53,5 +55,9 @@ const exitCode =
         ? await formCommand(args)
         : command === 'message'
           ? await messageCommand(args)
-          : (console.error(USAGE), 2);
+          : command === 'backup'
+            ? await backupCommand(args)
+            : command === 'restore'
+              ? await restoreCommand(args)
+              : (console.error(USAGE), 2);
 process.exit(exitCode);
