@@ -54,7 +54,7 @@ describe('no personal data in incidents and logs (issue 7, defect 6)', () => {
       message: 'Bitte um Rückruf.',
       contactChannel: 'email',
     });
-    if (!started?.ok) throw new Error('case did not start');
+    if (!started?.ok) throw new Error(`case did not start: ${JSON.stringify(started)}`);
     const task = await eventually(
       async () =>
         (
