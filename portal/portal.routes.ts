@@ -8,7 +8,6 @@ import { startFormOf, type CatalogService } from '../engine/services/catalog.ser
 import type { DocumentService } from '../engine/services/document.service.js';
 import { startsWithDraft, type DraftService } from '../engine/services/draft.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
-import { APPLICANT_GROUP } from '../engine/model/process-model.js';
 import { translate } from '../engine/web/i18n.js';
 import {
   NotFoundError,
@@ -200,11 +199,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
   router.get('/cases/:id', async (req, res) => {
     const user = applicant(req, res);
     if (!user) return;
-    const found = isUuid(req.params.id) ? await cases.detailForCompany(req.params.id, user.companyId) : undefined;
+    const found = isUuid(req.params.id) ? await cases.detailForCompany(req.params.id, user) : undefined;
     if (!found) throw new NotFoundError();
-    const openTasks = found.tasks.filter(
-      (task) => task.status === 'open' && task.candidateGroups.includes(APPLICANT_GROUP),
-    );
+    const { openTasks } = found;
     const locale = localeOf(req);
     const caseDocuments = await documents.listForCase(found.detail.id);
     const answers = found.startForm ? answersOf(found.startForm, found.detail.variables, caseDocuments, locale) : [];

@@ -16,11 +16,36 @@ export interface Actor {
   groups: string[];
 }
 
-/** Who may complete a task, as evaluated when it opened. */
+/** Who may complete a task, as evaluated when it opened (the read model stores a missing assignee as null). */
 export interface TaskAssignment {
   candidateGroups: string[];
   candidateUsers?: string[];
-  assignee?: string;
+  assignee?: string | null;
+}
+
+/**
+ * The actor as the task rule sees them: their kind, groups, and the names a model may use for them
+ * (id, e-mail). `mayComplete` decides on it, and the inbox query is generated from it
+ * (engine/repositories/case.repository.ts), so a task list never shows what cannot be completed.
+ */
+export interface TaskAudience {
+  kind: Actor['kind'];
+  groups: string[];
+  names: string[];
+}
+
+export function audienceOf(actor: Actor): TaskAudience {
+  return { kind: actor.kind, groups: actor.groups, names: [actor.id, ...(actor.email ? [actor.email] : [])] };
+}
+
+/** The signed-in person as an actor of the case (the session's shape, without depending on the web layer). */
+export function actorOf(
+  principal:
+    { kind: 'staff'; staffId: string; email: string; groups: string[] } | { kind: 'applicant'; userId: string },
+): Actor {
+  return principal.kind === 'staff'
+    ? { kind: 'staff', id: principal.staffId, email: principal.email, groups: principal.groups }
+    : { kind: 'applicant', id: principal.userId, groups: [] };
 }
 
 export interface CompleteTaskInput {
@@ -90,13 +115,13 @@ export function openUserTask(model: ProcessModel, state: CaseState, tokenId: str
 
 /** Applicant tasks are for the company only; staff tasks for their candidate groups, candidate users or assignee. */
 export function mayComplete(actor: Actor, { candidateGroups, candidateUsers = [], assignee }: TaskAssignment): boolean {
-  if (candidateGroups.includes(APPLICANT_GROUP)) return actor.kind === 'applicant';
-  if (actor.kind !== 'staff') return false;
-  const names = [actor.id, ...(actor.email ? [actor.email] : [])];
+  const { kind, groups, names } = audienceOf(actor);
+  if (candidateGroups.includes(APPLICANT_GROUP)) return kind === 'applicant';
+  if (kind !== 'staff') return false;
   return (
-    (assignee !== undefined && names.includes(assignee)) ||
+    (typeof assignee === 'string' && names.includes(assignee)) ||
     candidateUsers.some((user) => names.includes(user)) ||
-    actor.groups.some((group) => candidateGroups.includes(group))
+    groups.some((group) => candidateGroups.includes(group))
   );
 }
 

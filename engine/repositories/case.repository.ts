@@ -1,5 +1,7 @@
-import { and, arrayOverlaps, asc, desc, eq, inArray, lt, notLike, or, sql } from 'drizzle-orm';
+import { and, arrayContains, arrayOverlaps, asc, desc, eq, inArray, lt, not, notLike, or, sql } from 'drizzle-orm';
+import type { TaskAudience } from '../case/task-completion.js';
 import type { Database } from '../db/database.js';
+import { APPLICANT_GROUP } from '../model/process-model.js';
 import {
   caseEvents,
   caseNumberCounters,
@@ -143,9 +145,11 @@ export function createCaseRepository(db: Database) {
       const [row] = await db.select({ name: table.name }).from(table).where(eq(table.id, id));
       return row?.name;
     },
-    /** Open staff tasks for the member's groups, candidate users or assignee: overdue first, then priority, then age. */
-    async openTasksForStaff(member: { groups: string[]; email: string; staffId: string }) {
-      const names = [member.email, member.staffId];
+    /**
+     * Open staff tasks the audience may complete (the rule of `mayComplete` in engine/case, as SQL):
+     * overdue first, then priority, then age.
+     */
+    async openTasksForStaff({ groups, names }: TaskAudience) {
       return db
         .select({
           task: tasks,
@@ -163,8 +167,10 @@ export function createCaseRepository(db: Database) {
         .where(
           and(
             eq(tasks.status, 'open'),
+            // Applicant tasks are the company's, whatever groups a staff member has.
+            not(arrayContains(tasks.candidateGroups, [APPLICANT_GROUP])),
             or(
-              member.groups.length > 0 ? arrayOverlaps(tasks.candidateGroups, member.groups) : sql`false`,
+              groups.length > 0 ? arrayOverlaps(tasks.candidateGroups, groups) : sql`false`,
               arrayOverlaps(tasks.candidateUsers, names),
               inArray(tasks.assignee, names),
             ),

@@ -6,6 +6,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { FormSchema } from '../../forms/schema.js';
 import { validateSubmission, type FieldError, type Locale } from '../../forms/validate.js';
 import { CASE_WORKFLOW_TYPE, type CaseWorkflowInput } from '../case/contract.js';
+import { actorOf, mayComplete } from '../case/task-completion.js';
 import type { caseWorkflow } from '../../workflows/case.workflow.js';
 import type { CaseRepository, CaseRow } from '../repositories/case.repository.js';
 import type { CompanyUserSession, StaffSession } from './auth.service.js';
@@ -194,15 +195,17 @@ export function createCaseService(deps: {
     listForCompany: (companyId: string) => cases.listForCompany(companyId),
 
     /** The case as its company sees it; undefined (→ 404) for any other company. */
-    async detailForCompany(caseId: string, companyId: string) {
+    async detailForCompany(caseId: string, user: CompanyUserSession) {
       const detail = await cases.detail(caseId);
-      if (!detail || detail.companyId !== companyId) return undefined;
+      if (!detail || detail.companyId !== user.companyId) return undefined;
       const [events, tasks, startForm] = await Promise.all([
         cases.events(caseId),
         cases.tasksOfCase(caseId),
         startFormOfVersion(detail.serviceVersionId),
       ]);
-      return { detail, timeline: publicTimeline(events), tasks, startForm };
+      /** The company's open tasks: the same rule that lets it complete them. */
+      const openTasks = tasks.filter((task) => task.status === 'open' && mayComplete(actorOf(user), task));
+      return { detail, timeline: publicTimeline(events), tasks, openTasks, startForm };
     },
 
     /** The Eingangsbestätigung as PDF, for the case's company only. */
@@ -223,7 +226,8 @@ export function createCaseService(deps: {
         cases.tasksOfCase(caseId),
         startFormOfVersion(detail.serviceVersionId),
       ]);
-      if (!member.isAdmin && !tasks.some((task) => isStaffTaskOf(member, task))) return undefined;
+      // Staff see a case when one of its tasks (open or done) was for them; administrators see every case.
+      if (!member.isAdmin && !tasks.some((task) => mayComplete(actorOf(member), task))) return undefined;
       return { detail, events, tasks, startForm };
     },
 
@@ -296,22 +300,6 @@ export function publicTimeline(events: CaseEventRow[]) {
     timeline.push({ status: event.publicStatus, at: event.at });
   }
   return timeline;
-}
-
-/**
- * Staff see a case when one of its tasks (open or done) was for them: their group, their e-mail as
- * candidate user or assignee. Administrators see every case.
- */
-function isStaffTaskOf(
-  member: StaffSession,
-  task: { candidateGroups: string[]; candidateUsers: string[]; assignee: string | null },
-): boolean {
-  const names = [member.email, member.staffId];
-  return (
-    task.candidateGroups.some((group) => member.groups.includes(group)) ||
-    task.candidateUsers.some((user) => names.includes(user)) ||
-    (task.assignee !== null && names.includes(task.assignee))
-  );
 }
 
 export type CaseService = ReturnType<typeof createCaseService>;

@@ -4,10 +4,17 @@ import { ApplicationFailure } from '@temporalio/common';
 import { initialValues, validateSubmission, type FieldError, type Locale } from '../../forms/validate.js';
 import { rootKeysOf } from './start-steps.js';
 import type { FormSchema } from '../../forms/schema.js';
-import { INVALID_SUBMISSION, NOT_ALLOWED, TASK_NOT_OPEN, mayComplete, type Actor } from '../case/task-completion.js';
+import {
+  INVALID_SUBMISSION,
+  NOT_ALLOWED,
+  TASK_NOT_OPEN,
+  actorOf,
+  audienceOf,
+  mayComplete,
+} from '../case/task-completion.js';
 import { completeTaskUpdate } from '../case/contract.js';
 import type { CaseRepository, TaskRow } from '../repositories/case.repository.js';
-import type { SessionPrincipal } from './auth.service.js';
+import type { SessionPrincipal, StaffSession } from './auth.service.js';
 import { startFormOf, type CatalogService } from './catalog.service.js';
 
 export type CompleteResult =
@@ -26,12 +33,6 @@ export type CompleteResult =
       values: Record<string, unknown>;
     };
 
-export function actorOf(principal: SessionPrincipal): Actor {
-  return principal.kind === 'staff'
-    ? { kind: 'staff', id: principal.staffId, email: principal.email, groups: principal.groups }
-    : { kind: 'applicant', id: principal.userId, groups: [] };
-}
-
 export function createTaskService(deps: { cases: CaseRepository; catalog: CatalogService; temporal: Client }) {
   const { cases, catalog, temporal } = deps;
 
@@ -42,12 +43,7 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
     const caseRow = await cases.findById(task.caseId);
     if (!caseRow) return undefined;
     if (principal.kind === 'applicant' && caseRow.companyId !== principal.companyId) return undefined;
-    const assignment = {
-      candidateGroups: task.candidateGroups,
-      candidateUsers: task.candidateUsers,
-      assignee: task.assignee ?? undefined,
-    };
-    if (!mayComplete(actorOf(principal), assignment)) return undefined;
+    if (!mayComplete(actorOf(principal), task)) return undefined;
     const version = await catalog.version(caseRow.serviceVersionId);
     const form: FormSchema | undefined = task.formId ? version?.forms[task.formId] : undefined;
     return {
@@ -68,7 +64,7 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
     taskFor,
 
     /** Inbox: open tasks of the staff member's groups or naming them; overdue first, then by priority and age. */
-    inbox: (member: { groups: string[]; email: string; staffId: string }) => cases.openTasksForStaff(member),
+    inbox: (member: StaffSession) => cases.openTasksForStaff(audienceOf(actorOf(member))),
 
     /**
      * Completes the task through the case workflow's update. The update id is the form's
