@@ -17,7 +17,7 @@ import { copyJson, removeToken, StepFailure, tokenById, type Draft } from './dra
 import { closeListeners, openBoundaryEvents, openMessageCatch } from './events.js';
 import { applyInputs, arrive, complete, createToken } from './flow.js';
 import { activateMultiInstanceBody, isInnerInstance } from './multi-instance.js';
-import { parseDateTime } from './timers.js';
+import { parseDateTime } from '../model/timers.js';
 import type { Command, Token, Variables } from './types.js';
 import { evaluate, evaluateText, visibleVariables } from './variables.js';
 

@@ -25,7 +25,7 @@ import { startJob } from './activities.js';
 import { throwError, throwEscalation } from './error-events.js';
 import { childrenOf, describeFlow, elementOf, nextId, StepFailure, targetOf, tokenById, type Draft } from './draft.js';
 import { admit, arrive, attempt, complete, createToken, terminate, type Completion } from './flow.js';
-import { nextInCycle, scheduleTimer } from './timers.js';
+import { nextInCycle, scheduleTimer } from '../model/timers.js';
 import type { SubscriptionState, TimerState, Token, Variables } from './types.js';
 import { evaluate, evaluateText } from './variables.js';
 

@@ -3,7 +3,7 @@
  * Signal, conditional, compensation and cancel events are compile errors naming the nearest alternative.
  */
 import { isExpression, stripExpression } from '../feel/feel.js';
-import { timerValueProblem, type TimerType } from '../interpreter/timers.js';
+import { timerValueProblem, type TimerType } from './timers.js';
 import type { IssueLog } from './issues.js';
 import { keyOf, type ProcessContext } from './compile-context.js';
 import { booleanOf, childOf, childrenOf, extensionOf, idOf, stringOf, type ModdleNode } from './moddle-reader.js';

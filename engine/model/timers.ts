@@ -1,7 +1,8 @@
 /**
  * ISO-8601 for timer events and task dates: durations (`PT5M`, `P5D`, `P1Y2M`), date-times with offset
  * (`2025-03-01T09:00:00+01:00`) and repeating intervals (`R3/P1D`, `R/P1D`). Pure arithmetic on the time the
- * event carries; the interpreter has no clock.
+ * event carries; the interpreter has no clock. In model/ because the compiler checks timer values and the
+ * interpreter schedules them (model/ sits below the interpreter).
  */
 
 export interface Duration {

@@ -4,7 +4,7 @@
  * is a compile error, not an incident in a running case.
  */
 import { checkExpression, FeelError, isExpression, stripExpression } from '../feel/feel.js';
-import { parseDateTime } from '../interpreter/timers.js';
+import { parseDateTime } from './timers.js';
 import type { IssueLog } from './issues.js';
 import {
   booleanOf,
