@@ -13,7 +13,7 @@ import type {
   ScriptTaskElement,
   UserTaskElement,
 } from '../model/process-model.js';
-import { copyJson, removeToken, StepFailure, tokenById, type Draft } from './draft.js';
+import { copyJson, removeToken, StepFailure, tokenById, type PendingStep } from './pending-step.js';
 import { closeListeners, openBoundaryEvents, openMessageCatch } from './events.js';
 import { applyInputs, arrive, complete, createToken } from './flow.js';
 import { activateMultiInstanceBody, isInnerInstance } from './multi-instance.js';
@@ -21,44 +21,44 @@ import { parseDateTime } from '../model/timers.js';
 import type { Command, Token, Variables } from './types.js';
 import { evaluate, evaluateText, visibleVariables } from './variables.js';
 
-export function activateActivity(draft: Draft, token: Token, element: ActivityElement): void {
-  const inner = isInnerInstance(draft, token);
+export function activateActivity(pending: PendingStep, token: Token, element: ActivityElement): void {
+  const inner = isInnerInstance(pending, token);
   if (element.multiInstance !== undefined && !inner) {
-    activateMultiInstanceBody(draft, token, element, element.multiInstance);
+    activateMultiInstanceBody(pending, token, element, element.multiInstance);
     return;
   }
-  applyInputs(draft, token, element);
+  applyInputs(pending, token, element);
   // Boundary events belong to the multi-instance body, not to each instance; an activity that completes within
   // the step cannot be interrupted, so it needs none.
   if (!inner && waits(element)) {
-    openBoundaryEvents(draft, token, element);
+    openBoundaryEvents(pending, token, element);
   }
   switch (element.kind) {
     case 'userTask':
-      openUserTask(draft, token, element);
+      openUserTask(pending, token, element);
       return;
     case 'serviceTask':
     case 'sendTask':
-      startJob(draft, token, element, element.job);
+      startJob(pending, token, element, element.job);
       return;
     case 'scriptTask':
-      runScript(draft, token, element);
+      runScript(pending, token, element);
       return;
     case 'businessRuleTask':
-      decide(draft, token, element);
+      decide(pending, token, element);
       return;
     case 'receiveTask':
-      openMessageCatch(draft, token, element.id, element.message);
+      openMessageCatch(pending, token, element.id, element.message);
       return;
     case 'manualTask':
     case 'task':
-      complete(draft, token);
+      complete(pending, token);
       return;
     case 'subProcess':
-      arrive(draft, element.startEventId, token.id);
+      arrive(pending, element.startEventId, token.id);
       return;
     case 'callActivity':
-      startCalledProcess(draft, token, element);
+      startCalledProcess(pending, token, element);
       return;
   }
 }
@@ -78,9 +78,9 @@ function waits(element: ActivityElement): boolean {
 }
 
 /** The shell runs the job as an activity and reports back with completeJob, failJob or throwJobError. */
-export function startJob(draft: Draft, token: Token, element: ProcessElement, job: JobDefinition): void {
-  const taskType = evaluateText(draft, token.id, job.taskType, `The job type of ${element.id}`);
-  draft.commands.push({
+export function startJob(pending: PendingStep, token: Token, element: ProcessElement, job: JobDefinition): void {
+  const taskType = evaluateText(pending, token.id, job.taskType, `The job type of ${element.id}`);
+  pending.commands.push({
     type: 'runJob',
     tokenId: token.id,
     elementId: element.id,
@@ -88,37 +88,37 @@ export function startJob(draft: Draft, token: Token, element: ProcessElement, jo
     retries: job.retries,
     headers: { ...job.headers },
     // A copy: the shell may hand it to an activity, and the state must not change with it.
-    variables: copyJson(visibleVariables(draft, token.id)),
+    variables: copyJson(visibleVariables(pending, token.id)),
   });
 }
 
-function openUserTask(draft: Draft, token: Token, task: UserTaskElement): void {
+function openUserTask(pending: PendingStep, token: Token, task: UserTaskElement): void {
   const expressions = task.expressions ?? {};
   const what = (field: string) => `The ${field} of ${task.id}`;
   const candidateGroups =
     expressions.candidateGroups === undefined
       ? [...task.candidateGroups]
       : toNameList(
-          evaluate(draft, token.id, expressions.candidateGroups, what('candidateGroups')),
+          evaluate(pending, token.id, expressions.candidateGroups, what('candidateGroups')),
           what('candidateGroups'),
         );
   const candidateUsers =
     expressions.candidateUsers === undefined
       ? [...(task.candidateUsers ?? [])]
       : toNameList(
-          evaluate(draft, token.id, expressions.candidateUsers, what('candidateUsers')),
+          evaluate(pending, token.id, expressions.candidateUsers, what('candidateUsers')),
           what('candidateUsers'),
         );
   const assignee =
     expressions.assignee === undefined
       ? task.assignee
-      : toOptionalName(evaluate(draft, token.id, expressions.assignee, what('assignee')), what('assignee'));
-  const dueDate = dateOf(draft, token, task.dueDate, expressions.dueDate, what('due date'));
-  const followUpDate = dateOf(draft, token, task.followUpDate, expressions.followUpDate, what('follow-up date'));
+      : toOptionalName(evaluate(pending, token.id, expressions.assignee, what('assignee')), what('assignee'));
+  const dueDate = dateOf(pending, token, task.dueDate, expressions.dueDate, what('due date'));
+  const followUpDate = dateOf(pending, token, task.followUpDate, expressions.followUpDate, what('follow-up date'));
   const priority =
     expressions.priority === undefined
       ? task.priority
-      : toPriority(evaluate(draft, token.id, expressions.priority, what('priority')), what('priority'));
+      : toPriority(evaluate(pending, token.id, expressions.priority, what('priority')), what('priority'));
 
   token.assignment = { candidateGroups, candidateUsers, ...(assignee !== undefined && { assignee }) };
   const command: Command = {
@@ -134,7 +134,7 @@ function openUserTask(draft: Draft, token: Token, task: UserTaskElement): void {
     ...(followUpDate !== undefined && { followUpDate }),
     ...(priority !== undefined && { priority }),
   };
-  draft.commands.push(command);
+  pending.commands.push(command);
 }
 
 /** Zeebe takes a list of names; a comma-separated text is accepted too, as in the static attribute. */
@@ -172,7 +172,7 @@ function toPriority(value: unknown, what: string): number {
 }
 
 function dateOf(
-  draft: Draft,
+  pending: PendingStep,
   token: Token,
   fixed: string | undefined,
   expression: string | undefined,
@@ -181,7 +181,7 @@ function dateOf(
   if (expression === undefined) {
     return fixed;
   }
-  const value = evaluate(draft, token.id, expression, what);
+  const value = evaluate(pending, token.id, expression, what);
   if (value === null) {
     return undefined;
   }
@@ -195,31 +195,31 @@ function dateOf(
   return value;
 }
 
-function runScript(draft: Draft, token: Token, task: ScriptTaskElement): void {
+function runScript(pending: PendingStep, token: Token, task: ScriptTaskElement): void {
   if (task.script === undefined) {
-    startJob(draft, token, task, requireJob(task));
+    startJob(pending, token, task, requireJob(task));
     return;
   }
   const { expression, resultVariable } = task.script;
-  const result = evaluate(draft, token.id, expression, `The script of ${task.id}`);
-  complete(draft, token, { variables: { [resultVariable]: result } });
+  const result = evaluate(pending, token.id, expression, `The script of ${task.id}`);
+  complete(pending, token, { variables: { [resultVariable]: result } });
 }
 
-function decide(draft: Draft, token: Token, task: BusinessRuleTaskElement): void {
+function decide(pending: PendingStep, token: Token, task: BusinessRuleTaskElement): void {
   if (task.decision === undefined) {
-    startJob(draft, token, task, requireJob(task));
+    startJob(pending, token, task, requireJob(task));
     return;
   }
   const { decisionId, resultVariable } = task.decision;
-  const decision = draft.model.decisions?.[decisionId];
+  const decision = pending.model.decisions?.[decisionId];
   if (decision === undefined) {
     throw new Error(`The process model has no decision ${decisionId}`);
   }
-  const outcome = evaluateDecision(decision, visibleVariables(draft, token.id));
+  const outcome = evaluateDecision(decision, visibleVariables(pending, token.id));
   if (!outcome.ok) {
     throw new StepFailure(`The decision ${decisionId} of ${task.id} failed: ${outcome.message}`);
   }
-  complete(draft, token, {
+  complete(pending, token, {
     variables: { [resultVariable]: outcome.result ?? null },
     detail: `decision ${decisionId} matched ${outcome.matchedRules.length === 0 ? 'no rule' : outcome.matchedRules.join(', ')}`,
   });
@@ -236,38 +236,38 @@ function requireJob(task: ScriptTaskElement | BusinessRuleTaskElement): JobDefin
  * The called process runs inside this case as a token of its own (role `calledProcess`), whose variables are
  * the called process's root scope: a copy of what the call activity sees (or only its input mappings).
  */
-function startCalledProcess(draft: Draft, token: Token, call: CallActivityElement): void {
-  const called = draft.model.calledProcesses?.[call.calledProcessId];
+function startCalledProcess(pending: PendingStep, token: Token, call: CallActivityElement): void {
+  const called = pending.model.calledProcesses?.[call.calledProcessId];
   if (called === undefined) {
     throw new Error(`The process model has no called process ${call.calledProcessId}`);
   }
   const variables: Variables = call.propagateAllParentVariables
-    ? visibleVariables(draft, token.id)
+    ? visibleVariables(pending, token.id)
     : pick(
         token.variables ?? {},
         (call.ioMapping?.inputs ?? []).map((input) => input.target.split('.')[0] ?? ''),
       );
-  const instance = createToken(draft, call.id, token.id);
+  const instance = createToken(pending, call.id, token.id);
   instance.role = 'calledProcess';
   instance.variables = copyJson(variables);
-  arrive(draft, called.startEventId, instance.id);
+  arrive(pending, called.startEventId, instance.id);
 }
 
 /**
  * The called process has no token left: its variables go back through the call activity (all of them, unless
  * `propagateAllChildVariables` is off; with output mappings, only what they map) and the call activity completes.
  */
-export function finishCalledProcess(draft: Draft, instance: Token): void {
-  const callToken = tokenById(draft, instance.parentId);
+export function finishCalledProcess(pending: PendingStep, instance: Token): void {
+  const callToken = tokenById(pending, instance.parentId);
   if (callToken === undefined) {
     throw new Error(`The called process ${instance.id} has no call activity`);
   }
-  const call = draft.model.elements[callToken.elementId];
+  const call = pending.model.elements[callToken.elementId];
   const propagate =
     call?.kind === 'callActivity' && (call.propagateAllChildVariables || (call.ioMapping?.outputs.length ?? 0) > 0);
-  closeListeners(draft, instance.id);
-  removeToken(draft, instance);
-  complete(draft, callToken, propagate ? { variables: instance.variables ?? {} } : {});
+  closeListeners(pending, instance.id);
+  removeToken(pending, instance);
+  complete(pending, callToken, propagate ? { variables: instance.variables ?? {} } : {});
 }
 
 function pick(variables: Variables, names: string[]): Variables {

@@ -9,7 +9,7 @@
  * interrupting event catches it; nobody catching it is no problem (Zeebe), the thrower goes on.
  */
 import type { BoundaryEventElement, ProcessElement, StartEventElement } from '../model/process-model.js';
-import { elementOf, tokenById, type Draft } from './draft.js';
+import { elementOf, tokenById, type PendingStep } from './pending-step.js';
 import { eventSubProcessIdsOf, triggerBoundaryEvent, triggerEventSubProcess } from './events.js';
 import type { Completion } from './flow.js';
 import { isInnerInstance } from './multi-instance.js';
@@ -23,52 +23,52 @@ type Throwable = 'error' | 'escalation';
 
 /** Returns false when no error event catches the code; the caller raises the incident. */
 export function throwError(
-  draft: Draft,
+  pending: PendingStep,
   thrower: Token,
   code: string,
   { variables, message }: { variables?: Variables; message?: string },
 ): boolean {
-  const catcher = findCatcher(draft, thrower, 'error', code);
+  const catcher = findCatcher(pending, thrower, 'error', code);
   if (catcher === undefined) {
     return false;
   }
   // `errorCode` and `errorMessage` are local to the catch event: its output mappings may use them.
   const locals = { errorCode: code, ...(message !== undefined && { errorMessage: message }) };
-  catchAt(draft, catcher, { ...(variables !== undefined && { variables }), locals });
+  catchAt(pending, catcher, { ...(variables !== undefined && { variables }), locals });
   return true;
 }
 
 /** `interrupted`: the catch event ended the scope the thrower was in; `continued`: the thrower goes on. */
-export function throwEscalation(draft: Draft, thrower: Token, code: string): 'interrupted' | 'continued' {
-  const catcher = findCatcher(draft, thrower, 'escalation', code);
+export function throwEscalation(pending: PendingStep, thrower: Token, code: string): 'interrupted' | 'continued' {
+  const catcher = findCatcher(pending, thrower, 'escalation', code);
   if (catcher === undefined) {
     return 'continued';
   }
   const interrupting =
     catcher.at === 'boundaryEvent' ? catcher.boundary.interrupting : catcher.start.interrupting !== false;
-  catchAt(draft, catcher, { locals: { escalationCode: code } });
+  catchAt(pending, catcher, { locals: { escalationCode: code } });
   return interrupting ? 'interrupted' : 'continued';
 }
 
-function catchAt(draft: Draft, catcher: Catcher, completion: Completion): void {
+function catchAt(pending: PendingStep, catcher: Catcher, completion: Completion): void {
   if (catcher.at === 'boundaryEvent') {
-    triggerBoundaryEvent(draft, catcher.activity, catcher.boundary, completion);
+    triggerBoundaryEvent(pending, catcher.activity, catcher.boundary, completion);
   } else {
-    triggerEventSubProcess(draft, catcher.scopeId, catcher.start, completion);
+    triggerEventSubProcess(pending, catcher.scopeId, catcher.start, completion);
   }
 }
 
-function findCatcher(draft: Draft, thrower: Token, type: Throwable, code: string): Catcher | undefined {
-  for (let node: Token | undefined = thrower; node !== undefined; node = tokenById(draft, node.parentId)) {
-    if (node.role === undefined && !isInnerInstance(draft, node)) {
-      const boundary = bestMatch(boundaryEventsOf(draft, node), type, code);
+function findCatcher(pending: PendingStep, thrower: Token, type: Throwable, code: string): Catcher | undefined {
+  for (let node: Token | undefined = thrower; node !== undefined; node = tokenById(pending, node.parentId)) {
+    if (node.role === undefined && !isInnerInstance(pending, node)) {
+      const boundary = bestMatch(boundaryEventsOf(pending, node), type, code);
       if (boundary !== undefined) {
         return { at: 'boundaryEvent', boundary, activity: node };
       }
     }
     // An event sub-process does not catch what is thrown inside itself or its siblings' instances.
-    if (!isEventSubProcessInstance(draft, node)) {
-      const start = bestMatch(eventSubProcessStartsOf(draft, node.parentId), type, code);
+    if (!isEventSubProcessInstance(pending, node)) {
+      const start = bestMatch(eventSubProcessStartsOf(pending, node.parentId), type, code);
       if (start !== undefined) {
         return { at: 'eventSubProcess', start, scopeId: node.parentId };
       }
@@ -77,22 +77,22 @@ function findCatcher(draft: Draft, thrower: Token, type: Throwable, code: string
   return undefined;
 }
 
-function boundaryEventsOf(draft: Draft, token: Token): BoundaryEventElement[] {
-  const element = elementOf(draft.model, token.elementId);
+function boundaryEventsOf(pending: PendingStep, token: Token): BoundaryEventElement[] {
+  const element = elementOf(pending.model, token.elementId);
   const ids = 'boundaryEventIds' in element ? (element.boundaryEventIds ?? []) : [];
-  return ids.map((id) => elementOf(draft.model, id)).filter((event) => event.kind === 'boundaryEvent');
+  return ids.map((id) => elementOf(pending.model, id)).filter((event) => event.kind === 'boundaryEvent');
 }
 
-function eventSubProcessStartsOf(draft: Draft, scopeId: string | undefined): StartEventElement[] {
-  return eventSubProcessIdsOf(draft, scopeId).flatMap((subProcessId) => {
-    const subProcess = elementOf(draft.model, subProcessId);
-    const start = subProcess.kind === 'subProcess' ? elementOf(draft.model, subProcess.startEventId) : undefined;
+function eventSubProcessStartsOf(pending: PendingStep, scopeId: string | undefined): StartEventElement[] {
+  return eventSubProcessIdsOf(pending, scopeId).flatMap((subProcessId) => {
+    const subProcess = elementOf(pending.model, subProcessId);
+    const start = subProcess.kind === 'subProcess' ? elementOf(pending.model, subProcess.startEventId) : undefined;
     return start?.kind === 'startEvent' ? [start] : [];
   });
 }
 
-function isEventSubProcessInstance(draft: Draft, token: Token): boolean {
-  const element = elementOf(draft.model, token.elementId);
+function isEventSubProcessInstance(pending: PendingStep, token: Token): boolean {
+  const element = elementOf(pending.model, token.elementId);
   return token.role === undefined && element.kind === 'subProcess' && element.triggeredByEvent === true;
 }
 

@@ -23,7 +23,16 @@ import type {
 } from '../model/process-model.js';
 import { startJob } from './activities.js';
 import { throwError, throwEscalation } from './error-events.js';
-import { childrenOf, describeFlow, elementOf, nextId, StepFailure, targetOf, tokenById, type Draft } from './draft.js';
+import {
+  childrenOf,
+  describeFlow,
+  elementOf,
+  nextId,
+  StepFailure,
+  targetOf,
+  tokenById,
+  type PendingStep,
+} from './pending-step.js';
 import { admit, arrive, attempt, complete, createToken, terminate, type Completion } from './flow.js';
 import { nextInCycle, scheduleTimer } from '../model/timers.js';
 import type { SubscriptionState, TimerState, Token, Variables } from './types.js';
@@ -33,134 +42,139 @@ type TimerEvent = Extract<EventDefinition, { type: 'timer' }>;
 
 // ——— Listeners ———
 
-export function openBoundaryEvents(draft: Draft, activity: Token, element: ActivityElement): void {
+export function openBoundaryEvents(pending: PendingStep, activity: Token, element: ActivityElement): void {
   for (const boundaryId of element.boundaryEventIds ?? []) {
-    const boundary = elementOf(draft.model, boundaryId);
+    const boundary = elementOf(pending.model, boundaryId);
     if (boundary.kind === 'boundaryEvent') {
-      openListener(draft, activity.id, boundary, boundary.event, activity.id);
+      openListener(pending, activity.id, boundary, boundary.event, activity.id);
     }
   }
 }
 
 /** The event sub-processes directly inside a scope token (or on the process level). */
-export function eventSubProcessIdsOf(draft: Draft, scopeId: string | undefined): string[] {
-  const scope = tokenById(draft, scopeId);
+export function eventSubProcessIdsOf(pending: PendingStep, scopeId: string | undefined): string[] {
+  const scope = tokenById(pending, scopeId);
   if (scope === undefined) {
-    return draft.model.eventSubProcessIds ?? [];
+    return pending.model.eventSubProcessIds ?? [];
   }
-  const element = elementOf(draft.model, scope.elementId);
+  const element = elementOf(pending.model, scope.elementId);
   if (scope.role === 'calledProcess' && element.kind === 'callActivity') {
-    return draft.model.calledProcesses?.[element.calledProcessId]?.eventSubProcessIds ?? [];
+    return pending.model.calledProcesses?.[element.calledProcessId]?.eventSubProcessIds ?? [];
   }
   return scope.role === undefined && element.kind === 'subProcess' ? element.eventSubProcessIds : [];
 }
 
 /** Opens the timers and subscriptions of a scope's event sub-processes; done when the scope's start event runs. */
-export function openScopeEvents(draft: Draft, scopeId: string | undefined): void {
+export function openScopeEvents(pending: PendingStep, scopeId: string | undefined): void {
   // A retried start event must not open them twice.
-  closeListeners(draft, scopeId, (element) => element.kind === 'startEvent');
-  for (const subProcessId of eventSubProcessIdsOf(draft, scopeId)) {
-    const subProcess = elementOf(draft.model, subProcessId);
-    const start = subProcess.kind === 'subProcess' ? elementOf(draft.model, subProcess.startEventId) : undefined;
+  closeListeners(pending, scopeId, (element) => element.kind === 'startEvent');
+  for (const subProcessId of eventSubProcessIdsOf(pending, scopeId)) {
+    const subProcess = elementOf(pending.model, subProcessId);
+    const start = subProcess.kind === 'subProcess' ? elementOf(pending.model, subProcess.startEventId) : undefined;
     if (start?.kind === 'startEvent' && start.event !== undefined) {
-      openListener(draft, scopeId, start, start.event, scopeId);
+      openListener(pending, scopeId, start, start.event, scopeId);
     }
   }
 }
 
-export function openMessageCatch(draft: Draft, token: Token, elementId: string, message: MessageDefinition): void {
-  openSubscription(draft, token.id, elementId, message, token.id);
+export function openMessageCatch(
+  pending: PendingStep,
+  token: Token,
+  elementId: string,
+  message: MessageDefinition,
+): void {
+  openSubscription(pending, token.id, elementId, message, token.id);
 }
 
 /** Error and escalation events have nothing to open: thrown errors find their catch event (error-events.ts). */
 function openListener(
-  draft: Draft,
+  pending: PendingStep,
   ownerId: string | undefined,
   element: ProcessElement,
   event: EventDefinition,
   scopeTokenId: string | undefined,
 ): void {
   if (event.type === 'timer') {
-    openTimer(draft, ownerId, element.id, event, scopeTokenId);
+    openTimer(pending, ownerId, element.id, event, scopeTokenId);
   } else if (event.type === 'message') {
-    openSubscription(draft, ownerId, element.id, event, scopeTokenId);
+    openSubscription(pending, ownerId, element.id, event, scopeTokenId);
   }
 }
 
 function openTimer(
-  draft: Draft,
+  pending: PendingStep,
   ownerId: string | undefined,
   elementId: string,
   event: TimerEvent,
   scopeTokenId: string | undefined,
 ): void {
   const what = `The timer of ${elementId}`;
-  const text = evaluateText(draft, scopeTokenId, event.value, what);
-  const schedule = scheduleTimer(event.timerType, text, draft.at);
+  const text = evaluateText(pending, scopeTokenId, event.value, what);
+  const schedule = scheduleTimer(event.timerType, text, pending.at);
   if (!schedule.ok) {
     throw new StepFailure(`${what} is invalid: ${schedule.message}`);
   }
-  addTimer(draft, ownerId, elementId, schedule.value);
+  addTimer(pending, ownerId, elementId, schedule.value);
 }
 
 function addTimer(
-  draft: Draft,
+  pending: PendingStep,
   ownerId: string | undefined,
   elementId: string,
   schedule: Pick<TimerState, 'dueAt' | 'cycle'>,
 ): void {
   const timer: TimerState = {
-    id: nextId(draft, 'tm'),
+    id: nextId(pending, 'tm'),
     elementId,
     dueAt: schedule.dueAt,
     ...(ownerId !== undefined && { tokenId: ownerId }),
     ...(schedule.cycle !== undefined && { cycle: schedule.cycle }),
   };
-  draft.state.timers.push(timer);
-  draft.commands.push({ type: 'startTimer', timerId: timer.id, elementId, dueAt: timer.dueAt });
+  pending.state.timers.push(timer);
+  pending.commands.push({ type: 'startTimer', timerId: timer.id, elementId, dueAt: timer.dueAt });
 }
 
 function openSubscription(
-  draft: Draft,
+  pending: PendingStep,
   ownerId: string | undefined,
   elementId: string,
   message: MessageDefinition,
   scopeTokenId: string | undefined,
 ): void {
-  const messageName = evaluateText(draft, scopeTokenId, message.messageName, `The message name of ${elementId}`);
+  const messageName = evaluateText(pending, scopeTokenId, message.messageName, `The message name of ${elementId}`);
   const what = `The correlation key of ${elementId}`;
-  const key = evaluate(draft, scopeTokenId, message.correlationKey, what);
+  const key = evaluate(pending, scopeTokenId, message.correlationKey, what);
   if (typeof key !== 'string' && typeof key !== 'number') {
     throw new StepFailure(
       `${what} must be text or a number, but "${message.correlationKey}" gave ${JSON.stringify(key)}`,
     );
   }
   const subscription: SubscriptionState = {
-    id: nextId(draft, 's'),
+    id: nextId(pending, 's'),
     elementId,
     messageName,
     correlationKey: String(key),
     ...(ownerId !== undefined && { tokenId: ownerId }),
   };
-  draft.state.subscriptions.push(subscription);
+  pending.state.subscriptions.push(subscription);
   const { id: subscriptionId, correlationKey } = subscription;
-  draft.commands.push({ type: 'openSubscription', subscriptionId, elementId, messageName, correlationKey });
+  pending.commands.push({ type: 'openSubscription', subscriptionId, elementId, messageName, correlationKey });
 }
 
 /** Cancels the timers and closes the subscriptions of a token (optionally only those of some events). */
 export function closeListeners(
-  draft: Draft,
+  pending: PendingStep,
   ownerId: string | undefined,
   only: (element: ProcessElement) => boolean = () => true,
 ): void {
-  const state = draft.state;
+  const state = pending.state;
   const matches = (listener: { tokenId?: string; elementId: string }) =>
-    listener.tokenId === ownerId && only(elementOf(draft.model, listener.elementId));
+    listener.tokenId === ownerId && only(elementOf(pending.model, listener.elementId));
   for (const timer of state.timers.filter(matches)) {
-    draft.commands.push({ type: 'cancelTimer', timerId: timer.id });
+    pending.commands.push({ type: 'cancelTimer', timerId: timer.id });
   }
   for (const subscription of state.subscriptions.filter(matches)) {
-    draft.commands.push({ type: 'closeSubscription', subscriptionId: subscription.id });
+    pending.commands.push({ type: 'closeSubscription', subscriptionId: subscription.id });
   }
   state.timers = state.timers.filter((timer) => !matches(timer));
   state.subscriptions = state.subscriptions.filter((subscription) => !matches(subscription));
@@ -168,99 +182,106 @@ export function closeListeners(
 
 // ——— Intermediate and end events ———
 
-export function activateCatchEvent(draft: Draft, token: Token, element: IntermediateCatchEventElement): void {
+export function activateCatchEvent(pending: PendingStep, token: Token, element: IntermediateCatchEventElement): void {
   const { event } = element;
   if (event.type === 'link') {
-    complete(draft, token);
+    complete(pending, token);
   } else {
-    openListener(draft, token.id, element, event, token.id);
+    openListener(pending, token.id, element, event, token.id);
   }
 }
 
-export function activateThrowEvent(draft: Draft, token: Token, element: IntermediateThrowEventElement): void {
+export function activateThrowEvent(pending: PendingStep, token: Token, element: IntermediateThrowEventElement): void {
   const { event } = element;
   if (element.job !== undefined) {
-    startJob(draft, token, element, element.job);
+    startJob(pending, token, element, element.job);
   } else if (event?.type === 'escalation') {
-    if (throwEscalation(draft, token, escalationCodeOf(draft, token, element, event.escalationCode)) === 'continued') {
-      complete(draft, token);
+    if (
+      throwEscalation(pending, token, escalationCodeOf(pending, token, element, event.escalationCode)) === 'continued'
+    ) {
+      complete(pending, token);
     }
   } else if (event?.type === 'link' && event.targetId !== undefined) {
     // The catch event's token exists before this one leaves, so the scope is never empty in between.
-    arrive(draft, event.targetId, token.parentId);
-    complete(draft, token, { flows: [] });
+    arrive(pending, event.targetId, token.parentId);
+    complete(pending, token, { flows: [] });
   } else {
-    complete(draft, token);
+    complete(pending, token);
   }
 }
 
-export function activateEndEvent(draft: Draft, token: Token, element: EndEventElement): void {
+export function activateEndEvent(pending: PendingStep, token: Token, element: EndEventElement): void {
   const { event } = element;
   if (element.job !== undefined) {
-    startJob(draft, token, element, element.job);
+    startJob(pending, token, element, element.job);
     return;
   }
   switch (event?.type) {
     case 'terminate':
-      for (const sibling of childrenOf(draft, token.parentId)) {
+      for (const sibling of childrenOf(pending, token.parentId)) {
         if (sibling !== token) {
-          terminate(draft, sibling);
+          terminate(pending, sibling);
         }
       }
-      complete(draft, token);
+      complete(pending, token);
       return;
     case 'error': {
-      const code = evaluateText(draft, token.id, event.errorCode ?? '', `The error code of ${element.id}`);
-      if (!throwError(draft, token, code, {})) {
+      const code = evaluateText(pending, token.id, event.errorCode ?? '', `The error code of ${element.id}`);
+      if (!throwError(pending, token, code, {})) {
         throw new StepFailure(`The error "${code}" thrown by ${element.id} is not caught by any error event`);
       }
       return;
     }
     case 'escalation':
       if (
-        throwEscalation(draft, token, escalationCodeOf(draft, token, element, event.escalationCode)) === 'continued'
+        throwEscalation(pending, token, escalationCodeOf(pending, token, element, event.escalationCode)) === 'continued'
       ) {
-        complete(draft, token);
+        complete(pending, token);
       }
       return;
     default:
-      complete(draft, token);
+      complete(pending, token);
   }
 }
 
-function escalationCodeOf(draft: Draft, token: Token, element: ProcessElement, code: string | undefined): string {
-  return evaluateText(draft, token.id, code ?? '', `The escalation code of ${element.id}`);
+function escalationCodeOf(
+  pending: PendingStep,
+  token: Token,
+  element: ProcessElement,
+  code: string | undefined,
+): string {
+  return evaluateText(pending, token.id, code ?? '', `The escalation code of ${element.id}`);
 }
 
 // ——— Triggers ———
 
 /** A timer the shell started is due. Cycles of non-interrupting events start their next round first. */
-export function fireTimer(draft: Draft, timerId: string): void {
-  const timer = draft.state.timers.find((candidate) => candidate.id === timerId);
+export function fireTimer(pending: PendingStep, timerId: string): void {
+  const timer = pending.state.timers.find((candidate) => candidate.id === timerId);
   if (timer === undefined) {
     throw new Error(`There is no timer ${timerId}`);
   }
-  draft.state.timers = draft.state.timers.filter((candidate) => candidate !== timer);
-  const element = elementOf(draft.model, timer.elementId);
-  const next = timer.cycle !== undefined && !interrupts(element) ? nextInCycle(timer.cycle, draft.at) : undefined;
+  pending.state.timers = pending.state.timers.filter((candidate) => candidate !== timer);
+  const element = elementOf(pending.model, timer.elementId);
+  const next = timer.cycle !== undefined && !interrupts(element) ? nextInCycle(timer.cycle, pending.at) : undefined;
   if (next !== undefined) {
-    addTimer(draft, timer.tokenId, timer.elementId, next);
+    addTimer(pending, timer.tokenId, timer.elementId, next);
   }
-  trigger(draft, element, timer.tokenId, {});
+  trigger(pending, element, timer.tokenId, {});
 }
 
 /** A message matched a subscription. Subscriptions of non-interrupting events stay open for the next one. */
-export function correlateMessage(draft: Draft, subscriptionId: string, variables: Variables): void {
-  const subscription = draft.state.subscriptions.find((candidate) => candidate.id === subscriptionId);
+export function correlateMessage(pending: PendingStep, subscriptionId: string, variables: Variables): void {
+  const subscription = pending.state.subscriptions.find((candidate) => candidate.id === subscriptionId);
   if (subscription === undefined) {
     throw new Error(`There is no subscription ${subscriptionId}`);
   }
-  const element = elementOf(draft.model, subscription.elementId);
+  const element = elementOf(pending.model, subscription.elementId);
   if (interrupts(element)) {
-    draft.state.subscriptions = draft.state.subscriptions.filter((candidate) => candidate !== subscription);
-    draft.commands.push({ type: 'closeSubscription', subscriptionId });
+    pending.state.subscriptions = pending.state.subscriptions.filter((candidate) => candidate !== subscription);
+    pending.commands.push({ type: 'closeSubscription', subscriptionId });
   }
-  trigger(draft, element, subscription.tokenId, { variables });
+  trigger(pending, element, subscription.tokenId, { variables });
 }
 
 function interrupts(element: ProcessElement): boolean {
@@ -270,88 +291,93 @@ function interrupts(element: ProcessElement): boolean {
   return element.kind !== 'startEvent' || element.interrupting !== false;
 }
 
-function trigger(draft: Draft, element: ProcessElement, ownerId: string | undefined, completion: Completion): void {
+function trigger(
+  pending: PendingStep,
+  element: ProcessElement,
+  ownerId: string | undefined,
+  completion: Completion,
+): void {
   if (element.kind === 'startEvent') {
-    triggerEventSubProcess(draft, ownerId, element, completion);
+    triggerEventSubProcess(pending, ownerId, element, completion);
     return;
   }
-  const owner = tokenById(draft, ownerId);
+  const owner = tokenById(pending, ownerId);
   if (owner === undefined) {
     throw new Error(`The event ${element.id} has no waiting token ${ownerId ?? '(none)'}`);
   }
   if (element.kind === 'boundaryEvent') {
-    triggerBoundaryEvent(draft, owner, element, completion);
+    triggerBoundaryEvent(pending, owner, element, completion);
   } else if (owner.elementId === element.id) {
-    complete(draft, owner, completion);
+    complete(pending, owner, completion);
   } else {
-    chooseEvent(draft, owner, element.id, completion);
+    chooseEvent(pending, owner, element.id, completion);
   }
 }
 
 /** Interrupting: the activity ends first. Either way a token starts at the boundary event and leaves it. */
 export function triggerBoundaryEvent(
-  draft: Draft,
+  pending: PendingStep,
   activity: Token,
   boundary: BoundaryEventElement,
   completion: Completion,
 ): void {
   if (boundary.interrupting) {
-    terminate(draft, activity);
+    terminate(pending, activity);
   }
-  const token = createToken(draft, boundary.id, activity.parentId);
-  if (admit(draft, token)) {
-    complete(draft, token, completion);
+  const token = createToken(pending, boundary.id, activity.parentId);
+  if (admit(pending, token)) {
+    complete(pending, token, completion);
   }
 }
 
 /** Interrupting: everything else in the scope ends, and so do the scope's other event sub-processes. */
 export function triggerEventSubProcess(
-  draft: Draft,
+  pending: PendingStep,
   scopeId: string | undefined,
   start: StartEventElement,
   completion: Completion,
 ): void {
   if (start.interrupting !== false) {
-    closeListeners(draft, scopeId, (element) => element.kind === 'startEvent');
-    for (const token of childrenOf(draft, scopeId)) {
-      terminate(draft, token);
+    closeListeners(pending, scopeId, (element) => element.kind === 'startEvent');
+    for (const token of childrenOf(pending, scopeId)) {
+      terminate(pending, token);
     }
   }
   if (start.parentId === undefined) {
     throw new Error(`The start event ${start.id} is not inside an event sub-process`);
   }
-  const instance = createToken(draft, start.parentId, scopeId);
-  if (!admit(draft, instance)) {
+  const instance = createToken(pending, start.parentId, scopeId);
+  if (!admit(pending, instance)) {
     return;
   }
-  const startToken = createToken(draft, start.id, instance.id);
-  if (admit(draft, startToken)) {
+  const startToken = createToken(pending, start.id, instance.id);
+  if (admit(pending, startToken)) {
     // As any start event, it opens the event sub-processes of its scope (nested ones, here).
-    attempt(draft, startToken, 'activate', () => {
-      openScopeEvents(draft, instance.id);
-      complete(draft, startToken, completion);
+    attempt(pending, startToken, 'activate', () => {
+      openScopeEvents(pending, instance.id);
+      complete(pending, startToken, completion);
     });
   }
 }
 
 /** Each event after the gateway listens on the gateway's token; the first to happen is the path taken. */
-export function openEventGateway(draft: Draft, token: Token, gateway: EventBasedGatewayElement): void {
+export function openEventGateway(pending: PendingStep, token: Token, gateway: EventBasedGatewayElement): void {
   for (const flowId of gateway.outgoing) {
-    const event = elementOf(draft.model, targetOf(draft, flowId));
+    const event = elementOf(pending.model, targetOf(pending, flowId));
     if (event.kind === 'intermediateCatchEvent') {
-      openListener(draft, token.id, event, event.event, token.id);
+      openListener(pending, token.id, event, event.event, token.id);
     }
   }
 }
 
-function chooseEvent(draft: Draft, gatewayToken: Token, eventId: string, completion: Completion): void {
-  const gateway = elementOf(draft.model, gatewayToken.elementId);
-  const flowId = gateway.outgoing.find((candidate) => targetOf(draft, candidate) === eventId) ?? eventId;
+function chooseEvent(pending: PendingStep, gatewayToken: Token, eventId: string, completion: Completion): void {
+  const gateway = elementOf(pending.model, gatewayToken.elementId);
+  const flowId = gateway.outgoing.find((candidate) => targetOf(pending, candidate) === eventId) ?? eventId;
   // Created before the gateway leaves, so the scope is never empty in between.
-  const eventToken = createToken(draft, eventId, gatewayToken.parentId);
+  const eventToken = createToken(pending, eventId, gatewayToken.parentId);
   // Completing the gateway closes the other events' timers and subscriptions.
-  complete(draft, gatewayToken, { flows: [], detail: `took ${describeFlow(draft, flowId)}` });
-  if (admit(draft, eventToken)) {
-    complete(draft, eventToken, completion);
+  complete(pending, gatewayToken, { flows: [], detail: `took ${describeFlow(pending, flowId)}` });
+  if (admit(pending, eventToken)) {
+    complete(pending, eventToken, completion);
   }
 }

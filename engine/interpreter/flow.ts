@@ -20,8 +20,8 @@ import {
   targetOf,
   tokenById,
   type Arrival,
-  type Draft,
-} from './draft.js';
+  type PendingStep,
+} from './pending-step.js';
 import { activateCatchEvent, activateEndEvent, activateThrowEvent, closeListeners, openScopeEvents } from './events.js';
 import { activateGateway, isJoiningGateway, joinArrived, releaseInclusiveJoin } from './gateways.js';
 import { collectInstanceOutput, instanceCompleted, isInnerInstance } from './multi-instance.js';
@@ -29,57 +29,57 @@ import type { Incident, Token, Variables } from './types.js';
 import { evaluateInputs, evaluateOutputs, propagateVariables, setLocalVariables } from './variables.js';
 
 /** A new token on an element, inside a scope token (or on the process level); it has not entered yet. */
-export function createToken(draft: Draft, elementId: string, parentId: string | undefined): Token {
-  const token: Token = { id: nextId(draft, 't'), elementId, ...(parentId !== undefined && { parentId }) };
-  draft.state.tokens.push(token);
+export function createToken(pending: PendingStep, elementId: string, parentId: string | undefined): Token {
+  const token: Token = { id: nextId(pending, 't'), elementId, ...(parentId !== undefined && { parentId }) };
+  pending.state.tokens.push(token);
   return token;
 }
 
 /** A token takes a sequence flow (`via`), or starts a path, and waits in the queue to enter its element. */
-export function arrive(draft: Draft, elementId: string, parentId: string | undefined, via?: string): Token {
-  const token = createToken(draft, elementId, parentId);
-  draft.queue.push({ tokenId: token.id, ...(via !== undefined && { via }) });
+export function arrive(pending: PendingStep, elementId: string, parentId: string | undefined, via?: string): Token {
+  const token = createToken(pending, elementId, parentId);
+  pending.queue.push({ tokenId: token.id, ...(via !== undefined && { via }) });
   return token;
 }
 
 /** Processes the queue until every token waits or has ended; then inclusive joins that can go on, go on. */
-export function run(draft: Draft): void {
+export function run(pending: PendingStep): void {
   for (;;) {
-    for (let arrival = draft.queue.shift(); arrival !== undefined; arrival = draft.queue.shift()) {
-      enter(draft, arrival);
+    for (let arrival = pending.queue.shift(); arrival !== undefined; arrival = pending.queue.shift()) {
+      enter(pending, arrival);
     }
-    const released = releaseInclusiveJoin(draft);
+    const released = releaseInclusiveJoin(pending);
     if (released === undefined) {
       return;
     }
-    if (admit(draft, released)) {
-      activate(draft, released);
+    if (admit(pending, released)) {
+      activate(pending, released);
     }
   }
 }
 
-function enter(draft: Draft, { tokenId, via }: Arrival): void {
-  const token = tokenById(draft, tokenId);
+function enter(pending: PendingStep, { tokenId, via }: Arrival): void {
+  const token = tokenById(pending, tokenId);
   if (token === undefined) {
     // Its scope was terminated while it was on its way.
     return;
   }
-  const element = elementOf(draft.model, token.elementId);
-  if (isJoiningGateway(element) && !joinArrived(draft, token, element, via)) {
+  const element = elementOf(pending.model, token.elementId);
+  if (isJoiningGateway(element) && !joinArrived(pending, token, element, via)) {
     return;
   }
-  if (admit(draft, token)) {
-    activate(draft, token);
+  if (admit(pending, token)) {
+    activate(pending, token);
   }
 }
 
 /** Records that a token entered its element; false (and an incident) when the step runs in circles. */
-export function admit(draft: Draft, token: Token): boolean {
-  const element = elementOf(draft.model, token.elementId);
-  draft.entries += 1;
-  if (draft.entries > MAX_ENTRIES_PER_STEP) {
+export function admit(pending: PendingStep, token: Token): boolean {
+  const element = elementOf(pending.model, token.elementId);
+  pending.entries += 1;
+  if (pending.entries > MAX_ENTRIES_PER_STEP) {
     raiseIncident(
-      draft,
+      pending,
       token,
       `The process entered ${MAX_ENTRIES_PER_STEP} elements in one step without waiting; ` +
         'check the gateway conditions for an endless loop',
@@ -87,16 +87,16 @@ export function admit(draft: Draft, token: Token): boolean {
     );
     return false;
   }
-  record(draft, 'elementEntered', element);
+  record(pending, 'elementEntered', element);
   if (element.status !== undefined) {
-    draft.state.publicStatus = element.status;
+    pending.state.publicStatus = element.status;
   }
   return true;
 }
 
 /** Runs `work` for a token; a StepFailure becomes an incident on the token, to be retried at `failedStep`. */
 export function attempt(
-  draft: Draft,
+  pending: PendingStep,
   token: Token,
   failedStep: NonNullable<Incident['failedStep']>,
   work: () => void,
@@ -104,50 +104,50 @@ export function attempt(
   try {
     work();
   } catch (error) {
-    if (!(error instanceof StepFailure) || tokenById(draft, token.id) === undefined) {
+    if (!(error instanceof StepFailure) || tokenById(pending, token.id) === undefined) {
       throw error;
     }
-    raiseIncident(draft, token, error.message, failedStep);
+    raiseIncident(pending, token, error.message, failedStep);
   }
 }
 
 /** What the element does with an entered (or retried) token: wait, or complete within the step. */
-export function activate(draft: Draft, token: Token): void {
-  const element = elementOf(draft.model, token.elementId);
-  attempt(draft, token, 'activate', () => {
+export function activate(pending: PendingStep, token: Token): void {
+  const element = elementOf(pending.model, token.elementId);
+  attempt(pending, token, 'activate', () => {
     if (isActivity(element)) {
-      activateActivity(draft, token, element);
+      activateActivity(pending, token, element);
       return;
     }
-    applyInputs(draft, token, element);
+    applyInputs(pending, token, element);
     switch (element.kind) {
       case 'startEvent':
-        openScopeEvents(draft, token.parentId);
-        complete(draft, token);
+        openScopeEvents(pending, token.parentId);
+        complete(pending, token);
         return;
       case 'endEvent':
-        activateEndEvent(draft, token, element);
+        activateEndEvent(pending, token, element);
         return;
       case 'intermediateCatchEvent':
-        activateCatchEvent(draft, token, element);
+        activateCatchEvent(pending, token, element);
         return;
       case 'intermediateThrowEvent':
-        activateThrowEvent(draft, token, element);
+        activateThrowEvent(pending, token, element);
         return;
       case 'boundaryEvent':
         // Only reached by retrying a boundary event that could not be entered: its trigger has happened.
-        complete(draft, token);
+        complete(pending, token);
         return;
       default:
-        activateGateway(draft, token, element);
+        activateGateway(pending, token, element);
     }
   });
 }
 
-export function applyInputs(draft: Draft, token: Token, element: ProcessElement): void {
+export function applyInputs(pending: PendingStep, token: Token, element: ProcessElement): void {
   const inputs = element.ioMapping?.inputs ?? [];
   if (inputs.length > 0) {
-    setLocalVariables(token, evaluateInputs(draft, token, inputs, element.id));
+    setLocalVariables(token, evaluateInputs(pending, token, inputs, element.id));
   }
 }
 
@@ -166,35 +166,35 @@ export interface Completion {
  * The element did its work: its variables go where Zeebe puts them, its events close, and the token takes the
  * flows. An output mapping that fails leaves the token with an incident; a retry completes it again.
  */
-export function complete(draft: Draft, token: Token, completion: Completion = {}): void {
-  const element = elementOf(draft.model, token.elementId);
-  const body = isInnerInstance(draft, token) ? tokenById(draft, token.parentId) : undefined;
+export function complete(pending: PendingStep, token: Token, completion: Completion = {}): void {
+  const element = elementOf(pending.model, token.elementId);
+  const body = isInnerInstance(pending, token) ? tokenById(pending, token.parentId) : undefined;
   let loopDone = false;
   try {
-    applyCompletionVariables(draft, token, element, completion);
+    applyCompletionVariables(pending, token, element, completion);
     if (body !== undefined) {
-      loopDone = collectInstanceOutput(draft, token, body, element);
+      loopDone = collectInstanceOutput(pending, token, body, element);
     }
   } catch (error) {
     if (!(error instanceof StepFailure)) {
       throw error;
     }
-    raiseIncident(draft, token, error.message, 'complete');
+    raiseIncident(pending, token, error.message, 'complete');
     return;
   }
-  closeListeners(draft, token.id);
-  record(draft, 'elementCompleted', element, completion.detail);
-  removeToken(draft, token);
+  closeListeners(pending, token.id);
+  record(pending, 'elementCompleted', element, completion.detail);
+  removeToken(pending, token);
   if (body !== undefined) {
-    instanceCompleted(draft, body, element, loopDone);
+    instanceCompleted(pending, body, element, loopDone);
     return;
   }
   const flows = completion.flows ?? element.outgoing;
   for (const flowId of flows) {
-    arrive(draft, targetOf(draft, flowId), token.parentId, flowId);
+    arrive(pending, targetOf(pending, flowId), token.parentId, flowId);
   }
   if (flows.length === 0) {
-    scopeMayComplete(draft, token.parentId);
+    scopeMayComplete(pending, token.parentId);
   }
 }
 
@@ -203,38 +203,43 @@ export function complete(draft: Draft, token: Token, completion: Completion = {}
  * values reach the enclosing scope; without, the variables propagate from the element outwards. A multi-instance
  * body hands its output collection to the enclosing scope.
  */
-function applyCompletionVariables(draft: Draft, token: Token, element: ProcessElement, completion: Completion): void {
+function applyCompletionVariables(
+  pending: PendingStep,
+  token: Token,
+  element: ProcessElement,
+  completion: Completion,
+): void {
   const { variables, locals } = completion;
   if (token.role === 'multiInstanceBody') {
     if (variables !== undefined) {
-      propagateVariables(draft, token.parentId, variables);
+      propagateVariables(pending, token.parentId, variables);
     }
     return;
   }
   const outputs = element.ioMapping?.outputs ?? [];
   if (outputs.length > 0) {
     setLocalVariables(token, { ...variables, ...locals });
-    propagateVariables(draft, token.parentId, evaluateOutputs(draft, token, outputs, element.id));
+    propagateVariables(pending, token.parentId, evaluateOutputs(pending, token, outputs, element.id));
   } else if (variables !== undefined) {
-    propagateVariables(draft, token.id, variables);
+    propagateVariables(pending, token.id, variables);
   }
 }
 
 /** A scope whose last token is gone completes: a sub-process takes its outgoing flows, a called process returns. */
-export function scopeMayComplete(draft: Draft, scopeId: string | undefined): void {
+export function scopeMayComplete(pending: PendingStep, scopeId: string | undefined): void {
   // The case's own process completes when no token is left at all (see settleStatus).
-  if (scopeId === undefined || childrenOf(draft, scopeId).length > 0) {
+  if (scopeId === undefined || childrenOf(pending, scopeId).length > 0) {
     return;
   }
-  const scope = tokenById(draft, scopeId);
+  const scope = tokenById(pending, scopeId);
   // A multi-instance body counts its instances itself (instanceCompleted).
   if (scope === undefined || scope.role === 'multiInstanceBody') {
     return;
   }
   if (scope.role === 'calledProcess') {
-    finishCalledProcess(draft, scope);
+    finishCalledProcess(pending, scope);
   } else {
-    complete(draft, scope);
+    complete(pending, scope);
   }
 }
 
@@ -242,33 +247,33 @@ export function scopeMayComplete(draft: Draft, scopeId: string | undefined): voi
  * Ends a token without completing it, and everything inside it: its tasks close as cancelled, its job is
  * cancelled, its timers and subscriptions end, its incidents are resolved. No flow is taken.
  */
-export function terminate(draft: Draft, token: Token): void {
-  for (const child of childrenOf(draft, token.id)) {
-    terminate(draft, child);
+export function terminate(pending: PendingStep, token: Token): void {
+  for (const child of childrenOf(pending, token.id)) {
+    terminate(pending, child);
   }
-  closeListeners(draft, token.id);
-  const element = elementOf(draft.model, token.elementId);
-  const entered = token.arrivedVia === undefined && !draft.queue.some((arrival) => arrival.tokenId === token.id);
-  const incident = openIncidentOf(draft, token.id);
+  closeListeners(pending, token.id);
+  const element = elementOf(pending.model, token.elementId);
+  const entered = token.arrivedVia === undefined && !pending.queue.some((arrival) => arrival.tokenId === token.id);
+  const incident = openIncidentOf(pending, token.id);
   if (entered && token.role === undefined) {
     if (token.assignment !== undefined) {
-      draft.commands.push({
+      pending.commands.push({
         type: 'closeTask',
         tokenId: token.id,
         elementId: element.id,
-        actor: draft.actor,
+        actor: pending.actor,
         outcome: 'cancelled',
       });
-    } else if (jobOf(element) !== undefined && incident === undefined && !draft.reportedJobs.has(token.id)) {
-      draft.commands.push({ type: 'cancelJob', tokenId: token.id });
+    } else if (jobOf(element) !== undefined && incident === undefined && !pending.reportedJobs.has(token.id)) {
+      pending.commands.push({ type: 'cancelJob', tokenId: token.id });
     }
   }
   if (incident !== undefined) {
     incident.resolved = true;
-    record(draft, 'incidentResolved', element, `${incident.id}: the element was terminated`);
+    record(pending, 'incidentResolved', element, `${incident.id}: the element was terminated`);
   }
   if (entered && token.role !== 'calledProcess') {
-    record(draft, 'elementTerminated', element);
+    record(pending, 'elementTerminated', element);
   }
-  removeToken(draft, token);
+  removeToken(pending, token);
 }

@@ -11,7 +11,7 @@ import type {
   ParallelGatewayElement,
   ProcessElement,
 } from '../model/process-model.js';
-import { describeFlow, elementOf, removeToken, StepFailure, type Draft } from './draft.js';
+import { describeFlow, elementOf, removeToken, StepFailure, type PendingStep } from './pending-step.js';
 import { openEventGateway } from './events.js';
 import { complete } from './flow.js';
 import type { Token } from './types.js';
@@ -20,19 +20,19 @@ import { evaluate } from './variables.js';
 type Gateway = Extract<ProcessElement, { kind: `${string}Gateway` }>;
 type JoiningGateway = ParallelGatewayElement | InclusiveGatewayElement;
 
-export function activateGateway(draft: Draft, token: Token, gateway: Gateway): void {
+export function activateGateway(pending: PendingStep, token: Token, gateway: Gateway): void {
   switch (gateway.kind) {
     case 'exclusiveGateway':
-      passExclusive(draft, token, gateway);
+      passExclusive(pending, token, gateway);
       return;
     case 'inclusiveGateway':
-      passInclusive(draft, token, gateway);
+      passInclusive(pending, token, gateway);
       return;
     case 'parallelGateway':
-      complete(draft, token);
+      complete(pending, token);
       return;
     case 'eventBasedGateway':
-      openEventGateway(draft, token, gateway);
+      openEventGateway(pending, token, gateway);
       return;
   }
 }
@@ -42,16 +42,16 @@ export function activateGateway(draft: Draft, token: Token, gateway: Gateway): v
  * included, does not match), then the default flow. No match, or a condition that cannot be evaluated, is an
  * incident on the gateway: the case waits there until someone retries it.
  */
-function passExclusive(draft: Draft, token: Token, gateway: ExclusiveGatewayElement): void {
+function passExclusive(pending: PendingStep, token: Token, gateway: ExclusiveGatewayElement): void {
   const taken = gateway.outgoing.find(
-    (flowId) => flowId !== gateway.defaultFlow && conditionHolds(draft, token, flowId),
+    (flowId) => flowId !== gateway.defaultFlow && conditionHolds(pending, token, flowId),
   );
   if (taken !== undefined) {
-    complete(draft, token, { flows: [taken], detail: `took ${describeFlow(draft, taken)}` });
+    complete(pending, token, { flows: [taken], detail: `took ${describeFlow(pending, taken)}` });
   } else if (gateway.defaultFlow !== undefined) {
-    complete(draft, token, {
+    complete(pending, token, {
       flows: [gateway.defaultFlow],
-      detail: `took default ${describeFlow(draft, gateway.defaultFlow)}`,
+      detail: `took default ${describeFlow(pending, gateway.defaultFlow)}`,
     });
   } else {
     throw new StepFailure(
@@ -61,19 +61,19 @@ function passExclusive(draft: Draft, token: Token, gateway: ExclusiveGatewayElem
   }
 }
 
-function passInclusive(draft: Draft, token: Token, gateway: InclusiveGatewayElement): void {
+function passInclusive(pending: PendingStep, token: Token, gateway: InclusiveGatewayElement): void {
   const taken = gateway.outgoing.filter(
-    (flowId) => flowId !== gateway.defaultFlow && conditionHolds(draft, token, flowId),
+    (flowId) => flowId !== gateway.defaultFlow && conditionHolds(pending, token, flowId),
   );
   if (taken.length > 0) {
-    complete(draft, token, {
+    complete(pending, token, {
       flows: taken,
-      detail: `took ${taken.map((flowId) => describeFlow(draft, flowId)).join(', ')}`,
+      detail: `took ${taken.map((flowId) => describeFlow(pending, flowId)).join(', ')}`,
     });
   } else if (gateway.defaultFlow !== undefined) {
-    complete(draft, token, {
+    complete(pending, token, {
       flows: [gateway.defaultFlow],
-      detail: `took default ${describeFlow(draft, gateway.defaultFlow)}`,
+      detail: `took default ${describeFlow(pending, gateway.defaultFlow)}`,
     });
   } else {
     throw new StepFailure(
@@ -84,10 +84,11 @@ function passInclusive(draft: Draft, token: Token, gateway: InclusiveGatewayElem
 }
 
 /** An unconditional flow always holds. */
-function conditionHolds(draft: Draft, token: Token, flowId: string): boolean {
-  const condition = draft.model.flows[flowId]?.condition;
+function conditionHolds(pending: PendingStep, token: Token, flowId: string): boolean {
+  const condition = pending.model.flows[flowId]?.condition;
   return (
-    condition === undefined || evaluate(draft, token.id, condition, `The condition of sequence flow ${flowId}`) === true
+    condition === undefined ||
+    evaluate(pending, token.id, condition, `The condition of sequence flow ${flowId}`) === true
   );
 }
 
@@ -96,19 +97,24 @@ export function isJoiningGateway(element: ProcessElement): element is JoiningGat
 }
 
 /** Parks a token that arrived at a joining gateway; true when the join is complete and this token goes on. */
-export function joinArrived(draft: Draft, token: Token, gateway: JoiningGateway, via: string | undefined): boolean {
+export function joinArrived(
+  pending: PendingStep,
+  token: Token,
+  gateway: JoiningGateway,
+  via: string | undefined,
+): boolean {
   token.arrivedVia = via ?? gateway.incoming[0] ?? '';
-  return tryJoin(draft, gateway, token);
+  return tryJoin(pending, gateway, token);
 }
 
 /** After the queue ran dry: the first parked inclusive-join token that can now go on, already un-parked. */
-export function releaseInclusiveJoin(draft: Draft): Token | undefined {
-  for (const token of draft.state.tokens) {
+export function releaseInclusiveJoin(pending: PendingStep): Token | undefined {
+  for (const token of pending.state.tokens) {
     if (token.arrivedVia === undefined) {
       continue;
     }
-    const gateway = elementOf(draft.model, token.elementId);
-    if (gateway.kind === 'inclusiveGateway' && tryJoin(draft, gateway, token)) {
+    const gateway = elementOf(pending.model, token.elementId);
+    if (gateway.kind === 'inclusiveGateway' && tryJoin(pending, gateway, token)) {
       return token;
     }
   }
@@ -116,8 +122,8 @@ export function releaseInclusiveJoin(draft: Draft): Token | undefined {
 }
 
 /** If the join is complete, consumes one parked token per arrived flow and lets `goer` through. */
-function tryJoin(draft: Draft, gateway: JoiningGateway, goer: Token): boolean {
-  const parked = draft.state.tokens.filter(
+function tryJoin(pending: PendingStep, gateway: JoiningGateway, goer: Token): boolean {
+  const parked = pending.state.tokens.filter(
     (token) => token.elementId === gateway.id && token.parentId === goer.parentId && token.arrivedVia !== undefined,
   );
   const arrivedFlows = new Set(parked.map((token) => token.arrivedVia));
@@ -125,7 +131,7 @@ function tryJoin(draft: Draft, gateway: JoiningGateway, goer: Token): boolean {
   const ready =
     gateway.kind === 'parallelGateway'
       ? missing.length === 0
-      : missing.every((flowId) => !canStillArrive(draft, gateway, goer.parentId, flowId));
+      : missing.every((flowId) => !canStillArrive(pending, gateway, goer.parentId, flowId));
   if (!ready) {
     return false;
   }
@@ -135,7 +141,7 @@ function tryJoin(draft: Draft, gateway: JoiningGateway, goer: Token): boolean {
     }
     const consumed = parked.find((token) => token.arrivedVia === flowId);
     if (consumed !== undefined) {
-      removeToken(draft, consumed);
+      removeToken(pending, consumed);
     }
   }
   delete goer.arrivedVia;
@@ -144,13 +150,13 @@ function tryJoin(draft: Draft, gateway: JoiningGateway, goer: Token): boolean {
 
 /** Whether a token of the scope sits where it can still reach the gateway over `flowId` (Zeebe 8.6 semantics). */
 function canStillArrive(
-  draft: Draft,
+  pending: PendingStep,
   gateway: InclusiveGatewayElement,
   scopeId: string | undefined,
   flowId: string,
 ): boolean {
   const sources = new Set(gateway.joinSources?.[flowId] ?? []);
-  return draft.state.tokens.some(
+  return pending.state.tokens.some(
     (token) =>
       token.parentId === scopeId &&
       !(token.elementId === gateway.id && token.arrivedVia !== undefined) &&

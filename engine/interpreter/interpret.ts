@@ -15,7 +15,7 @@
  */
 import { jobOf, upgradeModel, type ProcessElement, type ProcessModel } from '../model/process-model.js';
 import { startJob } from './activities.js';
-import { copyJson, elementOf, raiseIncident, record, SYSTEM_ACTOR, tokenById, type Draft } from './draft.js';
+import { copyJson, elementOf, raiseIncident, record, SYSTEM_ACTOR, tokenById, type PendingStep } from './pending-step.js';
 import { throwError } from './error-events.js';
 import { closeListeners, correlateMessage, fireTimer } from './events.js';
 import { activate, arrive, attempt, complete, run } from './flow.js';
@@ -28,7 +28,7 @@ import {
   type Variables,
 } from './types.js';
 
-export { MAX_ENTRIES_PER_STEP, SYSTEM_ACTOR } from './draft.js';
+export { MAX_ENTRIES_PER_STEP, SYSTEM_ACTOR } from './pending-step.js';
 
 export type StartCaseEvent = Extract<CaseEvent, { type: 'start' }>;
 
@@ -55,7 +55,7 @@ export function step(givenModel: ProcessModel, state: CaseState, event: CaseEven
   const model = upgradeModel(givenModel);
   checkAccepts(model, state, event);
   const copy = copyJson(state);
-  const draft: Draft = {
+  const pending: PendingStep = {
     model,
     state: { ...copy, seq: state.seq + 1, timers: copy.timers ?? [], subscriptions: copy.subscriptions ?? [] },
     commands: [],
@@ -69,36 +69,36 @@ export function step(givenModel: ProcessModel, state: CaseState, event: CaseEven
 
   switch (event.type) {
     case 'start':
-      mergeVariables(draft, event.variables);
-      arrive(draft, model.startEventId, undefined);
+      mergeVariables(pending, event.variables);
+      arrive(pending, model.startEventId, undefined);
       break;
     case 'completeTask':
-      completeTask(draft, waitingToken(draft, event.tokenId), event.variables);
+      completeTask(pending, waitingToken(pending, event.tokenId), event.variables);
       break;
     case 'completeJob':
-      draft.reportedJobs.add(event.tokenId);
-      complete(draft, waitingToken(draft, event.tokenId), { variables: event.variables });
+      pending.reportedJobs.add(event.tokenId);
+      complete(pending, waitingToken(pending, event.tokenId), { variables: event.variables });
       break;
     case 'failJob':
-      raiseIncident(draft, waitingToken(draft, event.tokenId), event.message, 'job');
+      raiseIncident(pending, waitingToken(pending, event.tokenId), event.message, 'job');
       break;
     case 'throwJobError':
-      throwJobError(draft, event);
+      throwJobError(pending, event);
       break;
     case 'retryIncident':
-      retryIncident(draft, event.incidentId, event.variables ?? {});
+      retryIncident(pending, event.incidentId, event.variables ?? {});
       break;
     case 'fireTimer':
-      fireTimer(draft, event.timerId);
+      fireTimer(pending, event.timerId);
       break;
     case 'correlateMessage':
-      correlateMessage(draft, event.subscriptionId, event.variables);
+      correlateMessage(pending, event.subscriptionId, event.variables);
       break;
   }
-  run(draft);
+  run(pending);
 
-  settleStatus(draft);
-  return { state: draft.state, commands: draft.commands, audit: draft.audit };
+  settleStatus(pending);
+  return { state: pending.state, commands: pending.commands, audit: pending.audit };
 }
 
 function checkAccepts(model: ProcessModel, state: CaseState, event: CaseEvent): void {
@@ -174,29 +174,29 @@ function checkAccepts(model: ProcessModel, state: CaseState, event: CaseEvent): 
   }
 }
 
-function completeTask(draft: Draft, token: Token, variables: Variables): void {
-  draft.commands.push({
+function completeTask(pending: PendingStep, token: Token, variables: Variables): void {
+  pending.commands.push({
     type: 'closeTask',
     tokenId: token.id,
     elementId: token.elementId,
-    actor: draft.actor,
+    actor: pending.actor,
     outcome: 'completed',
   });
   delete token.assignment;
-  complete(draft, token, { variables });
+  complete(pending, token, { variables });
 }
 
-function throwJobError(draft: Draft, event: Extract<CaseEvent, { type: 'throwJobError' }>): void {
-  const token = waitingToken(draft, event.tokenId);
-  draft.reportedJobs.add(token.id);
+function throwJobError(pending: PendingStep, event: Extract<CaseEvent, { type: 'throwJobError' }>): void {
+  const token = waitingToken(pending, event.tokenId);
+  pending.reportedJobs.add(token.id);
   const { errorCode, message, variables } = event;
-  const caught = throwError(draft, token, errorCode, {
+  const caught = throwError(pending, token, errorCode, {
     ...(variables !== undefined && { variables }),
     ...(message !== undefined && { message }),
   });
   if (!caught) {
     raiseIncident(
-      draft,
+      pending,
       token,
       `The job threw the error "${errorCode}"${message === undefined ? '' : ` (${message})`}, ` +
         'which no error event catches',
@@ -205,56 +205,56 @@ function throwJobError(draft: Draft, event: Extract<CaseEvent, { type: 'throwJob
   }
 }
 
-function retryIncident(draft: Draft, incidentId: string, variables: Variables): void {
-  const incident = draft.state.incidents.find((candidate) => candidate.id === incidentId);
+function retryIncident(pending: PendingStep, incidentId: string, variables: Variables): void {
+  const incident = pending.state.incidents.find((candidate) => candidate.id === incidentId);
   if (incident === undefined) {
     throw new InvalidEventError(`There is no open incident ${incidentId}`);
   }
   incident.resolved = true;
-  mergeVariables(draft, variables);
-  const element = elementOf(draft.model, incident.elementId);
-  record(draft, 'incidentResolved', element, `${incident.id}: ${incident.message}`);
+  mergeVariables(pending, variables);
+  const element = elementOf(pending.model, incident.elementId);
+  record(pending, 'incidentResolved', element, `${incident.id}: ${incident.message}`);
 
   // The token stays the same: it is still the same visit of the element, and for a job the same task id.
-  const token = waitingToken(draft, incident.tokenId);
+  const token = waitingToken(pending, incident.tokenId);
   const job = jobOf(element);
   const failedStep = incident.failedStep ?? (job === undefined ? 'activate' : 'job');
   switch (failedStep) {
     case 'activate':
       // Whatever the failed attempt opened before it failed is opened again.
-      closeListeners(draft, token.id);
-      activate(draft, token);
+      closeListeners(pending, token.id);
+      activate(pending, token);
       return;
     case 'complete':
-      complete(draft, token);
+      complete(pending, token);
       return;
     case 'job':
       if (job !== undefined) {
-        attempt(draft, token, 'job', () => startJob(draft, token, element, job));
+        attempt(pending, token, 'job', () => startJob(pending, token, element, job));
       }
       return;
   }
 }
 
-function settleStatus(draft: Draft): void {
-  const { state } = draft;
+function settleStatus(pending: PendingStep): void {
+  const { state } = pending;
   if (state.tokens.length === 0) {
     // Event sub-processes on the process level end with the case.
-    closeListeners(draft, undefined);
+    closeListeners(pending, undefined);
     state.status = 'completed';
-    draft.audit.push({ type: 'caseCompleted', actor: draft.actor, at: draft.at });
+    pending.audit.push({ type: 'caseCompleted', actor: pending.actor, at: pending.at });
     return;
   }
   state.status = state.incidents.some((incident) => !incident.resolved) ? 'incident' : 'active';
 }
 
 /** Shallow merge into the case's variables, as Zeebe does: top-level names are replaced, not deep-merged. */
-function mergeVariables(draft: Draft, variables: Variables): void {
-  Object.assign(draft.state.variables, copyJson(variables));
+function mergeVariables(pending: PendingStep, variables: Variables): void {
+  Object.assign(pending.state.variables, copyJson(variables));
 }
 
-function waitingToken(draft: Draft, tokenId: string): Token {
-  const token = tokenById(draft, tokenId);
+function waitingToken(pending: PendingStep, tokenId: string): Token {
+  const token = tokenById(pending, tokenId);
   if (token === undefined) {
     throw new InvalidEventError(`There is no waiting token ${tokenId}`);
   }

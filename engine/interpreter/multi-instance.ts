@@ -6,47 +6,47 @@
  * enclosing scope when the body completes. Boundary events belong to the body.
  */
 import type { ActivityElement, MultiInstance, ProcessElement } from '../model/process-model.js';
-import { childrenOf, StepFailure, tokenById, type Draft } from './draft.js';
+import { childrenOf, StepFailure, tokenById, type PendingStep } from './pending-step.js';
 import { openBoundaryEvents } from './events.js';
 import { arrive, complete, terminate } from './flow.js';
 import type { Token, Variables } from './types.js';
 import { evaluate, setLocalVariables } from './variables.js';
 
 /** A token of the same element directly inside a multi-instance body. */
-export function isInnerInstance(draft: Draft, token: Token): boolean {
-  const parent = tokenById(draft, token.parentId);
+export function isInnerInstance(pending: PendingStep, token: Token): boolean {
+  const parent = tokenById(pending, token.parentId);
   return parent?.role === 'multiInstanceBody' && parent.elementId === token.elementId;
 }
 
 export function activateMultiInstanceBody(
-  draft: Draft,
+  pending: PendingStep,
   body: Token,
   element: ActivityElement,
   loop: MultiInstance,
 ): void {
   body.role = 'multiInstanceBody';
-  const items = evaluate(draft, body.id, loop.inputCollection, `The input collection of ${element.id}`);
+  const items = evaluate(pending, body.id, loop.inputCollection, `The input collection of ${element.id}`);
   if (!Array.isArray(items)) {
     throw new StepFailure(
       `The input collection of ${element.id} must be a list, but "${loop.inputCollection}" gave ${JSON.stringify(items)}`,
     );
   }
-  openBoundaryEvents(draft, body, element);
+  openBoundaryEvents(pending, body, element);
   body.loop = { items, started: 0 };
   if (loop.outputCollection !== undefined) {
     setLocalVariables(body, { [loop.outputCollection]: items.map(() => null) });
   }
   if (items.length === 0) {
-    completeBody(draft, body, loop);
+    completeBody(pending, body, loop);
     return;
   }
   const count = loop.sequential ? 1 : items.length;
   for (let index = 0; index < count; index += 1) {
-    startInstance(draft, body, element.id, loop);
+    startInstance(pending, body, element.id, loop);
   }
 }
 
-function startInstance(draft: Draft, body: Token, elementId: string, loop: MultiInstance): void {
+function startInstance(pending: PendingStep, body: Token, elementId: string, loop: MultiInstance): void {
   const state = loopOf(body);
   const index = state.started;
   state.started += 1;
@@ -60,7 +60,7 @@ function startInstance(draft: Draft, body: Token, elementId: string, loop: Multi
   if (outputVariable !== undefined && outputVariable !== loop.inputElement) {
     locals[outputVariable] = null;
   }
-  const instance = arrive(draft, elementId, body.id);
+  const instance = arrive(pending, elementId, body.id);
   setLocalVariables(instance, locals);
 }
 
@@ -68,10 +68,15 @@ function startInstance(draft: Draft, body: Token, elementId: string, loop: Multi
  * Called while an instance completes (before it is removed): stores its output element in the body's output
  * collection and evaluates the completion condition. A failure leaves the instance with an incident.
  */
-export function collectInstanceOutput(draft: Draft, instance: Token, body: Token, element: ProcessElement): boolean {
+export function collectInstanceOutput(
+  pending: PendingStep,
+  instance: Token,
+  body: Token,
+  element: ProcessElement,
+): boolean {
   const loop = multiInstanceOf(element);
   if (loop.outputCollection !== undefined && loop.outputElement !== undefined) {
-    const value = evaluate(draft, instance.id, loop.outputElement, `The output element of ${element.id}`);
+    const value = evaluate(pending, instance.id, loop.outputElement, `The output element of ${element.id}`);
     const index = Number(instance.variables?.['loopCounter']) - 1;
     const current = body.variables?.[loop.outputCollection];
     const collection = Array.isArray(current) ? [...current] : [];
@@ -82,39 +87,44 @@ export function collectInstanceOutput(draft: Draft, instance: Token, body: Token
     return false;
   }
   const state = loopOf(body);
-  const active = childrenOf(draft, body.id).length - 1;
+  const active = childrenOf(pending, body.id).length - 1;
   const counts = {
     numberOfInstances: state.items.length,
     numberOfActiveInstances: active,
     numberOfCompletedInstances: state.started - active,
   };
   const what = `The completion condition of ${element.id}`;
-  return evaluate(draft, instance.id, loop.completionCondition, what, counts) === true;
+  return evaluate(pending, instance.id, loop.completionCondition, what, counts) === true;
 }
 
 /** After an instance completed: start the next one, or complete the body when all are done or the condition says so. */
-export function instanceCompleted(draft: Draft, body: Token, element: ProcessElement, conditionMet: boolean): void {
+export function instanceCompleted(
+  pending: PendingStep,
+  body: Token,
+  element: ProcessElement,
+  conditionMet: boolean,
+): void {
   const loop = multiInstanceOf(element);
   const state = loopOf(body);
   if (conditionMet) {
-    for (const instance of childrenOf(draft, body.id)) {
-      terminate(draft, instance);
+    for (const instance of childrenOf(pending, body.id)) {
+      terminate(pending, instance);
     }
-    completeBody(draft, body, loop);
+    completeBody(pending, body, loop);
     return;
   }
   if (loop.sequential && state.started < state.items.length) {
-    startInstance(draft, body, element.id, loop);
+    startInstance(pending, body, element.id, loop);
     return;
   }
-  if (childrenOf(draft, body.id).length === 0 && state.started >= state.items.length) {
-    completeBody(draft, body, loop);
+  if (childrenOf(pending, body.id).length === 0 && state.started >= state.items.length) {
+    completeBody(pending, body, loop);
   }
 }
 
-function completeBody(draft: Draft, body: Token, loop: MultiInstance): void {
+function completeBody(pending: PendingStep, body: Token, loop: MultiInstance): void {
   const name = loop.outputCollection;
-  complete(draft, body, name === undefined ? {} : { variables: { [name]: body.variables?.[name] ?? [] } });
+  complete(pending, body, name === undefined ? {} : { variables: { [name]: body.variables?.[name] ?? [] } });
 }
 
 function loopOf(body: Token): NonNullable<Token['loop']> {

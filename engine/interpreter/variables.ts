@@ -6,13 +6,13 @@
  */
 import { evaluateToJson, FeelError, isExpression, stripExpression } from '../feel/feel.js';
 import type { VariableMapping } from '../model/process-model.js';
-import { copyJson, StepFailure, tokenById, type Draft } from './draft.js';
+import { copyJson, StepFailure, tokenById, type PendingStep } from './pending-step.js';
 import type { Token, Variables } from './types.js';
 
 /** The scope chain of a token, innermost first, up to (and including) the root of its process instance. */
-function scopeChain(draft: Draft, tokenId: string | undefined): { chain: Token[]; inCalledProcess: boolean } {
+function scopeChain(pending: PendingStep, tokenId: string | undefined): { chain: Token[]; inCalledProcess: boolean } {
   const chain: Token[] = [];
-  for (let token = tokenById(draft, tokenId); token !== undefined; token = tokenById(draft, token.parentId)) {
+  for (let token = tokenById(pending, tokenId); token !== undefined; token = tokenById(pending, token.parentId)) {
     chain.push(token);
     if (token.role === 'calledProcess') {
       return { chain, inCalledProcess: true };
@@ -22,9 +22,9 @@ function scopeChain(draft: Draft, tokenId: string | undefined): { chain: Token[]
 }
 
 /** What FEEL sees from a token: the root scope, then each scope inside it; inner names hide outer ones. */
-export function visibleVariables(draft: Draft, tokenId: string | undefined): Variables {
-  const { chain, inCalledProcess } = scopeChain(draft, tokenId);
-  const visible: Variables = inCalledProcess ? {} : { ...draft.state.variables };
+export function visibleVariables(pending: PendingStep, tokenId: string | undefined): Variables {
+  const { chain, inCalledProcess } = scopeChain(pending, tokenId);
+  const visible: Variables = inCalledProcess ? {} : { ...pending.state.variables };
   for (const token of chain.reverse()) {
     Object.assign(visible, token.variables);
   }
@@ -40,8 +40,8 @@ export function setLocalVariables(token: Token, variables: Variables): void {
  * variable of that name, and otherwise to the root of the process instance. Top-level names are replaced, not
  * deep-merged.
  */
-export function propagateVariables(draft: Draft, fromTokenId: string | undefined, variables: Variables): void {
-  const { chain, inCalledProcess } = scopeChain(draft, fromTokenId);
+export function propagateVariables(pending: PendingStep, fromTokenId: string | undefined, variables: Variables): void {
+  const { chain, inCalledProcess } = scopeChain(pending, fromTokenId);
   const processRoot = inCalledProcess ? chain.at(-1) : undefined;
   for (const [name, value] of Object.entries(copyJson(variables))) {
     const owner = chain.find((token) => token.variables !== undefined && name in token.variables);
@@ -50,21 +50,21 @@ export function propagateVariables(draft: Draft, fromTokenId: string | undefined
     } else if (processRoot !== undefined) {
       processRoot.variables = { ...processRoot.variables, [name]: value };
     } else {
-      draft.state.variables[name] = value;
+      pending.state.variables[name] = value;
     }
   }
 }
 
 /** Evaluates FEEL (without `=`) in a token's scope; a failure becomes a StepFailure naming `what`. */
 export function evaluate(
-  draft: Draft,
+  pending: PendingStep,
   tokenId: string | undefined,
   expression: string,
   what: string,
   extra: Variables = {},
 ): unknown {
   try {
-    return evaluateToJson(expression, { ...visibleVariables(draft, tokenId), ...extra });
+    return evaluateToJson(expression, { ...visibleVariables(pending, tokenId), ...extra });
   } catch (error) {
     if (error instanceof FeelError) {
       throw new StepFailure(`${what} could not be evaluated: ${error.message}`);
@@ -75,18 +75,18 @@ export function evaluate(
 
 /** A static value as it is, or FEEL when it starts with `=`. */
 export function evaluateValue(
-  draft: Draft,
+  pending: PendingStep,
   tokenId: string | undefined,
   value: string,
   what: string,
   extra: Variables = {},
 ): unknown {
-  return isExpression(value) ? evaluate(draft, tokenId, stripExpression(value), what, extra) : value;
+  return isExpression(value) ? evaluate(pending, tokenId, stripExpression(value), what, extra) : value;
 }
 
 /** Like evaluateValue, for values that must be text (a task type, a message name, a timer). */
-export function evaluateText(draft: Draft, tokenId: string | undefined, value: string, what: string): string {
-  const result = evaluateValue(draft, tokenId, value, what);
+export function evaluateText(pending: PendingStep, tokenId: string | undefined, value: string, what: string): string {
+  const result = evaluateValue(pending, tokenId, value, what);
   if (typeof result === 'string') {
     return result;
   }
@@ -97,11 +97,16 @@ export function evaluateText(draft: Draft, tokenId: string | undefined, value: s
 }
 
 /** The input mappings of an element: new local variables, each mapping seeing the ones before it. */
-export function evaluateInputs(draft: Draft, token: Token, mappings: VariableMapping[], elementId: string): Variables {
+export function evaluateInputs(
+  pending: PendingStep,
+  token: Token,
+  mappings: VariableMapping[],
+  elementId: string,
+): Variables {
   const locals: Variables = {};
   for (const mapping of mappings) {
     const value = evaluateValue(
-      draft,
+      pending,
       token.id,
       mapping.source,
       `The input mapping "${mapping.target}" of ${elementId}`,
@@ -116,12 +121,17 @@ export function evaluateInputs(draft: Draft, token: Token, mappings: VariableMap
  * The output mappings of an element, evaluated in its own scope: the values for the enclosing scope. A target
  * path (`order.status`) updates that field of the variable as it is visible outside.
  */
-export function evaluateOutputs(draft: Draft, token: Token, mappings: VariableMapping[], elementId: string): Variables {
+export function evaluateOutputs(
+  pending: PendingStep,
+  token: Token,
+  mappings: VariableMapping[],
+  elementId: string,
+): Variables {
   const outputs: Variables = {};
-  const outside = visibleVariables(draft, token.parentId);
+  const outside = visibleVariables(pending, token.parentId);
   for (const mapping of mappings) {
     const value = evaluateValue(
-      draft,
+      pending,
       token.id,
       mapping.source,
       `The output mapping "${mapping.target}" of ${elementId}`,

@@ -1,5 +1,5 @@
 /**
- * The step under construction and the small helpers every part of the interpreter shares. The draft is
+ * The step under construction (the pending step) and the small helpers every part of the interpreter shares. It is
  * mutable, but built on copies: the caller's state and event stay untouched.
  */
 import type { ProcessElement, ProcessModel } from '../model/process-model.js';
@@ -24,7 +24,7 @@ export const SYSTEM_ACTOR = 'system';
 export const MAX_ENTRIES_PER_STEP = 1000;
 
 /** The state inside a step: timers and subscriptions are always lists here. */
-export type DraftState = CaseState & { timers: TimerState[]; subscriptions: SubscriptionState[] };
+export type PendingState = CaseState & { timers: TimerState[]; subscriptions: SubscriptionState[] };
 
 /** A token that took a sequence flow (or was started) and has not entered its element yet. */
 export interface Arrival {
@@ -33,9 +33,9 @@ export interface Arrival {
   via?: string;
 }
 
-export interface Draft {
+export interface PendingStep {
   readonly model: ProcessModel;
-  readonly state: DraftState;
+  readonly state: PendingState;
   readonly commands: Command[];
   readonly audit: AuditEntry[];
   readonly at: string;
@@ -59,9 +59,9 @@ export class StepFailure extends Error {
 type IdPrefix = 't' | 'i' | 'tm' | 's';
 
 /** Ids come from the state, never from randomness: a replay hands out the same ids. */
-export function nextId(draft: Draft, prefix: IdPrefix): string {
-  const id = `${prefix}${draft.state.nextId}`;
-  draft.state.nextId += 1;
+export function nextId(pending: PendingStep, prefix: IdPrefix): string {
+  const id = `${prefix}${pending.state.nextId}`;
+  pending.state.nextId += 1;
   return id;
 }
 
@@ -74,65 +74,65 @@ export function elementOf(model: ProcessModel, elementId: string): ProcessElemen
   return element;
 }
 
-export function tokenById(draft: Draft, tokenId: string | undefined): Token | undefined {
-  return tokenId === undefined ? undefined : draft.state.tokens.find((token) => token.id === tokenId);
+export function tokenById(pending: PendingStep, tokenId: string | undefined): Token | undefined {
+  return tokenId === undefined ? undefined : pending.state.tokens.find((token) => token.id === tokenId);
 }
 
 /** The tokens directly inside a scope token (or on the process level, for `undefined`). */
-export function childrenOf(draft: Draft, scopeId: string | undefined): Token[] {
-  return draft.state.tokens.filter((token) => token.parentId === scopeId);
+export function childrenOf(pending: PendingStep, scopeId: string | undefined): Token[] {
+  return pending.state.tokens.filter((token) => token.parentId === scopeId);
 }
 
-export function removeToken(draft: Draft, token: Token): void {
-  const index = draft.state.tokens.indexOf(token);
+export function removeToken(pending: PendingStep, token: Token): void {
+  const index = pending.state.tokens.indexOf(token);
   if (index >= 0) {
-    draft.state.tokens.splice(index, 1);
+    pending.state.tokens.splice(index, 1);
   }
 }
 
-export function openIncidentOf(draft: Draft, tokenId: string): Incident | undefined {
-  return draft.state.incidents.find((incident) => incident.tokenId === tokenId && !incident.resolved);
+export function openIncidentOf(pending: PendingStep, tokenId: string): Incident | undefined {
+  return pending.state.incidents.find((incident) => incident.tokenId === tokenId && !incident.resolved);
 }
 
 /** The token stays where it is: an incident never moves it. */
 export function raiseIncident(
-  draft: Draft,
+  pending: PendingStep,
   token: Token,
   message: string,
   failedStep: NonNullable<Incident['failedStep']>,
 ): void {
   const incident: Incident = {
-    id: nextId(draft, 'i'),
+    id: nextId(pending, 'i'),
     elementId: token.elementId,
     tokenId: token.id,
     message,
-    at: draft.at,
+    at: pending.at,
     resolved: false,
     failedStep,
   };
-  draft.state.incidents.push(incident);
-  record(draft, 'incidentRaised', elementOf(draft.model, token.elementId), message);
+  pending.state.incidents.push(incident);
+  record(pending, 'incidentRaised', elementOf(pending.model, token.elementId), message);
 }
 
-export function record(draft: Draft, type: AuditEntry['type'], element: ProcessElement, detail?: string): void {
-  draft.audit.push({
+export function record(pending: PendingStep, type: AuditEntry['type'], element: ProcessElement, detail?: string): void {
+  pending.audit.push({
     type,
     elementId: element.id,
     ...(element.name !== undefined && { elementName: element.name }),
     ...(type === 'elementEntered' && element.status !== undefined && { status: element.status }),
-    actor: draft.actor,
-    at: draft.at,
+    actor: pending.actor,
+    at: pending.at,
     ...(detail !== undefined && { detail }),
   });
 }
 
-export function describeFlow(draft: Draft, flowId: string): string {
-  const name = draft.model.flows[flowId]?.name;
+export function describeFlow(pending: PendingStep, flowId: string): string {
+  const name = pending.model.flows[flowId]?.name;
   return name === undefined ? flowId : `${flowId} (${name})`;
 }
 
-export function targetOf(draft: Draft, flowId: string): string {
-  const flow = draft.model.flows[flowId];
+export function targetOf(pending: PendingStep, flowId: string): string {
+  const flow = pending.model.flows[flowId];
   if (flow === undefined) {
     throw new Error(`The process model has no sequence flow ${flowId}`);
   }
