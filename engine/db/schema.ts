@@ -16,7 +16,20 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { ProcessModel } from '../model/process-model.js';
 import type { FormSchema } from '../../forms/schema.js';
-import type { StartConfig } from '../services/service-definition.js';
+
+export interface StartStep {
+  formId: string;
+  title?: { de: string; en: string };
+}
+
+/**
+ * How a case is started: the start forms in order and what is filled in for the user (once-only). The shape
+ * of `service_versions.start`; services/service-definition.ts reads it from `service.json`.
+ */
+export interface StartConfig {
+  steps: StartStep[];
+  prefill: Record<string, string>;
+}
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 

@@ -3,7 +3,9 @@
  * Conditions and (later) mappings run inside a Temporal workflow, so evaluation must be deterministic.
  */
 import { evaluate, isFunction, isRange, parseExpression, type Warning, type WarningType } from 'feelin';
-import type { Variables } from '../interpreter/types.js';
+
+/** The names an expression sees: the interpreter's `Variables`, declared here because feel/ sits below it. */
+type Variables = Record<string, unknown>;
 
 /** An expression that cannot be parsed, may not be used, or failed while evaluating. */
 export class FeelError extends Error {

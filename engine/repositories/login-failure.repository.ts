@@ -1,7 +1,12 @@
 import { inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { loginFailures } from '../db/schema.js';
-import type { FailureRecord } from '../services/login-throttle.js';
+
+/** A key's failed logins: how many, and when the last one was (services/login-throttle.ts decides from it). */
+export interface FailureRecord {
+  failures: number;
+  lastFailureAt: Date;
+}
 
 export function createLoginFailureRepository(db: Database) {
   return {

@@ -13,6 +13,7 @@
  * users get exactly the same answers. A successful login clears the account keys, never the
  * address key (else an attacker with an account of their own could reset it).
  */
+import type { FailureRecord } from '../repositories/login-failure.repository.js';
 
 export interface ThrottleRule {
   freeFailures: number;
@@ -29,10 +30,7 @@ export const LOGIN_RULES = {
 /** Failures older than this are forgotten: a user who mistyped yesterday starts afresh. */
 export const FORGET_FAILURES_AFTER_MS = 24 * 60 * 60_000;
 
-export interface FailureRecord {
-  failures: number;
-  lastFailureAt: Date;
-}
+export type { FailureRecord };
 
 export type LoginArea = 'portal' | 'staff';
 

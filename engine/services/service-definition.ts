@@ -8,6 +8,7 @@ import { compileErrorsToText, compileService } from '../model/compile.js';
 import type { ProcessModel } from '../model/process-model.js';
 import { parseForm, type FormSchema } from '../../forms/schema.js';
 import { parseFormTranslation, translationFileName } from '../../forms/translate.js';
+import type { StartConfig, StartStep } from '../db/schema.js';
 import { dataPathsOf, hasListedFileField, rootKeysOf } from './start-steps.js';
 
 const localized = z.object({ de: z.string().min(1), en: z.string().min(1) });
@@ -30,16 +31,8 @@ const serviceManifest = z.object({
   prefill: z.record(z.string(), z.string()).optional(),
 });
 
-export interface StartStep {
-  formId: string;
-  title?: { de: string; en: string };
-}
-
-/** How a case is started: the start forms in order and what is filled in for the user (once-only). */
-export interface StartConfig {
-  steps: StartStep[];
-  prefill: Record<string, string>;
-}
+// Declared with the column that stores them (db/ sits below services/).
+export type { StartConfig, StartStep };
 
 export interface ServiceDefinition {
   slug: string;
