@@ -45,7 +45,7 @@ export interface FileProblem {
   problem: UploadProblem;
 }
 
-export type StepResult =
+export type SaveStepResult =
   | { kind: 'saved'; draftId: string; next: { step: number } | 'review' | 'drafts' }
   | { kind: 'invalid'; values: Record<string, unknown>; errors: FieldError[]; fileProblems: FileProblem[] }
   | { kind: 'expired' }
@@ -186,7 +186,7 @@ export function createDraftService(deps: {
       returnToReview: boolean,
       // The language the user typed in (numbers: `1.000,5` in German); the stored values are data.
       locale?: Locale,
-    ): Promise<StepResult | undefined> {
+    ): Promise<SaveStepResult | undefined> {
       const loaded = await load(user, draftId);
       const step = loaded?.steps[index];
       if (!loaded || !step) return undefined;
