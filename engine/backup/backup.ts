@@ -236,6 +236,12 @@ async function extract(source: string, staging: string, settings: BackupSettings
         "this backup holds the embedded Temporal dev server's state: unset TEMPORAL_ADDRESS to restore it",
       );
     }
+    if (manifest.temporal.source === 'embedded' && manifest.temporal.namespace !== settings.temporalNamespace) {
+      throw new BackupRefusedError(
+        `this backup's cases run in the Temporal namespace '${manifest.temporal.namespace}': set ` +
+          `TEMPORAL_NAMESPACE=${manifest.temporal.namespace} to restore it (it is '${settings.temporalNamespace}')`,
+      );
+    }
     if (manifest.temporal.source === 'external' && !settings.temporalAddress) {
       throw new BackupRefusedError(
         `this backup was taken with an external Temporal cluster (${manifest.temporal.address}) and holds no ` +
