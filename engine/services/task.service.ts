@@ -13,7 +13,7 @@ import {
   mayComplete,
 } from '../case/task-completion.js';
 import { completeTaskUpdate } from '../case/contract.js';
-import type { CaseRepository, TaskRow } from '../repositories/case.repository.js';
+import type { CaseRepository, CaseRow, TaskRow } from '../repositories/case.repository.js';
 import type { SessionPrincipal, StaffSession } from './auth.service.js';
 import { startFormOf, type CatalogService } from './catalog.service.js';
 
@@ -33,11 +33,47 @@ export type CompleteResult =
       values: Record<string, unknown>;
     };
 
-export function createTaskService(deps: { cases: CaseRepository; catalog: CatalogService; temporal: Client }) {
+/** A task as the page that shows or completes it needs it. */
+export interface TaskForPrincipal {
+  task: TaskRow;
+  caseRow: CaseRow;
+  form: FormSchema | undefined;
+  startForm: FormSchema | undefined;
+  /** What the form's FEEL, tables and `valuesKey` options see: the case's variables. */
+  context: Record<string, unknown>;
+  /** The form opens with the case's current values for its fields, as in Camunda's Tasklist. */
+  values: Record<string, unknown>;
+  /** Who completed the task, once it is no longer open (a stale page shows it). */
+  completedBy: string | undefined;
+}
+
+export interface TaskService {
+  /** The task with its case and form, if this principal may complete it; undefined (→ 404) otherwise. */
+  taskFor(principal: SessionPrincipal, taskId: string): Promise<TaskForPrincipal | undefined>;
+  /** Inbox: open tasks the staff member may complete; overdue first, then by priority and age. */
+  inbox(member: StaffSession): ReturnType<CaseRepository['openTasksForStaff']>;
+  /**
+   * Completes the task through the case workflow's update. The update id is the form's submission
+   * token: a double submit is one completion. Returns once the read model shows it; undefined (→ 404)
+   * when the task is not this principal's.
+   */
+  complete(
+    principal: SessionPrincipal,
+    taskId: string,
+    submissionToken: string,
+    input: Record<string, unknown>,
+    locale?: Locale,
+  ): Promise<CompleteResult | undefined>;
+}
+
+export function createTaskService(deps: {
+  cases: CaseRepository;
+  catalog: CatalogService;
+  temporal: Client;
+}): TaskService {
   const { cases, catalog, temporal } = deps;
 
-  /** The task with its case and form, if this principal may see it; undefined (→ 404) otherwise. */
-  async function taskFor(principal: SessionPrincipal, taskId: string) {
+  async function taskFor(principal: SessionPrincipal, taskId: string): Promise<TaskForPrincipal | undefined> {
     const task = await cases.findTask(taskId);
     if (!task) return undefined;
     const caseRow = await cases.findById(task.caseId);
@@ -51,11 +87,8 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
       caseRow,
       form,
       startForm: version ? startFormOf(version) : undefined,
-      /** What the form's FEEL, tables and `valuesKey` options see: the case's variables. */
       context: caseRow.variables,
-      /** The form opens with the case's current values for its fields, as in Camunda's Tasklist. */
       values: form ? taskFormValues(form, caseRow.variables) : {},
-      /** Who completed the task, once it is no longer open (a stale page shows it). */
       completedBy: task.status !== 'open' && task.completedBy ? await cases.actorName(task.completedBy) : undefined,
     };
   }
@@ -63,21 +96,10 @@ export function createTaskService(deps: { cases: CaseRepository; catalog: Catalo
   return {
     taskFor,
 
-    /** Inbox: open tasks of the staff member's groups or naming them; overdue first, then by priority and age. */
     inbox: (member: StaffSession) => cases.openTasksForStaff(audienceOf(actorOf(member))),
 
-    /**
-     * Completes the task through the case workflow's update. The update id is the form's
-     * submission token: a double submit is one completion. Returns once the read model shows it.
-     */
-    async complete(
-      principal: SessionPrincipal,
-      taskId: string,
-      submissionToken: string,
-      input: Record<string, unknown>,
-      /** The language of the form the user filled in: how its numbers are read, here and in the workflow. */
-      locale?: Locale,
-    ): Promise<CompleteResult | undefined> {
+    // `locale`: the language of the form the user filled in — how its numbers are read, here and in the workflow.
+    async complete(principal, taskId, submissionToken, input, locale) {
       const found = await taskFor(principal, taskId);
       if (!found) return undefined;
       const { task, form } = found;
@@ -141,8 +163,6 @@ function rejectionOf(error: unknown): ApplicationFailure | undefined {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) return error.cause;
   return undefined;
 }
-
-export type TaskService = ReturnType<typeof createTaskService>;
 
 function taskFormValues(form: FormSchema, variables: Record<string, unknown>): Record<string, unknown> {
   const fromCase = [...rootKeysOf(form)].filter((key) => Object.hasOwn(variables, key));
