@@ -4,9 +4,11 @@
  * instead of submitting it. Pure.
  */
 import { allComponents } from './components.js';
-import { formatPath, parsePath, readPath, splitKey, type PathSegment } from './paths.js';
-import type { DynamicListComponent, FormComponent, FormSchema } from './schema.js';
+import { parsePath, readPath, splitKey, type PathSegment } from './paths.js';
 import { initialListItem } from './validate.js';
+import type { DynamicListComponent, FormComponent, FormSchema } from './model.js';
+
+export { addActionValue, removeActionValue } from './components/dynamiclist.js';
 
 /** The name of the submit buttons that change the form instead of submitting it. */
 export const FORM_ACTION_FIELD = '_action';
@@ -29,16 +31,6 @@ export function parseFormAction(input: Record<string, unknown>): FormAction | un
   const remove = /^remove:([^:]+):(\d{1,6})$/.exec(raw);
   if (remove && parsePath(remove[1] ?? '')) return { type: 'remove', list: remove[1] ?? '', index: Number(remove[2]) };
   return undefined;
-}
-
-/** The `value` of a list's add button. */
-export function addActionValue(listPath: readonly PathSegment[]): string {
-  return `add:${formatPath(listPath)}`;
-}
-
-/** The `value` of a list item's remove button. */
-export function removeActionValue(listPath: readonly PathSegment[], index: number): string {
-  return `remove:${formatPath(listPath)}:${index}`;
 }
 
 /**

@@ -1,38 +1,27 @@
 /**
  * Walking the component tree of a parsed form. Pure and type-only towards schema.ts, so the validator
- * (which runs inside the case workflow) can use it without pulling in zod.
+ * (which runs inside the case workflow) can use it without pulling in zod. What a component is comes from
+ * its type's module (registry.ts).
  */
+import { definitionOf } from './registry.js';
 import type {
-  DatetimeComponent,
   DynamicListComponent,
   FormComponent,
   FormSchema,
   GroupComponent,
   InputComponent,
   KeyedComponent,
-} from './schema.js';
-
-const INPUT_TYPES: ReadonlySet<string> = new Set<InputComponent['type']>([
-  'textfield',
-  'textarea',
-  'number',
-  'datetime',
-  'checkbox',
-  'checklist',
-  'taglist',
-  'radio',
-  'select',
-  'filepicker',
-]);
+} from './model.js';
 
 /** A control the user fills in: it has a key, a label and `validate`. */
 export function isInputComponent(component: FormComponent): component is InputComponent {
-  return INPUT_TYPES.has(component.type);
+  return definitionOf(component).kind === 'input';
 }
 
 /** Inputs and expression fields: the components that put a value under their `key`. */
 export function isKeyedComponent(component: FormComponent): component is KeyedComponent {
-  return isInputComponent(component) || component.type === 'expression';
+  const kind = definitionOf(component).kind;
+  return kind === 'input' || kind === 'computed';
 }
 
 export function isContainer(component: FormComponent): component is GroupComponent | DynamicListComponent {
@@ -72,22 +61,5 @@ export function hasFilePicker(form: Pick<FormSchema, 'components'>): boolean {
 
 /** The label that names a component in messages and summaries. */
 export function labelOf(component: FormComponent): string | undefined {
-  switch (component.type) {
-    case 'datetime':
-      return datetimeLabel(component);
-    case 'text':
-    case 'html':
-    case 'separator':
-    case 'spacer':
-    case 'image':
-      return undefined;
-    default:
-      return component.label === '' ? undefined : component.label;
-  }
-}
-
-function datetimeLabel(component: DatetimeComponent): string | undefined {
-  if (component.label !== undefined && component.label !== '') return component.label;
-  const subtype = component.subtype ?? 'date';
-  return subtype === 'time' ? component.timeLabel : component.dateLabel;
+  return definitionOf(component).label(component);
 }

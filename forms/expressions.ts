@@ -3,7 +3,7 @@
  * templates, evaluated over the form's data the way form-js does. Pure; runs inside the case workflow.
  */
 import { evaluateExpression, isExpression, stripExpression } from '../engine/feel/feel.js';
-import type { Conditional, Option, OptionValue } from './schema.js';
+import type { Conditional, Option, OptionValue } from './model.js';
 
 export type Variables = Record<string, unknown>;
 

@@ -10,7 +10,7 @@ import { formatDecimal, parseDecimal, readNumberText, toNumber } from './decimal
 import { displayText, itemScope, jsonValue, rootScope, type Variables } from './expressions.js';
 import { renderText } from './markdown.js';
 import { deletePath, indexesOf, isRecord, parsePath, readPath, type PathSegment } from './paths.js';
-import { normalizeText } from './validate.js';
+import { normalizeText } from './components/textfield.js';
 
 /**
  * How a control's text becomes a value. `text`: trimmed string (also date inputs); `time`: `14:30`;

@@ -5,36 +5,16 @@
  *   { "components": { "<component id>": { "label": "…", "values": { "<option value>": "…" } } } }
  *
  * A component without an entry (or an entry without a property) keeps its German text.
- * `parseFormTranslation` checks a file against its form; `translateForm` applies it. Pure.
+ * `parseFormTranslation` checks a file against its form; `translateForm` applies it. Pure. Which texts a
+ * component type has, and how they are put in, is its type module's `translatable` and `translate`.
  */
 import { z } from 'zod';
 import { allComponents } from './components.js';
-import { htmlProblems, staticTextProblems, templateProblems, type FormComponent, type FormSchema } from './schema.js';
+import { definitionOf } from './registry.js';
+import { htmlProblems, staticTextProblems, templateProblems } from './schema-kit.js';
+import type { ComponentTranslation, FormComponent, FormSchema, FormTranslation, TranslationLocale } from './model.js';
 
-export type TranslationLocale = 'en';
-
-export interface ComponentTranslation {
-  label?: string;
-  description?: string;
-  /** text components (Markdown with `{{…}}` templates). */
-  text?: string;
-  /** html components. */
-  content?: string;
-  /** image components with a static alt text. */
-  alt?: string;
-  /** datetime components. */
-  dateLabel?: string;
-  timeLabel?: string;
-  /** Option labels by option value (static `values` only). */
-  values?: Record<string, string>;
-  /** Column labels by column key (tables with static `columns`). */
-  columns?: Record<string, string>;
-  appearance?: { prefixAdorner?: string; suffixAdorner?: string };
-}
-
-export interface FormTranslation {
-  components: Record<string, ComponentTranslation>;
-}
+export type { ComponentTranslation, FormTranslation, TranslationLocale } from './model.js';
 
 /** The translation file of a form file: `a/b/start.form` → `a/b/start.en.json`. */
 export function translationFileName(formFile: string, locale: TranslationLocale): string {
@@ -120,38 +100,9 @@ export function parseFormTranslation(json: unknown, form: FormSchema, name: stri
 
 type Property = keyof ComponentTranslation;
 
-/** Which properties a component type can have translated. */
+/** Which properties a component can have translated: its type module says. */
 function translatable(component: FormComponent): ReadonlySet<Property> {
-  switch (component.type) {
-    case 'text':
-      return new Set(['text']);
-    case 'html':
-      return new Set(['content']);
-    case 'image':
-      return new Set(component.alt.trimStart().startsWith('=') ? [] : ['alt']);
-    case 'separator':
-    case 'spacer':
-      return new Set();
-    case 'table':
-      return new Set(component.columns ? ['label', 'columns'] : ['label']);
-    case 'group':
-    case 'dynamiclist':
-    case 'button':
-    case 'expression':
-      return new Set(['label']);
-    case 'datetime':
-      return new Set(['label', 'description', 'dateLabel', 'timeLabel']);
-    case 'textfield':
-    case 'number':
-      return new Set(['label', 'description', 'appearance']);
-    case 'select':
-    case 'radio':
-    case 'checklist':
-    case 'taglist':
-      return new Set(component.values ? ['label', 'description', 'values'] : ['label', 'description']);
-    default:
-      return new Set(['label', 'description']);
-  }
+  return new Set(definitionOf(component).translatable(component));
 }
 
 function entryProblems(component: FormComponent, entry: ComponentTranslation): string[] {
@@ -185,74 +136,11 @@ export function translateForm(form: FormSchema, translation: FormTranslation): F
 
 function translateComponent(component: FormComponent, translation: FormTranslation): FormComponent {
   const entry = Object.hasOwn(translation.components, component.id) ? translation.components[component.id] : undefined;
-  const translated = entry === undefined ? component : applyEntry(component, entry);
+  const translated = entry === undefined ? component : definitionOf(component).translate(component, entry);
   if (translated.type === 'group' || translated.type === 'dynamiclist') {
     return { ...translated, components: translated.components.map((child) => translateComponent(child, translation)) };
   }
   return translated;
-}
-
-function applyEntry(component: FormComponent, entry: ComponentTranslation): FormComponent {
-  switch (component.type) {
-    case 'text':
-      return { ...component, text: entry.text ?? component.text };
-    case 'html':
-      return { ...component, content: entry.content ?? component.content };
-    case 'image':
-      return { ...component, alt: entry.alt ?? component.alt };
-    case 'separator':
-    case 'spacer':
-      return component;
-    case 'table':
-      return {
-        ...component,
-        label: entry.label ?? component.label,
-        columns: component.columns?.map((column) => ({
-          ...column,
-          label: entry.columns?.[column.key] ?? column.label,
-        })),
-      };
-    case 'group':
-    case 'dynamiclist':
-    case 'button':
-    case 'expression':
-      return entry.label === undefined ? component : { ...component, label: entry.label };
-    case 'datetime':
-      return {
-        ...component,
-        label: entry.label ?? component.label,
-        description: entry.description ?? component.description,
-        dateLabel: entry.dateLabel ?? component.dateLabel,
-        timeLabel: entry.timeLabel ?? component.timeLabel,
-      };
-    case 'textfield':
-    case 'number':
-      return {
-        ...component,
-        label: entry.label ?? component.label,
-        description: entry.description ?? component.description,
-        appearance:
-          component.appearance === undefined && entry.appearance === undefined
-            ? undefined
-            : { ...component.appearance, ...entry.appearance },
-      };
-    case 'select':
-    case 'radio':
-    case 'checklist':
-    case 'taglist':
-      return {
-        ...component,
-        label: entry.label ?? component.label,
-        description: entry.description ?? component.description,
-        values: component.values?.map((option) => ({ ...option, label: entry.values?.[option.value] ?? option.label })),
-      };
-    default:
-      return {
-        ...component,
-        label: entry.label ?? component.label,
-        description: entry.description ?? component.description,
-      };
-  }
 }
 
 /** Translatable texts of the form the translation leaves in German, as `<component id>.<property>`. */
