@@ -155,7 +155,7 @@ export async function startSystem(
     const incidents = createIncidentRepository(db);
     const incidentService = createIncidentService({ incidents, temporal: client });
     const messageService = createMessageService({ messages: createMessageRepository(db), temporal: client });
-    const mailer = createMailer(db, config.SMTP_URL, config.MAIL_FROM);
+    const mailer = createMailer(createOutboxRepository(db), config.SMTP_URL, config.MAIL_FROM);
     // The same folder as the blob store of uploads (drafting.ts): generated letters are case documents too.
     const blobs = createLocalBlobStore(path.join(dataDir, 'blobs'));
     const activities = {

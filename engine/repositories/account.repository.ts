@@ -1,9 +1,42 @@
 import { eq } from 'drizzle-orm';
-import type { Database } from '../db/database.js';
-import { companies, memberships, staff, staffGroups, users } from '../db/schema.js';
+import { companies, groups, memberships, staff, staffGroups, users } from '../db/schema.js';
+import type { Executor } from './executor.js';
 
-export function createAccountRepository(db: Database) {
+export type NewCompany = typeof companies.$inferInsert;
+export type NewUser = typeof users.$inferInsert;
+export type NewStaff = typeof staff.$inferInsert;
+
+export function createAccountRepository(db: Executor) {
   return {
+    /** Adds the staff groups that are missing; existing ones keep their names. */
+    async ensureGroups(wanted: { id: string; name: string }[]) {
+      await db.insert(groups).values(wanted).onConflictDoNothing();
+    },
+    /** A company with its first user as owner, in one transaction. */
+    createCompanyWithUser: (company: NewCompany, user: NewUser) =>
+      db.transaction((tx) => insertCompanyWithUser(tx, company, user)),
+    /**
+     * Creates the company users (each with its company) and staff members (with their groups) whose
+     * e-mail is not taken yet, in one transaction; accounts that exist stay as they are.
+     */
+    async ensureAccounts(accounts: {
+      companyUsers: { company: NewCompany; user: NewUser }[];
+      staff: { member: NewStaff; groups: string[] }[];
+    }) {
+      await db.transaction(async (tx) => {
+        for (const { company, user } of accounts.companyUsers) {
+          const [existingUser] = await tx.select().from(users).where(eq(users.email, user.email));
+          if (!existingUser) await insertCompanyWithUser(tx, company, user);
+        }
+        for (const { member, groups: groupIds } of accounts.staff) {
+          const [existingStaff] = await tx.select().from(staff).where(eq(staff.email, member.email));
+          if (existingStaff) continue;
+          const [memberRow] = await tx.insert(staff).values(member).returning();
+          if (!memberRow) throw new Error('demo seed failed');
+          await tx.insert(staffGroups).values(groupIds.map((groupId) => ({ staffId: memberRow.id, groupId })));
+        }
+      });
+    },
     async findUserByEmail(email: string) {
       const [row] = await db
         .select({ user: users, companyId: memberships.companyId, companyName: companies.name })
@@ -28,6 +61,14 @@ export function createAccountRepository(db: Database) {
       return row;
     },
   };
+}
+
+async function insertCompanyWithUser(db: Executor, company: NewCompany, user: NewUser) {
+  const [companyRow] = await db.insert(companies).values(company).returning();
+  const [userRow] = await db.insert(users).values(user).returning();
+  if (!companyRow || !userRow) throw new Error('could not create company');
+  await db.insert(memberships).values({ userId: userRow.id, companyId: companyRow.id, role: 'owner' });
+  return { companyId: companyRow.id, userId: userRow.id };
 }
 
 export type AccountRepository = ReturnType<typeof createAccountRepository>;

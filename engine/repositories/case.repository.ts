@@ -1,6 +1,6 @@
 import { and, arrayContains, arrayOverlaps, asc, desc, eq, inArray, lt, not, notLike, or, sql } from 'drizzle-orm';
+import type { projectionOf } from '../case/projection.js';
 import type { TaskAudience } from '../case/task-completion.js';
-import type { Database } from '../db/database.js';
 import { APPLICANT_GROUP } from '../model/process-model.js';
 import {
   caseEvents,
@@ -13,9 +13,12 @@ import {
   tasks,
   users,
 } from '../db/schema.js';
+import type { Executor } from './executor.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
+/** What one interpreter step changed (engine/case/projection.ts builds it; the activity contract's `CaseProjection`). */
+export type CaseStep = ReturnType<typeof projectionOf>;
 
 const caseSummary = {
   id: cases.id,
@@ -29,7 +32,7 @@ const caseSummary = {
   serviceTitleEn: services.titleEn,
 };
 
-export function createCaseRepository(db: Database) {
+export function createCaseRepository(db: Executor) {
   return {
     /**
      * Inserts the case unless one with this submission token exists; either way returns the
@@ -76,6 +79,84 @@ export function createCaseRepository(db: Database) {
         if (!winner) throw new Error('case vanished');
         return { row: winner, created: false };
       });
+    },
+    /**
+     * Moves the case row to the step, unless it is at that step or further already (a retried or replayed
+     * projection: `where seq < new seq`). Returns whether it moved; only then may the step's other writes follow.
+     */
+    async advance(step: CaseStep, at: Date): Promise<boolean> {
+      const moved = await db
+        .update(cases)
+        .set({
+          seq: step.seq,
+          status: step.status,
+          publicStatus: step.publicStatus ?? null,
+          activeElementIds: step.activeElementIds,
+          variables: step.variables,
+          updatedAt: at,
+          completedAt: step.status === 'completed' ? at : null,
+        })
+        .where(and(eq(cases.id, step.caseId), lt(cases.seq, step.seq)))
+        .returning({ id: cases.id });
+      return moved.length > 0;
+    },
+    /** The step's task changes: opened tasks (keyed by case and token), closed ones, none left open by an ended case. */
+    async writeTasks(step: CaseStep, at: Date) {
+      if (step.openedTasks.length > 0) {
+        await db
+          .insert(tasks)
+          .values(
+            step.openedTasks.map((task) => ({
+              caseId: step.caseId,
+              tokenId: task.tokenId,
+              elementId: task.elementId,
+              name: task.name ?? null,
+              formId: task.formId ?? null,
+              candidateGroups: task.candidateGroups,
+              candidateUsers: task.candidateUsers,
+              assignee: task.assignee ?? null,
+              dueDate: task.dueDate ? new Date(task.dueDate) : null,
+              followUpDate: task.followUpDate ? new Date(task.followUpDate) : null,
+              priority: task.priority ?? 50,
+              createdAt: at,
+            })),
+          )
+          .onConflictDoNothing();
+      }
+      for (const task of step.closedTasks) {
+        await db
+          .update(tasks)
+          .set({ status: task.outcome, completedAt: at, completedBy: task.actor })
+          .where(and(eq(tasks.caseId, step.caseId), eq(tasks.tokenId, task.tokenId), eq(tasks.status, 'open')));
+      }
+      if (step.status === 'completed') {
+        // A case that ends leaves no open task behind (e.g. a terminate end event).
+        await db
+          .update(tasks)
+          .set({ status: 'cancelled', completedAt: at })
+          .where(and(eq(tasks.caseId, step.caseId), eq(tasks.status, 'open')));
+      }
+    },
+    /** Appends the step's audit entries to the trail (keyed by case, seq and position: a repeat adds nothing). */
+    async appendEvents(step: CaseStep) {
+      if (step.audit.length === 0) return;
+      await db
+        .insert(caseEvents)
+        .values(
+          step.audit.map((entry, position) => ({
+            caseId: step.caseId,
+            seq: step.seq,
+            position,
+            type: entry.type,
+            elementId: entry.elementId ?? null,
+            elementName: entry.elementName ?? null,
+            publicStatus: entry.status ?? null,
+            actor: entry.actor,
+            at: new Date(entry.at),
+            detail: entry.detail ?? null,
+          })),
+        )
+        .onConflictDoNothing();
     },
     /** Cases that no workflow step has projected yet, created before `before`. */
     async unstarted(before: Date) {

@@ -1,11 +1,11 @@
-import { and, asc, eq, inArray, isNull, lt, notInArray, sql } from 'drizzle-orm';
-import type { Database } from '../db/database.js';
+import { and, asc, eq, inArray, isNull, lt, notInArray, sql, type SQLWrapper } from 'drizzle-orm';
 import { documents } from '../db/schema.js';
+import type { Executor } from './executor.js';
 
 export type DocumentRow = typeof documents.$inferSelect;
 export type NewDocument = typeof documents.$inferInsert;
 
-export function createDocumentRepository(db: Database) {
+export function createDocumentRepository(db: Executor) {
   return {
     /** Inserts the document; a generated one that is already filed is returned instead (see the unique index). */
     async insert(document: NewDocument): Promise<DocumentRow> {
@@ -56,6 +56,15 @@ export function createDocumentRepository(db: Database) {
       const removed = await db
         .delete(documents)
         .where(and(isNull(documents.caseId), isNull(documents.draftId), lt(documents.createdAt, before)))
+        .returning({ id: documents.id });
+      return removed.length;
+    },
+
+    /** Removes the documents of the drafts `draftIds` selects that belong to no case (the blobs stay); returns how many. */
+    async deleteCaselessOfDrafts(draftIds: SQLWrapper): Promise<number> {
+      const removed = await db
+        .delete(documents)
+        .where(and(isNull(documents.caseId), inArray(documents.draftId, draftIds)))
         .returning({ id: documents.id });
       return removed.length;
     },

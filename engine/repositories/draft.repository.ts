@@ -1,6 +1,7 @@
-import { and, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { documents, drafts, services, serviceVersions } from '../db/schema.js';
+import { drafts, services, serviceVersions } from '../db/schema.js';
+import { createDocumentRepository } from './document.repository.js';
 
 export type DraftRow = typeof drafts.$inferSelect;
 
@@ -101,17 +102,12 @@ export function createDraftRepository(db: Database) {
     async deleteExpired(now: Date): Promise<{ drafts: number; documents: number }> {
       return db.transaction(async (tx) => {
         const expired = and(isNull(drafts.submittedCaseId), lt(drafts.expiresAt, now));
-        const removedDocuments = await tx
-          .delete(documents)
-          .where(
-            and(
-              isNull(documents.caseId),
-              inArray(documents.draftId, tx.select({ id: drafts.id }).from(drafts).where(expired)),
-            ),
-          )
-          .returning({ id: documents.id });
+        // The documents are document.repository's: it deletes them within this transaction.
+        const removedDocuments = await createDocumentRepository(tx).deleteCaselessOfDrafts(
+          tx.select({ id: drafts.id }).from(drafts).where(expired),
+        );
         const removedDrafts = await tx.delete(drafts).where(expired).returning({ id: drafts.id });
-        return { drafts: removedDrafts.length, documents: removedDocuments.length };
+        return { drafts: removedDrafts.length, documents: removedDocuments };
       });
     },
 

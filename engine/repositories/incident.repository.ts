@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
-import type { Database } from '../db/database.js';
 import { cases, incidents } from '../db/schema.js';
+import type { CaseStep } from './case.repository.js';
+import type { Executor } from './executor.js';
 
 /**
  * The incident id of a case whose workflow task keeps failing (engine/temporal/workflow-health.ts).
@@ -10,7 +11,7 @@ import { cases, incidents } from '../db/schema.js';
 export const WORKFLOW_TASK_INCIDENT = 'workflow-task';
 const WORKFLOW_ELEMENT = '(Ablauf)';
 
-export function createIncidentRepository(db: Database) {
+export function createIncidentRepository(db: Executor) {
   return {
     /** Open incidents, oldest first, with the case number. */
     open() {
@@ -34,6 +35,27 @@ export function createIncidentRepository(db: Database) {
         .from(incidents)
         .where(and(eq(incidents.caseId, caseId), eq(incidents.incidentId, incidentId)));
       return row;
+    },
+    /** Writes the case's interpreter incidents as the step reports them (all of them, open and resolved). */
+    async writeOfStep(step: Pick<CaseStep, 'caseId' | 'at' | 'incidents'>) {
+      for (const incident of step.incidents) {
+        const resolvedAt = incident.resolved ? new Date(step.at) : null;
+        await db
+          .insert(incidents)
+          .values({
+            caseId: step.caseId,
+            incidentId: incident.incidentId,
+            elementId: incident.elementId,
+            message: incident.message,
+            createdAt: new Date(incident.at),
+            resolvedAt,
+          })
+          .onConflictDoUpdate({
+            target: [incidents.caseId, incidents.incidentId],
+            // Keep the first resolution time.
+            set: { resolvedAt: sql`coalesce(${incidents.resolvedAt}, excluded.resolved_at)` },
+          });
+      }
     },
     /**
      * Makes the workflow-task incidents say what Temporal says: one open incident per case in

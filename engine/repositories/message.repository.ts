@@ -1,10 +1,18 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { Database } from '../db/database.js';
+import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { messages, messageSubscriptions } from '../db/schema.js';
+import type { CaseStep } from './case.repository.js';
+import type { Executor } from './executor.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 
-export function createMessageRepository(db: Database) {
+/** A message as it reaches a case (the activity contract's `CaseMessage`). */
+export interface ClaimedMessage {
+  messageName: string;
+  correlationKey: string;
+  variables: Record<string, unknown>;
+}
+
+export function createMessageRepository(db: Executor) {
   return {
     /** Stores a published message; with a message id, a second publish returns the first row and `created: false`. */
     async insert(message: {
@@ -43,6 +51,89 @@ export function createMessageRepository(db: Database) {
         .where(and(eq(messages.id, messageRowId), isNull(messages.correlatedCaseId)))
         .returning({ id: messages.id });
       return taken.length > 0;
+    },
+    /** The step's subscription changes: closed ones go, an ended case keeps none, opened ones are added once. */
+    async writeSubscriptions(
+      step: Pick<CaseStep, 'caseId' | 'status' | 'openedSubscriptions' | 'closedSubscriptionIds'>,
+      at: Date,
+    ) {
+      if (step.closedSubscriptionIds.length > 0) {
+        await db
+          .delete(messageSubscriptions)
+          .where(
+            and(
+              eq(messageSubscriptions.caseId, step.caseId),
+              inArray(messageSubscriptions.subscriptionId, step.closedSubscriptionIds),
+            ),
+          );
+      }
+      if (step.status === 'completed') {
+        await db.delete(messageSubscriptions).where(eq(messageSubscriptions.caseId, step.caseId));
+        return;
+      }
+      if (step.openedSubscriptions.length > 0) {
+        await db
+          .insert(messageSubscriptions)
+          .values(
+            step.openedSubscriptions.map((subscription) => ({ ...subscription, caseId: step.caseId, createdAt: at })),
+          )
+          .onConflictDoNothing();
+      }
+    },
+    /** Each new subscription of the step takes the oldest live buffered message for it, if any (Zeebe buffering). */
+    async claimBuffered(step: Pick<CaseStep, 'caseId' | 'seq' | 'openedSubscriptions'>, at: Date) {
+      const claimed: ClaimedMessage[] = [];
+      for (const subscription of step.openedSubscriptions) {
+        const [candidate] = await db
+          .select({ id: messages.id })
+          .from(messages)
+          .where(
+            and(
+              eq(messages.name, subscription.messageName),
+              eq(messages.correlationKey, subscription.correlationKey),
+              isNull(messages.correlatedCaseId),
+              gt(messages.expiresAt, at),
+            ),
+          )
+          .orderBy(asc(messages.publishedAt))
+          .limit(1)
+          .for('update', { skipLocked: true });
+        if (!candidate) continue;
+        const [taken] = await db
+          .update(messages)
+          .set({ correlatedCaseId: step.caseId, correlatedSeq: step.seq, correlatedAt: at })
+          .where(and(eq(messages.id, candidate.id), isNull(messages.correlatedCaseId)))
+          .returning();
+        if (taken)
+          claimed.push({ messageName: taken.name, correlationKey: taken.correlationKey, variables: taken.variables });
+      }
+      return claimed;
+    },
+    /** The buffered messages the case's step `seq` claimed before (what a retried projection returns again). */
+    async claimedAt(caseId: string, seq: number): Promise<ClaimedMessage[]> {
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.correlatedCaseId, caseId), eq(messages.correlatedSeq, seq)))
+        .orderBy(asc(messages.publishedAt));
+      return rows.map((row) => ({
+        messageName: row.name,
+        correlationKey: row.correlationKey,
+        variables: row.variables,
+      }));
+    },
+    /** The cases stop waiting for any message (`lotse test`, after a test case). */
+    async dropSubscriptionsOf(caseIds: string[]) {
+      if (caseIds.length === 0) return;
+      await db.delete(messageSubscriptions).where(inArray(messageSubscriptions.caseId, caseIds));
+    },
+    /** The messages no case took yet expire now (`lotse test`, after a test case). */
+    async expireUnclaimed(messageRowIds: string[], at: Date) {
+      if (messageRowIds.length === 0) return;
+      await db
+        .update(messages)
+        .set({ expiresAt: at })
+        .where(and(inArray(messages.id, messageRowIds), isNull(messages.correlatedCaseId)));
     },
     async release(messageRowId: string, caseId: string): Promise<void> {
       await db

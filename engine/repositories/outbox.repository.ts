@@ -2,12 +2,29 @@ import { asc, desc, eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { outboxMails } from '../db/schema.js';
 
+export type OutboxMailRow = typeof outboxMails.$inferSelect;
+
 export function createOutboxRepository(db: Database) {
   return {
     latest: (limit = 100) => db.select().from(outboxMails).orderBy(desc(outboxMails.createdAt)).limit(limit),
     /** The mails a case's jobs sent, oldest first (the caller has checked that the case may be seen). */
     listForCase: (caseId: string) =>
       db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId)).orderBy(asc(outboxMails.createdAt)),
+    /** Stores the mail unless one with its idempotency key is there; returns the stored one either way. */
+    async record(mail: {
+      idempotencyKey: string;
+      caseId: string | null;
+      recipient: string;
+      subject: string;
+      body: string;
+    }): Promise<OutboxMailRow | undefined> {
+      await db.insert(outboxMails).values(mail).onConflictDoNothing();
+      const [stored] = await db.select().from(outboxMails).where(eq(outboxMails.idempotencyKey, mail.idempotencyKey));
+      return stored;
+    },
+    async markSent(mailId: string, at: Date) {
+      await db.update(outboxMails).set({ sentAt: at }).where(eq(outboxMails.id, mailId));
+    },
   };
 }
 

@@ -12,7 +12,7 @@ import { findScenarioFiles } from './scenario-files.js';
 import { createScenarioServices } from './scenario-services.js';
 import { startScenarioSystem, type ScenarioSystemOptions } from './scenario-system.js';
 import { createScenarioDriver } from './scenario.driver.js';
-import { createScenarioRepository } from './scenario.repository.js';
+import { createScenarioReadModel } from './scenario-read-model.js';
 import { createScenarioRunner, DEFAULT_RUNNER_OPTIONS, type TestCaseResult } from './scenario.runner.js';
 
 export interface ScenarioRunOptions extends ScenarioSystemOptions {
@@ -65,7 +65,7 @@ export async function runScenarioTests(options: ScenarioRunOptions): Promise<Sce
   try {
     const driver = createScenarioDriver({
       temporal: system.temporalClient,
-      readModel: createScenarioRepository(system.db),
+      readModel: createScenarioReadModel(system.db),
       services: createServiceRepository(system.db),
       cases: system.services.cases,
       messages: system.services.messages,

@@ -19,7 +19,7 @@ import type { ServiceRepository } from '../repositories/service.repository.js';
 import type { CaseService } from '../services/case.service.js';
 import type { MessageService, PublishMessageInput } from '../services/message.service.js';
 import { elementInstances } from './element-state.js';
-import type { ScenarioRepository } from './scenario.repository.js';
+import type { ScenarioReadModel } from './scenario-read-model.js';
 import type { CaseView } from './selector.js';
 
 export interface ScenarioService {
@@ -36,7 +36,7 @@ const SCENARIO_ACTOR = { kind: 'staff', id: 'scenario', groups: [] } as const;
 
 export function createScenarioDriver(deps: {
   temporal: Client;
-  readModel: ScenarioRepository;
+  readModel: ScenarioReadModel;
   services: ServiceRepository;
   cases: CaseService;
   messages: MessageService;

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { companies, groups, memberships, sites, staff, staffGroups, users } from '../db/schema.js';
+import { createAccountRepository } from '../repositories/account.repository.js';
+import { createSiteRepository } from '../repositories/site.repository.js';
 import { DEMO_SITES } from '../sites/demo-sites.js';
 import { hashPassword } from './auth.service.js';
 
@@ -50,19 +50,17 @@ const STAFF_GROUPS = [
 ];
 
 export async function seedGroups(db: Database) {
-  await db.insert(groups).values(STAFF_GROUPS).onConflictDoNothing();
+  await createAccountRepository(db).ensureGroups(STAFF_GROUPS);
 }
 
 /** Demo company, company user and caseworker; applying it twice changes nothing. */
 export async function seedDemoAccounts(db: Database) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const { companyUser, ...staffAccounts } = DEMO_ACCOUNTS;
-  await db.transaction(async (tx) => {
-    const [existingUser] = await tx.select().from(users).where(eq(users.email, companyUser.email));
-    if (!existingUser) {
-      const [company] = await tx
-        .insert(companies)
-        .values({
+  await createAccountRepository(db).ensureAccounts({
+    companyUsers: [
+      {
+        company: {
           name: companyUser.company,
           legalForm: 'GmbH',
           registerNumber: 'HRB 12345',
@@ -71,31 +69,20 @@ export async function seedDemoAccounts(db: Database) {
           city: 'Musterstadt',
           sector: 'Metallverarbeitung',
           size: '10–49',
-        })
-        .returning();
-      const [user] = await tx
-        .insert(users)
-        .values({ email: companyUser.email, name: companyUser.name, passwordHash })
-        .returning();
-      if (!company || !user) throw new Error('demo seed failed');
-      await tx.insert(memberships).values({ userId: user.id, companyId: company.id, role: 'owner' });
-    }
-    for (const account of Object.values(staffAccounts)) {
-      const [existingStaff] = await tx.select().from(staff).where(eq(staff.email, account.email));
-      if (existingStaff) continue;
-      const [member] = await tx
-        .insert(staff)
-        .values({ email: account.email, name: account.name, passwordHash, isAdmin: account.isAdmin })
-        .returning();
-      if (!member) throw new Error('demo seed failed');
-      await tx.insert(staffGroups).values(account.groups.map((groupId) => ({ staffId: member.id, groupId })));
-    }
+        },
+        user: { email: companyUser.email, name: companyUser.name, passwordHash },
+      },
+    ],
+    staff: Object.values(staffAccounts).map((account) => ({
+      member: { email: account.email, name: account.name, passwordHash, isAdmin: account.isAdmin },
+      groups: [...account.groups],
+    })),
   });
 }
 
 /** The demo site catalog; sites already there keep their data (staff may have edited them). */
 export async function seedDemoSites(db: Database) {
-  await db.insert(sites).values(DEMO_SITES).onConflictDoNothing();
+  await createSiteRepository(db).insertMissing(DEMO_SITES);
 }
 
 /** A second company, for tests and demos of tenant isolation. */
@@ -104,14 +91,8 @@ export async function createCompanyWithUser(
   input: { company: string; email: string; name: string; password: string },
 ) {
   const passwordHash = await hashPassword(input.password);
-  return db.transaction(async (tx) => {
-    const [company] = await tx.insert(companies).values({ name: input.company }).returning();
-    const [user] = await tx
-      .insert(users)
-      .values({ email: input.email.toLowerCase(), name: input.name, passwordHash })
-      .returning();
-    if (!company || !user) throw new Error('could not create company');
-    await tx.insert(memberships).values({ userId: user.id, companyId: company.id, role: 'owner' });
-    return { companyId: company.id, userId: user.id };
-  });
+  return createAccountRepository(db).createCompanyWithUser(
+    { name: input.company },
+    { email: input.email.toLowerCase(), name: input.name, passwordHash },
+  );
 }

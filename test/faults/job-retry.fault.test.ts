@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobActivities, emailJob } from '../../engine/activities/jobs.activities.js';
 import { cases, outboxMails, tasks } from '../../engine/db/schema.js';
 import { createMailer } from '../../engine/mail/mailer.js';
+import { createOutboxRepository } from '../../engine/repositories/outbox.repository.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
 import { eventually, startTestSystem } from '../system.js';
@@ -91,7 +92,7 @@ describe('a job that runs again after its side effect (a worker crash before the
     // When Temporal runs the same job again, as it does when the worker died after the side effect
     // and before reporting the result: same idempotency key, same request
     const activities = createJobActivities({
-      email: emailJob(createMailer(system.db, catcher.url, 'Lotse <noreply@example.org>')),
+      email: emailJob(createMailer(createOutboxRepository(system.db), catcher.url, 'Lotse <noreply@example.org>')),
     });
     const elementId = mail.idempotencyKey.split(':')[1] ?? '';
     const retry = {

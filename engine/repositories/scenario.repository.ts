@@ -1,12 +1,7 @@
-/** The read model as `lotse test` needs it: one consistent snapshot per case, the test applicant, clean-up. */
-import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+/** What `lotse test` reads of the read model: one consistent snapshot per case. Reads only; it owns no table. */
+import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { caseEvents, cases, memberships, messages, messageSubscriptions, tasks, users } from '../db/schema.js';
-import { createCompanyWithUser } from '../services/seed.js';
-
-export const SCENARIO_COMPANY = 'Szenario-Test GmbH';
-export const SCENARIO_USER_EMAIL = 'szenario-test@lotse.invalid';
+import { caseEvents, cases, messages, tasks } from '../db/schema.js';
 
 export interface ReadModelSnapshot {
   seq: number;
@@ -58,52 +53,7 @@ export function createScenarioRepository(db: Database) {
         { isolationLevel: 'repeatable read', accessMode: 'read only' },
       );
     },
-
-    /** The company and user scenario cases are filed under; created on first use. */
-    async applicant(): Promise<{ companyId: string; userId: string }> {
-      const existing = await findApplicant(db);
-      if (existing) return existing;
-      try {
-        // Nobody logs in as this user: the password is random and thrown away.
-        return await createCompanyWithUser(db, {
-          company: SCENARIO_COMPANY,
-          email: SCENARIO_USER_EMAIL,
-          name: 'Szenario-Test',
-          password: randomBytes(24).toString('base64url'),
-        });
-      } catch (error) {
-        // A parallel run created it first (the e-mail is unique).
-        const created = await findApplicant(db);
-        if (created) return created;
-        throw error;
-      }
-    },
-
-    /**
-     * After a test case: its cases stop waiting for messages and its unclaimed messages expire, so no later
-     * test case (which starts fresh, as in CPT) correlates with what this one left behind.
-     */
-    async forget(caseIds: string[], messageKeys: string[]): Promise<void> {
-      if (caseIds.length > 0) {
-        await db.delete(messageSubscriptions).where(inArray(messageSubscriptions.caseId, caseIds));
-      }
-      if (messageKeys.length > 0) {
-        await db
-          .update(messages)
-          .set({ expiresAt: new Date() })
-          .where(and(inArray(messages.id, messageKeys), isNull(messages.correlatedCaseId)));
-      }
-    },
   };
-}
-
-async function findApplicant(db: Database) {
-  const [row] = await db
-    .select({ userId: users.id, companyId: memberships.companyId })
-    .from(users)
-    .innerJoin(memberships, eq(memberships.userId, users.id))
-    .where(eq(users.email, SCENARIO_USER_EMAIL));
-  return row;
 }
 
 export type ScenarioRepository = ReturnType<typeof createScenarioRepository>;
