@@ -1,7 +1,7 @@
 /**
- * What one component type module (`components/<type>.ts`) provides, and the property types its component
- * interfaces share. The registry (registry.ts) finds a type's module by `type`; the generic files (schema,
- * validate, render, summary, translate) walk the tree and ask it. Pure, and zod only as a type: a module's
+ * What one component type module (`components/<type>.ts`) provides, and what it is given. The registry
+ * (registry.ts) finds a type's module by `type`; the generic files (schema, validate, render, summary,
+ * translate) walk the tree and ask it. The component interfaces themselves are in model.ts. Pure, and zod only as a type: a module's
  * zod schema is built from the kit schema.ts passes in, so the validator (which Temporal bundles into the
  * case workflow) and the browser script never load zod.
  */
@@ -19,8 +19,6 @@ import type {
   InputBase,
   Locale,
 } from './model.js';
-
-// --- Properties shared by component types ---
 
 // --- Values ---
 
