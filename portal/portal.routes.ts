@@ -25,9 +25,10 @@ import { fileSize, requireApplicant, textFor } from './applicant.js';
 import { newStartToken, openStartToken } from './start-token.js';
 import { sendDocument } from '../engine/web/send-document.js';
 import { taskNotOpenView } from '../engine/web/task-not-open.js';
+import { createAccountRouter, type AccountDeps } from './account.routes.js';
 import { answersOf, createDraftRouter } from './drafts.routes.js';
 
-export interface PortalDeps {
+export interface PortalDeps extends AccountDeps {
   logins: LoginService;
   catalog: CatalogService;
   cases: CaseService;
@@ -101,6 +102,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   // Stepped starts (several steps or files) go through a draft; it passes one-page starts on to here.
   router.use(createDraftRouter(deps));
+  router.use(createAccountRouter(deps));
 
   router.get('/services/:slug/start', async (req, res) => {
     const user = applicant(req, res);

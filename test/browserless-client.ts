@@ -49,6 +49,11 @@ export class WebClient {
     return this.request('POST', path, form);
   }
 
+  /** The cookies as this client sends them, for a request it does not make itself (e.g. a binary download). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   hidden(name: string): string | undefined {
     const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(this.lastHtml);
     return match?.[1];
@@ -67,7 +72,7 @@ export class WebClient {
       method,
       redirect: 'manual',
       headers: {
-        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        cookie: this.cookieHeader(),
         // FormData sets its own multipart content type with the boundary.
         ...(typeof body === 'string' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },

@@ -33,6 +33,7 @@ import { createDocumentRepository } from '../repositories/document.repository.js
 import { createDraftRepository } from '../repositories/draft.repository.js';
 import { createCaseService, type CaseService } from '../services/case.service.js';
 import { createCatalogService } from '../services/catalog.service.js';
+import { createCompanyExportService } from '../services/company-export.service.js';
 import { createIncidentService } from '../services/incident.service.js';
 import { createMessageService } from '../services/message.service.js';
 import { seedDemoAccounts, seedDemoSites, seedGroups } from '../services/seed.js';
@@ -232,6 +233,11 @@ export async function startSystem(
       catalog,
       cases: caseService,
       tasks: taskService,
+      exports: createCompanyExportService({
+        cases: caseService,
+        documents: drafting.documents,
+        accounts: createAccountRepository(db),
+      }),
       incidents: incidentService,
       outbox: createOutboxRepository(db),
       views: createViewRenderer({
