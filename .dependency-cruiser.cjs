@@ -194,12 +194,7 @@ module.exports = {
     ...mayImport(
       'portal-imports-services-web-forms',
       'portal/',
-      [
-        '^engine/(services|web)/',
-        '^forms/',
-        '^engine/files/(multipart|sniff)\\.ts$',
-        '^engine/model/process-model\\.ts$',
-      ],
+      ['^engine/(services|web)/', '^forms/', '^engine/files/(multipart|sniff)\\.ts$'],
       ['^engine/repositories/'],
       'Never the database layer or admin/ (portal/README.md).',
     ),
