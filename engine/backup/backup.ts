@@ -69,6 +69,8 @@ export async function createBackup(file: string, settings: BackupSettings): Prom
   const embedded = !settings.databaseUrl || !settings.temporalAddress;
   let release = () => {};
   if (embedded) {
+    if (!existsSync(dataDir))
+      throw new BackupRefusedError(`${dataDir} does not exist: nothing to back up (is DATA_DIR right?)`);
     refuseWhileRunning(dataDir, 'before a backup');
     release = claimDataFolder(dataDir);
   }
@@ -178,6 +180,10 @@ export async function restoreBackup(
   const dataDir = path.resolve(settings.dataDir);
   if (!existsSync(source)) throw new BackupRefusedError(`${source} does not exist`);
   refuseWhileRunning(dataDir, 'before a restore into it');
+  if (settings.databaseUrl && !settings.force && !(await databaseIsEmpty(settings.databaseUrl))) {
+    throw new BackupRefusedError('the database at DATABASE_URL is not empty: pass --force to replace it');
+  }
+  const created = !existsSync(dataDir);
   await mkdir(dataDir, { recursive: true });
   const present = (await readdir(dataDir)).filter((name) => name !== 'lotse.pid' && !name.startsWith('.restore-'));
   if (present.length > 0 && !settings.force) {
@@ -185,9 +191,6 @@ export async function restoreBackup(
       `${dataDir} is not empty (${present.slice(0, 5).join(', ')}${present.length > 5 ? ', …' : ''}): ` +
         'restore into an empty data folder, or pass --force to replace what is there',
     );
-  }
-  if (settings.databaseUrl && !settings.force && !(await databaseIsEmpty(settings.databaseUrl))) {
-    throw new BackupRefusedError('the database at DATABASE_URL is not empty: pass --force to replace it');
   }
   const release = claimDataFolder(dataDir);
   const staging = path.join(dataDir, `.restore-${process.pid}`);
@@ -215,6 +218,10 @@ export async function restoreBackup(
       if (existsSync(extracted)) await rename(extracted, path.join(dataDir, name));
     }
     return { manifest, rows, elapsedMs: Date.now() - started };
+  } catch (error) {
+    // A failed restore leaves a folder it created as it found it: absent.
+    if (created) await rm(dataDir, { recursive: true, force: true });
+    throw error;
   } finally {
     await rm(staging, { recursive: true, force: true });
     release();

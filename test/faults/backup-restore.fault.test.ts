@@ -133,6 +133,11 @@ describe('lotse backup and lotse restore', () => {
     const company = new WebClient(first.lotse.url);
     await company.login(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
 
+    // A backup of a data folder that does not exist is refused, and says why
+    const nothing = await lotseCli(['backup', path.join(workDir, 'nothing.tar.gz')], `${dataDir}-missing`, ports);
+    expect(nothing.code).toBe(1);
+    expect(nothing.output).toContain('nothing to back up');
+
     // Given a case waiting for a caseworker
     await company.get('/services/general-inquiry/start');
     const inquiry = await company.submit('/services/general-inquiry/start', {
@@ -223,7 +228,11 @@ describe('lotse backup and lotse restore', () => {
     await mkdir(dataDir);
     await chmod(dataDir, 0o755);
 
-    // Then a damaged file restores nothing
+    // Then a file that is no backup, and a damaged one, restore nothing
+    const foreign = await lotseCli(['restore', path.join(PROJECT_ROOT, 'package.json')], dataDir, ports);
+    expect(foreign.code).toBe(1);
+    expect(foreign.output).toContain('not a Lotse backup');
+    expect(await readdir(dataDir)).toEqual([]);
     const damaged = path.join(workDir, 'damaged.tar.gz');
     await copyFile(backupFile, damaged);
     await truncate(damaged, Math.floor((await readFile(backupFile)).length / 2));
