@@ -8,6 +8,7 @@ import { startFormOf, type CatalogService } from '../engine/services/catalog.ser
 import type { DocumentService } from '../engine/services/document.service.js';
 import { startsWithDraft, type DraftService } from '../engine/services/draft.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
+import { asOutage } from '../engine/services/unavailable.js';
 import { translate } from '../engine/web/i18n.js';
 import {
   NotFoundError,
@@ -152,8 +153,8 @@ export function createPortalRouter(deps: PortalDeps): Router {
     if (!service || !token || startsWithDraft(service)) throw new NotFoundError();
     const input = formInput(req);
     const locale = localeOf(req);
-    const sent = await cases.sentWith(user, token);
-    if (sent) {
+    const sent = await cases.sentWith(user, token).catch(asOutage);
+    if (sent && sent !== 'unavailable') {
       const { values, invalidSteps } = validateStart(service, input, { locale });
       if (invalidSteps.length > 0 || !sameAnswers(values, sent.variables)) {
         // The form came back from the browser's cache (Back) and was changed, under a token that already made
@@ -174,8 +175,23 @@ export function createPortalRouter(deps: PortalDeps): Router {
       }
       // The same answers again (double click, a retry): the submit below returns the case the token made.
     }
-    const result = await cases.submit(user, service.slug, token, input, { locale });
+    const result = await cases.submit(user, service.slug, token, input, { locale }).catch(asOutage);
     if (!result) throw new NotFoundError();
+    if (result === 'unavailable') {
+      // Temporal or the database is down: the form again with what was typed and the same token, so that
+      // sending again makes no second case (the row may exist; the worker starts its workflow when Temporal is back).
+      res
+        .status(503)
+        .set('Retry-After', '30')
+        .send(
+          views.render('portal/start', pageOf(req, service.title[localeOf(req)]), {
+            service,
+            unavailable: true,
+            ...formPage(req, startFormOf(service), { values: input, errors: [], token }),
+          }),
+        );
+      return;
+    }
     if (!result.ok) {
       res.status(422).send(
         views.render('portal/start', pageOf(req, service.title[localeOf(req)]), {
