@@ -109,22 +109,30 @@ describe('PostgreSQL killed', () => {
     console.log(`[fault] healthy again ${Date.now() - killedAt} ms after PostgreSQL was killed (held away 10 s)`);
     expect((await browser.get('/cases')).status).toBe(200);
 
-    // And every case's read model catches up with its workflow
+    // And every case's read model catches up with its workflow. A projection that failed during the outage is
+    // retried with backoff (at most a minute apart, workflows/case.workflow.ts), so catching up may take that long.
+    const caughtUpAt = Date.now();
+    const { rows: projected, states } = await eventually(
+      async () => {
+        const states = await Promise.all(
+          caseIds.map((caseId) => system.temporalClient.workflow.getHandle(caseId).query(caseStateQuery)),
+        );
+        const rows = await Promise.all(
+          caseIds.map(async (caseId) => (await system.db.select().from(cases).where(eq(cases.id, caseId)))[0]),
+        );
+        return rows.every((row, index) => row?.seq === states[index]?.seq) ? { rows, states } : undefined;
+      },
+      75_000,
+      'the read model to catch up',
+    );
+    console.log(`[fault] the read model caught up ${Date.now() - caughtUpAt} ms after PostgreSQL was healthy`);
     for (const [index, caseId] of caseIds.entries()) {
-      const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
-      const state = await system.temporalClient.workflow.getHandle(caseId).query(caseStateQuery);
-      const projected = await eventually(
-        async () => {
-          const [current] = await system.db.select().from(cases).where(eq(cases.id, caseId));
-          return current && current.seq === state.seq ? current : undefined;
-        },
-        30_000,
-        `the read model of ${row?.number} to catch up`,
-      );
-      expect({ seq: projected.seq, status: projected.status, publicStatus: projected.publicStatus }).toEqual({
-        seq: state.seq,
-        status: state.status,
-        publicStatus: state.publicStatus ?? null,
+      const row = projected[index];
+      const state = states[index];
+      expect({ seq: row?.seq, status: row?.status, publicStatus: row?.publicStatus }).toEqual({
+        seq: state?.seq,
+        status: state?.status,
+        publicStatus: state?.publicStatus ?? null,
       });
       const open = await system.db
         .select()
