@@ -185,6 +185,8 @@ export interface ComponentDefinition<C extends FormComponent, Parsed = C> {
   view?(component: C, context: ViewContext): object | undefined;
   /** Inputs only: how its value is read, checked, shown and summarized. */
   input?: InputBehaviour<C>;
+  /** Computed components: the value from FEEL over the form's data, as JSON data (`undefined`/`null`: none). */
+  compute?(component: C, scope: Variables): unknown;
   /** Inputs and expression fields: a stored value as text for the answer summary. */
   answer?(component: C, value: unknown, locale: Locale, scope: Variables): string;
 }

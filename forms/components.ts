@@ -24,6 +24,11 @@ export function isKeyedComponent(component: FormComponent): component is KeyedCo
   return kind === 'input' || kind === 'computed';
 }
 
+/** Computed from FEEL (expression fields): it holds a value and shows nothing. */
+export function isComputed(component: FormComponent): boolean {
+  return definitionOf(component).kind === 'computed';
+}
+
 export function isContainer(component: FormComponent): component is GroupComponent | DynamicListComponent {
   return component.type === 'group' || component.type === 'dynamiclist';
 }

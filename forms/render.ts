@@ -19,7 +19,7 @@ import {
   type RenderState,
   type ViewContext,
 } from './component.js';
-import { isInputComponent, labelOf, valueNames } from './components.js';
+import { isComputed, isInputComponent, labelOf, valueNames } from './components.js';
 import { flagValue, isHidden, rootScope } from './expressions.js';
 import { errorMessage } from './messages.js';
 import { fieldId, formatPath, indexesOf, parsePath, readPath, splitKey } from './paths.js';
@@ -172,7 +172,7 @@ function renderComponents(
   for (const entry of rendered) {
     if (entry.html === '') continue;
     const last = rows[rows.length - 1];
-    if (entry.component.type === 'expression') {
+    if (isComputed(entry.component)) {
       if (last === undefined) rows.push([entry]);
       else after.set(last, (after.get(last) ?? '') + entry.html);
       continue;
@@ -194,7 +194,7 @@ function rowHtml(row: { component: FormComponent; html: string }[], templates: T
   if (
     row.length === 1 &&
     only !== undefined &&
-    (only.component.type === 'expression' || (only.component.layout?.columns ?? GRID_COLUMNS) === GRID_COLUMNS)
+    (isComputed(only.component) || (only.component.layout?.columns ?? GRID_COLUMNS) === GRID_COLUMNS)
   ) {
     return only.html;
   }
@@ -206,7 +206,7 @@ function rowHtml(row: { component: FormComponent; html: string }[], templates: T
 function usesGrid(components: readonly FormComponent[]): boolean {
   const rows = new Set<string>();
   for (const component of components) {
-    if (component.type === 'expression') continue;
+    if (isComputed(component)) continue;
     if (typeof component.layout?.columns === 'number') return true;
     const row = component.layout?.row;
     if (row === undefined || row === null) continue;

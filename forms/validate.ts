@@ -6,8 +6,8 @@
  * This file walks the tree in two passes; how one field is read and checked is its type module's `input`.
  */
 import type { FieldOutcome, InputBehaviour, ReadContext } from './component.js';
-import { isInputComponent } from './components.js';
-import { flagValue, isHidden, itemScope, jsonValue, rootScope, tryEvaluate, type Variables } from './expressions.js';
+import { isInputComponent, isKeyedComponent } from './components.js';
+import { flagValue, isHidden, itemScope, rootScope, type Variables } from './expressions.js';
 import {
   deletePath,
   expandInput,
@@ -20,15 +20,15 @@ import {
   writePath,
   type PathSegment,
 } from './paths.js';
-import { inputOf } from './registry.js';
+import { definitionOf, inputOf } from './registry.js';
 import type {
   DynamicListComponent,
-  ExpressionComponent,
   FieldError,
   FormComponent,
   FormSchema,
   GroupComponent,
   InputComponent,
+  KeyedComponent,
   Locale,
 } from './model.js';
 
@@ -77,7 +77,7 @@ type Node =
       path: PathSegment[];
       outcome: FieldOutcome;
     }
-  | { kind: 'expression'; component: ExpressionComponent; path: PathSegment[] }
+  | { kind: 'computed'; component: KeyedComponent; path: PathSegment[] }
   | { kind: 'group'; component: GroupComponent; path: PathSegment[] | undefined; children: Node[] }
   | { kind: 'list'; component: DynamicListComponent; path: PathSegment[]; items: ListItem[] }
   | { kind: 'static'; component: FormComponent };
@@ -161,13 +161,12 @@ function read(
         });
         return { kind: 'list', component, path, items };
       }
-      case 'expression':
-        return { kind: 'expression', component, path: [...base, ...splitKey(component.key)] };
       default: {
-        const field = inputOf(component);
-        if (field === undefined || !isInputComponent(component)) return { kind: 'static', component };
+        if (!isKeyedComponent(component)) return { kind: 'static', component };
         const relative = splitKey(component.key);
         const path = [...base, ...relative];
+        const field = inputOf(component);
+        if (field === undefined || !isInputComponent(component)) return { kind: 'computed', component, path };
         const outcome = field.read(component, readPath(input, relative), run.read);
         if (outcome.value !== undefined) writePath(run.values, path, outcome.value);
         return { kind: 'field', component, input: field, path, outcome };
@@ -227,8 +226,8 @@ function settle(nodes: readonly Node[], scope: Variables, run: Settle): void {
           }
           break;
         }
-        case 'expression':
-          write(node.path, jsonValue(tryEvaluate(node.component.expression, local)) ?? undefined);
+        case 'computed':
+          write(node.path, definitionOf(node.component).compute?.(node.component, local) ?? undefined);
           break;
         case 'group':
           visit(node.children, local);
@@ -247,7 +246,7 @@ function settle(nodes: readonly Node[], scope: Variables, run: Settle): void {
 function clearNode(node: Node, clear: (path: PathSegment[]) => void): void {
   switch (node.kind) {
     case 'field':
-    case 'expression':
+    case 'computed':
     case 'list':
       clear(node.path);
       return;

@@ -1,6 +1,6 @@
 /** `expression`: not shown; its value is computed with FEEL from the form's data (on submit, and live). */
 import { elementId, ownLabel, translateLabel, type ComponentDefinition } from '../component.js';
-import { displayText } from '../expressions.js';
+import { displayText, jsonValue, tryEvaluate } from '../expressions.js';
 import { formatPath, splitKey } from '../paths.js';
 import type { ExpressionComponent } from '../model.js';
 
@@ -27,5 +27,6 @@ export const expression: ComponentDefinition<ExpressionComponent> = {
     expression: component.expression.replace(/^=\s*/, ''),
     path: formatPath([...place.base, ...splitKey(component.key)]),
   }),
+  compute: (component, scope) => jsonValue(tryEvaluate(component.expression, scope)),
   answer: (_component, value) => displayText(value),
 };
