@@ -152,11 +152,12 @@ module.exports = {
       ['^forms/schema\\.ts$'],
     ),
     ...mayImport('mail-imports-db', 'engine/mail/', ['^engine/db/', '^engine/log/']),
-    ...mayImport('sites-import-db-types', 'engine/sites/', [], ['^engine/db/']),
+    ...mayImport('sites-import-db', 'engine/sites/', [], ['^engine/db/']),
     ...mayImport('log-imports-nothing-of-ours', 'engine/log/', []),
     ...mayImport('documents-import-nothing-of-ours', 'engine/documents/', []),
     ...mayImport('files-import-log', 'engine/files/', ['^engine/log/']),
     ...mayImport('infra-imports-log', 'engine/infra/', ['^engine/log/', '^engine/config\\.ts$']),
+    ...mayImport('backup-imports-infra-db', 'engine/backup/', ['^engine/(infra|db|log)/', '^engine/config\\.ts$']),
     {
       name: 'services-not-upward',
       severity: 'error',
@@ -179,7 +180,7 @@ module.exports = {
       to: { path: '^(engine/(services|web|main|cli|scenario)/|portal/|admin/|bin/)' },
     },
     ...mayImport(
-      'web-imports-services-types',
+      'web-imports-services',
       'engine/web/',
       ['^engine/(files|log)/', '^forms/', '^engine/services/unavailable\\.ts$'],
       ['^engine/services/'],

@@ -171,7 +171,7 @@ describe('npm run lint:deps', () => {
       'engine/web/calls-services.ts': [
         {
           imports: "import { listCases } from '../services/case.service.js';",
-          rules: ['web-imports-services-types-types-only'],
+          rules: ['web-imports-services-types-only'],
         },
       ],
       'engine/mail/uses-services.ts': [
@@ -218,6 +218,33 @@ describe('npm run lint:deps', () => {
         { imports: "import { stub } from 'drizzle-orm';", rules: ['routes-no-database-packages'] },
       ],
       'engine/services/missing.ts': [{ imports: "import { gone } from './gone.js';", rules: ['resolvable'] }],
+      'engine/dmn/uses-model.ts': [
+        { imports: "import { group } from '../model/process-model.js';", rules: ['dmn-imports-only-feel'] },
+      ],
+      'engine/sites/reads-db.ts': [
+        { imports: "import { db } from '../db/database.js';", rules: ['sites-import-db-types-only'] },
+      ],
+      'engine/log/uses-services.ts': [
+        {
+          imports: "import type { Summary } from '../services/case.service.js';",
+          rules: ['log-imports-nothing-of-ours'],
+        },
+      ],
+      'engine/documents/reads-db.ts': [
+        { imports: "import { db } from '../db/database.js';", rules: ['documents-import-nothing-of-ours'] },
+      ],
+      'engine/infra/uses-services.ts': [
+        { imports: "import { listCases } from '../services/case.service.js';", rules: ['infra-imports-log'] },
+      ],
+      'engine/backup/uses-services.ts': [
+        { imports: "import { listCases } from '../services/case.service.js';", rules: ['backup-imports-infra-db'] },
+      ],
+      'engine/temporal/uses-services.ts': [
+        { imports: "import { listCases } from '../services/case.service.js';", rules: ['temporal-not-upward'] },
+      ],
+      'engine/cli/uses-routes.ts': [
+        { imports: "import { portalRoutes } from '../../portal/portal.routes.js';", rules: ['cli-not-routes'] },
+      ],
     };
     const resolved = (importer: string, imports: string) => {
       const specifier = /from '([^']+)'|import '([^']+)'/.exec(imports)!.slice(1).find(Boolean)!;
