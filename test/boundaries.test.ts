@@ -78,7 +78,7 @@ const sorted = (violations: Violation[]) =>
 describe('npm run lint:deps', () => {
   it('is what npm run lint runs', () => {
     expect(SCRIPTS['lint']).toContain('npm run lint:deps');
-    expect(LINT_DEPS).toContain('depcruise --config .dependency-cruiser.cjs');
+    expect(LINT_DEPS).toContain('--config .dependency-cruiser.cjs');
   });
 
   it('passes the imports the READMEs allow, including types where they may cross', async () => {
