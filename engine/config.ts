@@ -23,6 +23,8 @@ const schema = z.object({
   SEED_DEMO: z.stringbool().default(true),
   /** Days a start-form draft is kept after its last change. */
   DRAFT_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Days a finished case is kept when its service.json sets no `retentionDays`; then the clean-up deletes it. */
+  CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1095),
   /** Largest accepted upload, per file, in bytes (10 MiB). */
   UPLOAD_MAX_BYTES: z.coerce
     .number()

@@ -1,5 +1,7 @@
 import type { BlobStore } from '../files/blob-store.js';
 import type { Logger } from '../log/logger.js';
+import type { CaseErasureRepository } from '../repositories/case-erasure.repository.js';
+import type { CaseRepository } from '../repositories/case.repository.js';
 import type { DocumentRepository } from '../repositories/document.repository.js';
 import type { DraftRepository } from '../repositories/draft.repository.js';
 import type { LoginFailureRepository } from '../repositories/login-failure.repository.js';
@@ -11,8 +13,12 @@ import type { LoginFailureRepository } from '../repositories/login-failure.repos
 export const CLEANUP_GRACE_MS = 24 * 60 * 60_000;
 /** Blobs are checked against the documents in batches of this many hashes. */
 const BATCH = 500;
+/** Cases deleted per run at most: a backlog (a lowered retention) is worked off over the following nights. */
+const MAX_CASES_PER_RUN = 1000;
 
 export interface CleanupSummary {
+  /** Finished cases deleted after their retention. */
+  cases: number;
   drafts: number;
   documents: number;
   blobs: number;
@@ -21,11 +27,20 @@ export interface CleanupSummary {
 }
 
 export interface CleanupActivities {
-  /** Removes expired drafts, their and other detached documents, unreferenced blobs and forgotten login failures. */
+  /**
+   * Deletes finished cases past their retention (with their workflow history), removes expired drafts,
+   * their and other detached documents, unreferenced blobs and forgotten login failures.
+   */
   cleanUp(): Promise<CleanupSummary>;
 }
 
 export function createCleanupActivities(deps: {
+  cases: Pick<CaseRepository, 'pastRetention'>;
+  erasure: CaseErasureRepository;
+  /** Deletes the workflow execution (history) of a case; false if it still runs, true if deleted or gone. */
+  deleteHistory: (caseId: string) => Promise<boolean>;
+  /** `CASE_RETENTION_DAYS`: for services whose service.json sets no `retentionDays`. */
+  defaultRetentionDays: number;
   drafts: DraftRepository;
   documents: DocumentRepository;
   blobs: BlobStore;
@@ -40,6 +55,13 @@ export function createCleanupActivities(deps: {
     async cleanUp() {
       const now = clock();
       const graceBefore = new Date(now.getTime() - CLEANUP_GRACE_MS);
+      let cases = 0;
+      for (const expiredCase of await deps.cases.pastRetention(now, deps.defaultRetentionDays, MAX_CASES_PER_RUN)) {
+        // History first: if the rows then fail, the next run finds the case again and the history is gone already.
+        if (!(await deps.deleteHistory(expiredCase.id))) continue;
+        await deps.erasure.erase(expiredCase, now);
+        cases++;
+      }
       // Rows first, then the files: a blob is only unreferenced once the rows pointing at it are gone.
       const expired = await deps.drafts.deleteExpired(now);
       const detached = await deps.documents.deleteDetached(graceBefore);
@@ -65,10 +87,17 @@ export function createCleanupActivities(deps: {
       const loginFailures = await deps.loginFailures.deleteOlderThan(
         new Date(now.getTime() - deps.loginFailureMaxAgeMs),
       );
-      const summary = { drafts: expired.drafts, documents: expired.documents + detached, blobs, bytes, loginFailures };
+      const summary = {
+        cases,
+        drafts: expired.drafts,
+        documents: expired.documents + detached,
+        blobs,
+        bytes,
+        loginFailures,
+      };
       deps.logger.info(
         { cleanup: summary },
-        `clean-up removed ${summary.drafts} expired draft(s), ${summary.documents} document(s), ${blobs} blob(s) (${bytes} bytes), ${loginFailures} old login failure count(s)`,
+        `clean-up removed ${summary.drafts} expired draft(s), ${summary.documents} document(s), ${blobs} blob(s) (${bytes} bytes), ${loginFailures} old login failure count(s), and ${cases} case(s) past their retention`,
       );
       return summary;
     },

@@ -108,6 +108,12 @@ export const services = pgTable('services', {
   summaryEn: text('summary_en').notNull(),
   /** Shown in the portal's catalog; scenario services of `lotse test` are not. */
   listed: boolean('listed').notNull().default(true),
+  /**
+   * Days a finished case of this service is kept (`retentionDays` in service.json); null: the
+   * installation's default (`CASE_RETENTION_DAYS`). A records policy, so not versioned: it applies to
+   * every finished case of the service.
+   */
+  retentionDays: integer('retention_days'),
   createdAt: createdAt(),
 });
 
@@ -323,6 +329,21 @@ export const incidents = pgTable(
   },
   (t) => [primaryKey({ columns: [t.caseId, t.incidentId] }), index('incidents_open').on(t.resolvedAt, t.createdAt)],
 );
+
+/**
+ * What is left of a case deleted after its retention: when and why, without personal data — no
+ * subject, answers, names or files, only the case number, the service and the dates.
+ */
+export const caseDeletions = pgTable('case_deletions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  caseNumber: varchar('case_number', { length: 32 }).notNull().unique(),
+  serviceSlug: varchar('service_slug', { length: 80 }).notNull(),
+  serviceVersion: integer('service_version').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  completedAt: timestamp('completed_at', { withTimezone: true }).notNull(),
+  retentionDays: integer('retention_days').notNull(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true }).notNull(),
+});
 
 /** A start form in progress: one per user and service version until submitted or expired. */
 export const drafts = pgTable(

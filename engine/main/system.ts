@@ -43,6 +43,8 @@ import { bundleCaseWorkflows } from '../temporal/case-worker.js';
 import { connectClient, connectWorker, type TemporalSettings } from '../temporal/connection.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { watchWorkflowHealth } from '../temporal/workflow-health.js';
+import { historyEraser } from '../temporal/case-history.js';
+import { createCaseErasureRepository } from '../repositories/case-erasure.repository.js';
 import { buildBrowserAssets } from '../web/browser-assets.js';
 import { createViewRenderer } from '../web/views.js';
 import { createDrafting } from './drafting.js';
@@ -162,6 +164,10 @@ export async function startSystem(
     const activities = {
       ...createActivities(db, mailer, blobs),
       ...createCleanupActivities({
+        cases,
+        erasure: createCaseErasureRepository(db),
+        deleteHistory: historyEraser(client, temporal.namespace),
+        defaultRetentionDays: config.CASE_RETENTION_DAYS,
         drafts: createDraftRepository(db),
         documents: createDocumentRepository(db),
         blobs,

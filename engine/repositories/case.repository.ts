@@ -3,6 +3,7 @@ import type { projectionOf } from '../case/projection.js';
 import type { TaskAudience } from '../case/task-completion.js';
 import { APPLICANT_GROUP } from '../model/process-model.js';
 import {
+  caseDeletions,
   caseEvents,
   caseNumberCounters,
   cases,
@@ -17,6 +18,17 @@ import type { Executor } from './executor.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
+
+/** A finished case past its retention, with what its deletion record keeps. */
+export interface ExpiredCase {
+  id: string;
+  number: string;
+  serviceSlug: string;
+  serviceVersion: number;
+  createdAt: Date;
+  completedAt: Date;
+  retentionDays: number;
+}
 /** What one interpreter step changed (engine/case/projection.ts builds it; the activity contract's `CaseProjection`). */
 export type CaseStep = ReturnType<typeof projectionOf>;
 
@@ -175,6 +187,61 @@ export function createCaseRepository(db: Executor) {
     },
     async findById(caseId: string) {
       const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
+      return row;
+    },
+    /**
+     * Finished cases past their service's retention (`services.retention_days`, else `defaultDays`) at
+     * `now`, oldest first, at most `limit`.
+     */
+    async pastRetention(now: Date, defaultDays: number, limit: number): Promise<ExpiredCase[]> {
+      const retentionDays = sql<number>`coalesce(${services.retentionDays}, ${defaultDays})::int`;
+      const rows = await db
+        .select({
+          id: cases.id,
+          number: cases.number,
+          serviceSlug: services.slug,
+          serviceVersion: serviceVersions.version,
+          createdAt: cases.createdAt,
+          completedAt: cases.completedAt,
+          retentionDays,
+        })
+        .from(cases)
+        .innerJoin(serviceVersions, eq(serviceVersions.id, cases.serviceVersionId))
+        .innerJoin(services, eq(services.id, serviceVersions.serviceId))
+        .where(
+          and(
+            eq(cases.status, 'completed'),
+            sql`${cases.completedAt} + make_interval(days => ${retentionDays}) < ${now}`,
+          ),
+        )
+        .orderBy(asc(cases.completedAt))
+        .limit(limit);
+      return rows.flatMap((row) => (row.completedAt ? [{ ...row, completedAt: row.completedAt }] : []));
+    },
+    /**
+     * Retention: the case row, its tasks and its trail go; a deletion record without personal data stays
+     * (number, service, dates). The other owners delete their rows of the case first (case-erasure.repository.ts).
+     */
+    async deleteWithRecord(expired: ExpiredCase, at: Date) {
+      await db.delete(tasks).where(eq(tasks.caseId, expired.id));
+      await db.delete(caseEvents).where(eq(caseEvents.caseId, expired.id));
+      await db.delete(cases).where(eq(cases.id, expired.id));
+      await db
+        .insert(caseDeletions)
+        .values({
+          caseNumber: expired.number,
+          serviceSlug: expired.serviceSlug,
+          serviceVersion: expired.serviceVersion,
+          createdAt: expired.createdAt,
+          completedAt: expired.completedAt,
+          retentionDays: expired.retentionDays,
+          deletedAt: at,
+        })
+        .onConflictDoNothing();
+    },
+    /** The deletion record of a case number, if the case was deleted after its retention. */
+    async deletionOf(caseNumber: string) {
+      const [row] = await db.select().from(caseDeletions).where(eq(caseDeletions.caseNumber, caseNumber));
       return row;
     },
     async listForCompany(companyId: string) {

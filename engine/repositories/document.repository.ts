@@ -52,6 +52,10 @@ export function createDocumentRepository(db: Executor) {
     },
 
     /** Documents of neither a draft nor a case (their draft was deleted), older than `before`: removed; returns how many. */
+    /** Retention: the case's documents go with the case; their blobs go with the next clean-up once unreferenced. */
+    async deleteOfCase(caseId: string): Promise<number> {
+      return (await db.delete(documents).where(eq(documents.caseId, caseId)).returning({ id: documents.id })).length;
+    },
     async deleteDetached(before: Date): Promise<number> {
       const removed = await db
         .delete(documents)

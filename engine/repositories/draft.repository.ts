@@ -1,11 +1,11 @@
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import type { Database } from '../db/database.js';
+import type { Executor } from './executor.js';
 import { drafts, services, serviceVersions } from '../db/schema.js';
 import { createDocumentRepository } from './document.repository.js';
 
 export type DraftRow = typeof drafts.$inferSelect;
 
-export function createDraftRepository(db: Database) {
+export function createDraftRepository(db: Executor) {
   return {
     /**
      * The user's open draft of this service version, or a new one with `create()`'s values. A lock
@@ -109,6 +109,11 @@ export function createDraftRepository(db: Database) {
         const removedDrafts = await tx.delete(drafts).where(expired).returning({ id: drafts.id });
         return { drafts: removedDrafts.length, documents: removedDocuments };
       });
+    },
+
+    /** Retention: the submitted draft a case came from goes with the case (its documents are the case's). */
+    async deleteSubmittedFor(caseId: string): Promise<number> {
+      return (await db.delete(drafts).where(eq(drafts.submittedCaseId, caseId)).returning({ id: drafts.id })).length;
     },
 
     /** Deletes an open draft; its documents lose the link (`on delete set null`) unless removed first. */

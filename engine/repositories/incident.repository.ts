@@ -98,6 +98,10 @@ export function createIncidentRepository(db: Executor) {
           );
       });
     },
+    /** Retention: the case's incidents go with it. */
+    async deleteOfCase(caseId: string) {
+      await db.delete(incidents).where(eq(incidents.caseId, caseId));
+    },
     ofCase: (caseId: string) =>
       db.select().from(incidents).where(eq(incidents.caseId, caseId)).orderBy(asc(incidents.createdAt)),
   };

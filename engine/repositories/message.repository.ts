@@ -122,6 +122,11 @@ export function createMessageRepository(db: Executor) {
         variables: row.variables,
       }));
     },
+    /** Retention: the case's subscriptions and the messages it took (they carry variables) go with it. */
+    async deleteOfCase(caseId: string) {
+      await db.delete(messageSubscriptions).where(eq(messageSubscriptions.caseId, caseId));
+      await db.delete(messages).where(eq(messages.correlatedCaseId, caseId));
+    },
     /** The cases stop waiting for any message (`lotse test`, after a test case). */
     async dropSubscriptionsOf(caseIds: string[]) {
       if (caseIds.length === 0) return;

@@ -1,10 +1,10 @@
 import { asc, desc, eq } from 'drizzle-orm';
-import type { Database } from '../db/database.js';
+import type { Executor } from './executor.js';
 import { outboxMails } from '../db/schema.js';
 
 export type OutboxMailRow = typeof outboxMails.$inferSelect;
 
-export function createOutboxRepository(db: Database) {
+export function createOutboxRepository(db: Executor) {
   return {
     latest: (limit = 100) => db.select().from(outboxMails).orderBy(desc(outboxMails.createdAt)).limit(limit),
     /** The mails a case's jobs sent, oldest first (the caller has checked that the case may be seen). */
@@ -21,6 +21,11 @@ export function createOutboxRepository(db: Database) {
       await db.insert(outboxMails).values(mail).onConflictDoNothing();
       const [stored] = await db.select().from(outboxMails).where(eq(outboxMails.idempotencyKey, mail.idempotencyKey));
       return stored;
+    },
+    /** Retention: the case's mails go with the case. */
+    async deleteOfCase(caseId: string): Promise<number> {
+      return (await db.delete(outboxMails).where(eq(outboxMails.caseId, caseId)).returning({ id: outboxMails.id }))
+        .length;
     },
     async markSent(mailId: string, at: Date) {
       await db.update(outboxMails).set({ sentAt: at }).where(eq(outboxMails.id, mailId));

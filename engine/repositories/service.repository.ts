@@ -31,7 +31,10 @@ export function createServiceRepository(db: Database) {
      * service by a row lock so two publishers cannot both take version N.
      */
     async publish(
-      meta: Pick<ServiceRow, 'slug' | 'titleDe' | 'titleEn' | 'summaryDe' | 'summaryEn'> & { listed?: boolean },
+      meta: Pick<ServiceRow, 'slug' | 'titleDe' | 'titleEn' | 'summaryDe' | 'summaryEn'> & {
+        listed?: boolean;
+        retentionDays?: number | null;
+      },
       version: Pick<ServiceVersionRow, 'contentHash' | 'bpmnXml' | 'forms' | 'model'> & {
         dmn?: Record<string, string>;
         start?: ServiceVersionRow['start'];
@@ -49,6 +52,8 @@ export function createServiceRepository(db: Database) {
               summaryDe: meta.summaryDe,
               summaryEn: meta.summaryEn,
               listed: meta.listed ?? true,
+              // The latest service.json's policy applies to every finished case of the service.
+              retentionDays: meta.retentionDays ?? null,
             },
           })
           .returning();

@@ -55,6 +55,7 @@ export function createCatalogService(services: ServiceRepository) {
           titleEn: definition.title.en,
           summaryDe: definition.summary.de,
           summaryEn: definition.summary.en,
+          retentionDays: definition.retentionDays ?? null,
         },
         {
           contentHash: definition.contentHash,

@@ -29,6 +29,8 @@ const serviceManifest = z.object({
     .optional(),
   /** Field key → FEEL expression over `company` and `user`, evaluated once when a draft is created. */
   prefill: z.record(z.string(), z.string()).optional(),
+  /** Days a finished case is kept before it is deleted; default: `CASE_RETENTION_DAYS`. */
+  retentionDays: z.number().int().min(1).max(36_500).optional(),
 });
 
 // Declared with the column that stores them (db/ sits below services/).
@@ -44,6 +46,8 @@ export interface ServiceDefinition {
   dmn: Record<string, string>;
   model: ProcessModel;
   start: StartConfig;
+  /** Days a finished case is kept (service.json); undefined: the installation's default. A records policy, not part of the version. */
+  retentionDays?: number;
   /** SHA-256 over BPMN, forms and (when declared) steps and prefill: the identity of a version's content. */
   contentHash: string;
 }
@@ -101,7 +105,8 @@ export async function loadServiceFolder(folder: string): Promise<ServiceDefiniti
   const contentHash = createHash('sha256')
     .update(JSON.stringify({ bpmnXml, forms, ...extras }))
     .digest('hex');
-  return { slug, title, summary, bpmnXml, forms, dmn, model: compiled.model, start, contentHash };
+  const { retentionDays } = manifest.data;
+  return { slug, title, summary, bpmnXml, forms, dmn, model: compiled.model, start, retentionDays, contentHash };
 }
 
 /** Checks `steps` and `prefill` against the model and the forms; every problem is named in one error. */
