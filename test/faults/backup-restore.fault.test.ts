@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, rm, truncate, copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -255,6 +256,17 @@ describe('lotse backup and lotse restore', () => {
     const again = await lotseCli(['restore', backupFile], dataDir, ports);
     expect(again.code).toBe(1);
     expect(again.output).toContain('--force');
+
+    // And with --force a damaged file still replaces nothing, and a good one replaces everything
+    const marker = path.join(dataDir, 'blobs', 'left-from-before');
+    await writeFile(marker, 'before');
+    expect((await lotseCli(['restore', damaged, '--force'], dataDir, ports)).code).toBe(1);
+    expect(await readFile(marker, 'utf8')).toBe('before');
+    expect((await readdir(dataDir)).sort()).toEqual(['blobs', 'pg', 'session-secret', 'temporal.db']);
+    const forced = await lotseCli(['restore', backupFile, '--force'], dataDir, ports);
+    expect(forced.code).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    expect(await readFile(path.join(dataDir, 'session-secret'), 'utf8')).toBe(secret);
 
     // And after npm start every case is where it was
     const second = await start();
