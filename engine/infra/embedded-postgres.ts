@@ -48,7 +48,8 @@ export async function startEmbeddedPostgres(
     'INT',
   );
   const child = spawn(command, args, { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
-  const killOnExit = () => child.kill('SIGKILL');
+  // No waiting is possible in an exit hook: a fast shutdown still checkpoints, so the next start needs no recovery.
+  const killOnExit = () => child.kill('SIGINT');
   process.once('exit', killOnExit);
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {
