@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectDatabase } from '../../engine/db/database.js';
+import { readJournal, restoreDatabase } from '../../engine/backup/database-dump.js';
+import { connectDatabase, runMigrations } from '../../engine/db/database.js';
 import { cases, tasks } from '../../engine/db/schema.js';
 import { PROJECT_ROOT } from '../../engine/main/system.js';
 import { createAccountRepository } from '../../engine/repositories/account.repository.js';
@@ -181,4 +182,37 @@ describe('lotse backup and restore with an external database and Temporal cluste
       'the case to complete on the restored database',
     );
   }, 180_000);
+
+  it('a backup from an older schema restores at its own migration level, and the start migrates it on', async () => {
+    // Invariant: restore recreates exactly the backup's schema (its first N of our migrations), so its rows fit;
+    // the migrations after N are what npm start runs, as on any upgrade.
+    const older = databaseUrl(`lotse_backup_older_${suffix}`);
+    await admin(`create database lotse_backup_older_${suffix}`);
+    cleanups.push(() => admin(`drop database if exists lotse_backup_older_${suffix} with (force)`));
+    const emptyDump = path.join(workDir, 'older-dump');
+    await mkdir(emptyDump, { recursive: true });
+    await writeFile(path.join(emptyDump, 'sequences.json'), '[]\n');
+    const journal = await readJournal();
+    expect(journal.length).toBeGreaterThan(2);
+
+    await restoreDatabase(older, emptyDump, 2);
+    const applied = async () =>
+      Number((await rowsOfQuery(older, 'select count(*)::text as n from drizzle.__drizzle_migrations'))[0]);
+    expect(await applied()).toBe(2);
+
+    const database = connectDatabase(older, 1);
+    cleanups.push(database.close);
+    await runMigrations(database.pool);
+    expect(await applied()).toBe(journal.length);
+  });
 });
+
+async function rowsOfQuery(url: string, sql: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ n: string }>(sql)).rows.map((row) => row.n);
+  } finally {
+    await client.end();
+  }
+}
