@@ -34,8 +34,18 @@ export function watchWorkflowHealth(deps: {
   }
 
   let running: Promise<void> = Promise.resolve();
+  // Once per outage: while Temporal or the database is away, every pass fails the same way.
+  let failing = false;
   const timer = setInterval(() => {
-    running = sweep().catch(deps.onError);
+    running = sweep().then(
+      () => {
+        failing = false;
+      },
+      (error: unknown) => {
+        if (!failing) deps.onError(error);
+        failing = true;
+      },
+    );
   }, deps.intervalMs);
   timer.unref();
   return {
