@@ -66,6 +66,8 @@ export async function createBackup(file: string, settings: BackupSettings): Prom
   const target = path.resolve(file);
   const dataDir = path.resolve(settings.dataDir);
   if (existsSync(target)) throw new BackupRefusedError(`${target} exists already: choose another file name`);
+  if (!existsSync(path.dirname(target)))
+    throw new BackupRefusedError(`the folder ${path.dirname(target)} does not exist`);
   const embedded = !settings.databaseUrl || !settings.temporalAddress;
   let release = () => {};
   if (embedded) {
@@ -77,7 +79,9 @@ export async function createBackup(file: string, settings: BackupSettings): Prom
   const staging = `${target}.staging-${process.pid}`;
   const partial = `${target}.partial-${process.pid}`;
   try {
-    await mkdir(path.join(staging, 'database'), { recursive: true });
+    // The dump holds personal data: readable by us only while it waits to be packed.
+    await mkdir(staging, { mode: 0o700 });
+    await mkdir(path.join(staging, 'database'));
     const dump = await withDatabase(dataDir, settings, false, (url) =>
       dumpDatabase(url, path.join(staging, 'database')),
     );
