@@ -79,6 +79,8 @@ export async function createBackup(file: string, settings: BackupSettings): Prom
   const staging = `${target}.staging-${process.pid}`;
   const partial = `${target}.partial-${process.pid}`;
   try {
+    await removeStale(path.dirname(target), `${path.basename(target)}.staging-`);
+    await removeStale(path.dirname(target), `${path.basename(target)}.partial-`);
     // The dump holds personal data: readable by us only while it waits to be packed.
     await mkdir(staging, { mode: 0o700 });
     await mkdir(path.join(staging, 'database'));
@@ -199,6 +201,7 @@ export async function restoreBackup(
   const release = claimDataFolder(dataDir);
   const staging = path.join(dataDir, `.restore-${process.pid}`);
   try {
+    await removeStale(dataDir, '.restore-');
     await mkdir(staging, { recursive: true, mode: 0o755 });
     const { manifest, level } = await extract(source, staging, settings);
 
@@ -325,6 +328,16 @@ function refuseWhileRunning(dataDir: string, action: string) {
       `${running.join(', ')} ${running.length > 1 ? 'are' : 'is'} running on ${dataDir}: stop Lotse (Ctrl-C) ` +
         `${action}. A backup of running embedded servers would not be consistent.`,
     );
+  }
+}
+
+/** What an interrupted backup or restore (Ctrl-C, kill) left behind: `<prefix><pid>` of a process that is gone. */
+async function removeStale(folder: string, prefix: string) {
+  for (const name of await readdir(folder).catch(() => [])) {
+    const pid = Number(name.slice(prefix.length));
+    if (name.startsWith(prefix) && Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) {
+      await rm(path.join(folder, name), { recursive: true, force: true });
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import { createAccountRepository } from '../../engine/repositories/account.repos
 import { createAuthService } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
+import { WebClient } from '../browserless-client.js';
 import { eventually, startTestSystem } from '../system.js';
 import { dataFolder } from './lotse-process.js';
 
@@ -162,15 +163,11 @@ describe('lotse backup and restore with an external database and Temporal cluste
       TEMPORAL_TASK_QUEUE: taskQueue,
     });
     cleanups.push(restored.stop);
-    const caseworker = await createAuthService(createAccountRepository(restored.db)).loginStaff(
-      DEMO_ACCOUNTS.caseworker.email,
-      DEMO_PASSWORD,
-    );
-    if (!caseworker) throw new Error('no demo caseworker');
-    const completed = await restored.services.tasks.complete(caseworker, task.id, newSubmissionToken(), {
-      answer: 'Ja, er geht weiter.',
-    });
-    expect(completed).toMatchObject({ ok: true });
+    const caseworker = new WebClient(restored.url);
+    await caseworker.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
+    await caseworker.get(`/staff/tasks/${task.id}`);
+    const answered = await caseworker.submit(`/staff/tasks/${task.id}`, { answer: 'Ja, er geht weiter.' });
+    expect(answered.status).toBe(303);
     const database = connectDatabase(target, 2);
     cleanups.push(database.close);
     await eventually(
