@@ -160,11 +160,11 @@ export function createAdminRouter({
     const member = staffMember(req, res);
     if (!member) return;
     const token = submissionTokenOf(req);
-    const found = isUuid(req.params.id) ? await tasks.taskFor(member, req.params.id) : undefined;
-    if (!found || !token) throw new NotFoundError();
+    if (!isUuid(req.params.id) || !token) throw new NotFoundError();
     const result = await tasks.complete(member, req.params.id, token, formInput(req), localeOf(req));
     if (!result) throw new NotFoundError();
     if (!result.ok) {
+      const { found } = result;
       const page = pageOf(req, found.task.name ?? found.task.elementId);
       const state =
         result.reason === 'invalid'

@@ -288,11 +288,15 @@ export function createPortalRouter(deps: PortalDeps): Router {
     const user = applicant(req, res);
     if (!user) return;
     const token = submissionTokenOf(req);
-    const found = isUuid(req.params.id) ? await tasks.taskFor(user, req.params.id) : undefined;
-    if (!found || !token) throw new NotFoundError();
+    if (!isUuid(req.params.id) || !token) throw new NotFoundError();
     const result = await tasks.complete(user, req.params.id, token, formInput(req), localeOf(req));
     if (!result) throw new NotFoundError();
-    if (!result.ok && result.reason === 'notOpen') {
+    if (result.ok) {
+      res.redirect(303, `/cases/${result.caseId}`);
+      return;
+    }
+    const { found } = result;
+    if (result.reason === 'notOpen') {
       // 409: a colleague completed the task first; nothing of this submission was applied.
       res.status(409).send(
         views.render('portal/task', pageOf(req, found.task.name ?? found.task.elementId), {
@@ -304,17 +308,13 @@ export function createPortalRouter(deps: PortalDeps): Router {
       );
       return;
     }
-    if (!result.ok) {
-      res.status(422).send(
-        views.render('portal/task', pageOf(req, found.task.name ?? found.task.elementId), {
-          task: found.task,
-          caseRow: found.caseRow,
-          ...formPage(req, found.form, { values: result.values, errors: result.errors, token, context: found.context }),
-        }),
-      );
-      return;
-    }
-    res.redirect(303, `/cases/${result.caseId}`);
+    res.status(422).send(
+      views.render('portal/task', pageOf(req, found.task.name ?? found.task.elementId), {
+        task: found.task,
+        caseRow: found.caseRow,
+        ...formPage(req, found.form, { values: result.values, errors: result.errors, token, context: found.context }),
+      }),
+    );
   });
 
   return router;

@@ -17,7 +17,7 @@ import type { CaseRepository, CaseRow, TaskRow } from '../repositories/case.repo
 import type { SessionPrincipal, StaffSession } from './auth.service.js';
 import { startFormOf, type CatalogService } from './catalog.service.js';
 
-export type CompleteResult =
+type Outcome =
   | { ok: true; caseId: string }
   | { ok: false; reason: 'invalid'; errors: FieldError[]; values: Record<string, unknown> }
   /**
@@ -32,6 +32,10 @@ export type CompleteResult =
       completedAt?: Date;
       values: Record<string, unknown>;
     };
+
+/** What a completion came to; when it did not complete, with the task as loaded to show its page again. */
+export type CompleteResult =
+  Extract<Outcome, { ok: true }> | (Extract<Outcome, { ok: false }> & { found: TaskForPrincipal });
 
 /** A task as the page that shows or completes it needs it. */
 export interface TaskForPrincipal {
@@ -55,7 +59,8 @@ export interface TaskService {
   /**
    * Completes the task through the case workflow's update. The update id is the form's submission
    * token: a double submit is one completion. Returns once the read model shows it; undefined (→ 404)
-   * when the task is not this principal's.
+   * when the task is not this principal's. A result that is not ok carries the task as loaded, so the
+   * page can be shown again without loading it twice.
    */
   complete(
     principal: SessionPrincipal,
@@ -102,43 +107,54 @@ export function createTaskService(deps: {
     async complete(principal, taskId, submissionToken, input, locale) {
       const found = await taskFor(principal, taskId);
       if (!found) return undefined;
-      const { task, form } = found;
-      // The same validator and inputs as the workflow's (engine/case/task-completion.ts): the case's variables, today.
-      const { values, errors } = form
-        ? validateSubmission(form, input, { context: found.caseRow.variables, today: agencyToday(), locale })
-        : { values: {}, errors: [] };
-      if (task.status !== 'open') return (await sentBefore(task, submissionToken)) ?? notOpen(task, values);
-      if (errors.length > 0) return { ok: false, reason: 'invalid', errors, values };
-      try {
-        await temporal.workflow.getHandle(task.caseId).executeUpdate(completeTaskUpdate, {
-          args: [{ tokenId: task.tokenId, actor: actorOf(principal), data: input, locale }],
-          updateId: submissionToken,
-        });
-      } catch (error) {
-        const rejection = rejectionOf(error);
-        if (rejection?.type === INVALID_SUBMISSION) {
-          // Our validation passed but the workflow's did not: the same pure validator over the same
-          // version's form, so this only happens if the input changed type on the way. Show its errors.
-          const fieldErrors: unknown = rejection.details?.[0];
-          const shown = Array.isArray(fieldErrors) ? fieldErrors.filter(isFieldError) : [];
-          return { ok: false, reason: 'invalid', errors: shown, values };
-        }
-        if (rejection?.type === NOT_ALLOWED) return undefined;
-        // Lost the race: another completion was applied first. The read model already shows it (the
-        // winner's update returns only after the projection).
-        if (rejection?.type === TASK_NOT_OPEN) return notOpen((await cases.findTask(task.id)) ?? task, values);
-        throw error;
-      }
-      return { ok: true, caseId: task.caseId };
+      const outcome = await completeLoaded(principal, found, submissionToken, input, locale);
+      return outcome && !outcome.ok ? { ...outcome, found } : outcome;
     },
   };
+
+  async function completeLoaded(
+    principal: SessionPrincipal,
+    found: TaskForPrincipal,
+    submissionToken: string,
+    input: Record<string, unknown>,
+    locale: Locale | undefined,
+  ): Promise<Outcome | undefined> {
+    const { task, form } = found;
+    // The same validator and inputs as the workflow's (engine/case/task-completion.ts): the case's variables, today.
+    const { values, errors } = form
+      ? validateSubmission(form, input, { context: found.caseRow.variables, today: agencyToday(), locale })
+      : { values: {}, errors: [] };
+    if (task.status !== 'open') return (await sentBefore(task, submissionToken)) ?? notOpen(task, values);
+    if (errors.length > 0) return { ok: false, reason: 'invalid', errors, values };
+    try {
+      await temporal.workflow.getHandle(task.caseId).executeUpdate(completeTaskUpdate, {
+        args: [{ tokenId: task.tokenId, actor: actorOf(principal), data: input, locale }],
+        updateId: submissionToken,
+      });
+    } catch (error) {
+      const rejection = rejectionOf(error);
+      if (rejection?.type === INVALID_SUBMISSION) {
+        // Our validation passed but the workflow's did not: the same pure validator over the same
+        // version's form, so this only happens if the input changed type on the way. Show its errors.
+        const fieldErrors: unknown = rejection.details?.[0];
+        const shown = Array.isArray(fieldErrors) ? fieldErrors.filter(isFieldError) : [];
+        return { ok: false, reason: 'invalid', errors: shown, values };
+      }
+      if (rejection?.type === NOT_ALLOWED) return undefined;
+      // Lost the race: another completion was applied first. The read model already shows it (the
+      // winner's update returns only after the projection).
+      if (rejection?.type === TASK_NOT_OPEN) return notOpen((await cases.findTask(task.id)) ?? task, values);
+      throw error;
+    }
+    return { ok: true, caseId: task.caseId };
+  }
 
   /**
    * The same form sent again (a double click, a reload of the POST) after its first submit completed
    * the task: the update id is the form's token, so Temporal still knows that completion. Any other
    * form of a task that is no longer open came too late.
    */
-  async function sentBefore(task: TaskRow, submissionToken: string): Promise<CompleteResult | undefined> {
+  async function sentBefore(task: TaskRow, submissionToken: string): Promise<Outcome | undefined> {
     try {
       await temporal.workflow.getHandle(task.caseId).getUpdateHandle(submissionToken).result();
       return { ok: true, caseId: task.caseId };
@@ -147,7 +163,7 @@ export function createTaskService(deps: {
     }
   }
 
-  async function notOpen(task: TaskRow, values: Record<string, unknown>): Promise<CompleteResult> {
+  async function notOpen(task: TaskRow, values: Record<string, unknown>): Promise<Outcome> {
     return {
       ok: false,
       reason: 'notOpen',
