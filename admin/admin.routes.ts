@@ -14,11 +14,8 @@ import type { IncidentService } from '../engine/services/incident.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
 import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
 import { translate } from '../engine/web/i18n.js';
-import { safeReturnPath } from '../engine/web/return-path.js';
 import {
   NotFoundError,
-  establishSession,
-  endSession,
   formInput,
   isUuid,
   localeOf,
@@ -26,6 +23,7 @@ import {
   pageOf,
   submissionTokenOf,
 } from '../engine/web/http.js';
+import { addSignInRoutes, guardOf, type SignInArea } from '../engine/web/sign-in.js';
 import type { ViewRenderer } from '../engine/web/views.js';
 
 export interface AdminDeps {
@@ -55,14 +53,16 @@ export function createAdminRouter({
   const router = Router();
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 
-  const staffMember = (req: Request, res: Response): StaffSession | undefined => {
-    const principal = req.session.principal;
-    if (principal?.kind === 'staff') return principal;
-    // A page opened while logged out comes back after the login; a form posted then cannot be replayed.
-    const next = req.method === 'GET' ? safeReturnPath(req.originalUrl, '/staff/') : undefined;
-    res.redirect(303, next ? `/staff/login?next=${encodeURIComponent(next)}` : '/staff/login');
-    return undefined;
+  const staffArea: SignInArea<'staff'> = {
+    kind: 'staff',
+    loginPath: '/staff/login',
+    returnBelow: '/staff/',
+    home: '/staff/inbox',
+    afterLogout: '/staff/login',
+    view: 'admin/login',
+    titleKey: 'login.staffTitle',
   };
+  const staffMember = guardOf(staffArea);
 
   const taskPage = (
     req: Request,
@@ -94,39 +94,7 @@ export function createAdminRouter({
     };
   };
 
-  router.get('/login', (req, res) => {
-    res.send(
-      views.render('admin/login', pageOf(req, t(req, 'login.staffTitle')), {
-        next: safeReturnPath(req.query.next, '/staff/'),
-      }),
-    );
-  });
-
-  router.post('/login', async (req, res) => {
-    const { email, password, next } = formInput(req);
-    const outcome = await logins.staff({ email, password, address: req.ip });
-    if (outcome.kind !== 'ok') {
-      // Throttled: 429 with Retry-After, the password unchecked; otherwise one answer for every failure.
-      if (outcome.kind === 'throttled') res.set('Retry-After', String(outcome.retryAfterSeconds));
-      res.status(outcome.kind === 'throttled' ? 429 : 401).send(
-        views.render('admin/login', pageOf(req, t(req, 'login.staffTitle')), {
-          failed: outcome.kind === 'failed',
-          throttled: outcome.kind === 'throttled' && outcome,
-          email: typeof email === 'string' ? email : '',
-          next: safeReturnPath(next, '/staff/'),
-        }),
-      );
-      return;
-    }
-    const principal = outcome.principal;
-    await establishSession(req, principal);
-    res.redirect(303, safeReturnPath(next, '/staff/') ?? '/staff/inbox');
-  });
-
-  router.post('/logout', async (req, res) => {
-    await endSession(req);
-    res.redirect(303, '/staff/login');
-  });
+  addSignInRoutes(router, staffArea, (attempt) => logins.staff(attempt), views);
 
   router.get('/inbox', async (req, res) => {
     const member = staffMember(req, res);

@@ -1,15 +1,21 @@
-import type { Request, Response } from 'express';
-import type { CompanyUserSession } from '../engine/services/auth.service.js';
+import type { Request } from 'express';
+import { guardOf, type SignInArea } from '../engine/web/sign-in.js';
 import { translate, type Locale } from '../engine/web/i18n.js';
 import { localeOf } from '../engine/web/http.js';
 
+/** The company area's sign-in (engine/web/sign-in.ts): its paths and login page. */
+export const companyArea: SignInArea<'applicant'> = {
+  kind: 'applicant',
+  loginPath: '/login',
+  returnBelow: '/',
+  home: '/cases',
+  afterLogout: '/services',
+  view: 'portal/login',
+  titleKey: 'login.title',
+};
+
 /** The logged-in company user, or undefined after redirecting to the login (which comes back here). */
-export function requireApplicant(req: Request, res: Response): CompanyUserSession | undefined {
-  const principal = req.session.principal;
-  if (principal?.kind === 'applicant') return principal;
-  res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-  return undefined;
-}
+export const requireApplicant = guardOf(companyArea);
 
 /** A UI text with `{name}` placeholders filled in. */
 export function text(locale: Locale, key: string, params: Record<string, string | number> = {}): string {

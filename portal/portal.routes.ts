@@ -12,8 +12,6 @@ import { asOutage } from '../engine/services/unavailable.js';
 import { translate } from '../engine/web/i18n.js';
 import {
   NotFoundError,
-  establishSession,
-  endSession,
   formInput,
   isUuid,
   localeOf,
@@ -21,8 +19,9 @@ import {
   pageOf,
   submissionTokenOf,
 } from '../engine/web/http.js';
+import { addSignInRoutes } from '../engine/web/sign-in.js';
 import type { ViewRenderer } from '../engine/web/views.js';
-import { fileSize, requireApplicant, textFor } from './applicant.js';
+import { companyArea, fileSize, requireApplicant, textFor } from './applicant.js';
 import { newStartToken, openStartToken } from './start-token.js';
 import { sendDocument } from '../engine/web/send-document.js';
 import { taskNotOpenView } from '../engine/web/task-not-open.js';
@@ -50,8 +49,6 @@ export function createPortalRouter(deps: PortalDeps): Router {
   const router = Router();
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 
-  const applicant = requireApplicant;
-
   const formPage = (
     req: Request,
     form: FormSchema | undefined,
@@ -68,34 +65,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   router.get('/', (_req, res) => res.redirect(303, '/services'));
 
-  router.get('/login', (req, res) => {
-    res.send(views.render('portal/login', pageOf(req, t(req, 'login.title')), { next: safeNext(req.query.next) }));
-  });
-
-  router.post('/login', async (req, res) => {
-    const { email, password } = formInput(req);
-    const outcome = await logins.companyUser({ email, password, address: req.ip });
-    if (outcome.kind !== 'ok') {
-      // Throttled: 429 with Retry-After, the password unchecked; otherwise one answer for every failure.
-      if (outcome.kind === 'throttled') res.set('Retry-After', String(outcome.retryAfterSeconds));
-      res.status(outcome.kind === 'throttled' ? 429 : 401).send(
-        views.render('portal/login', pageOf(req, t(req, 'login.title')), {
-          failed: outcome.kind === 'failed',
-          throttled: outcome.kind === 'throttled' && outcome,
-          email: typeof email === 'string' ? email : '',
-          next: safeNext(req.body?.next),
-        }),
-      );
-      return;
-    }
-    await establishSession(req, outcome.principal);
-    res.redirect(303, safeNext(req.body?.next) ?? '/cases');
-  });
-
-  router.post('/logout', async (req, res) => {
-    await endSession(req);
-    res.redirect(303, '/services');
-  });
+  addSignInRoutes(router, companyArea, (attempt) => logins.companyUser(attempt), views);
 
   router.get('/services', async (req, res) => {
     res.send(views.render('portal/catalog', pageOf(req, t(req, 'catalog.title')), { services: await catalog.list() }));
@@ -106,7 +76,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   router.use(createAccountRouter(deps));
 
   router.get('/services/:slug/start', async (req, res) => {
-    const user = applicant(req, res);
+    const user = requireApplicant(req, res);
     if (!user) return;
     const service = await catalog.current(req.params.slug);
     if (!service) throw new NotFoundError();
@@ -145,7 +115,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   router.post('/services/:slug/start', async (req, res) => {
-    const user = applicant(req, res);
+    const user = requireApplicant(req, res);
     if (!user) return;
     const token = submissionTokenOf(req);
     const service = await catalog.current(req.params.slug);
@@ -205,7 +175,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   router.get('/cases', async (req, res) => {
-    const user = applicant(req, res);
+    const user = requireApplicant(req, res);
     if (!user) return;
     res.send(
       views.render('portal/cases', pageOf(req, t(req, 'cases.title')), {
@@ -215,7 +185,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   router.get('/cases/:id', async (req, res) => {
-    const user = applicant(req, res);
+    const user = requireApplicant(req, res);
     if (!user) return;
     const found = isUuid(req.params.id) ? await cases.detailForCompany(req.params.id, user) : undefined;
     if (!found) throw new NotFoundError();
@@ -239,7 +209,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   router.get('/cases/:id/documents/:documentId', async (req, res) => {
-    const user = applicant(req, res);
+    const user = requireApplicant(req, res);
     if (!user) return;
     const { id, documentId } = req.params;
     const found =
@@ -249,7 +219,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   router.get('/cases/:id/receipt', async (req, res) => {
-    const user = applicant(req, res);
+    const user = requireApplicant(req, res);
     if (!user) return;
     const receipt = isUuid(req.params.id)
       ? await cases.receiptFor(req.params.id, user.companyId, localeOf(req))
@@ -259,7 +229,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   router.get('/tasks/:id', async (req, res) => {
-    const user = applicant(req, res);
+    const user = requireApplicant(req, res);
     if (!user) return;
     const found = isUuid(req.params.id) ? await tasks.taskFor(user, req.params.id) : undefined;
     if (!found) throw new NotFoundError();
@@ -285,7 +255,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
   });
 
   router.post('/tasks/:id', async (req, res) => {
-    const user = applicant(req, res);
+    const user = requireApplicant(req, res);
     if (!user) return;
     const token = submissionTokenOf(req);
     if (!isUuid(req.params.id) || !token) throw new NotFoundError();
@@ -340,9 +310,4 @@ function sameData(a: unknown, b: unknown): boolean {
     );
   }
   return Object.is(a, b);
-}
-
-/** Only same-site paths: never an open redirect. */
-function safeNext(value: unknown): string | undefined {
-  return typeof value === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) ? value : undefined;
 }
