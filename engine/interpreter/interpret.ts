@@ -15,7 +15,15 @@
  */
 import { jobOf, upgradeModel, type ProcessElement, type ProcessModel } from '../model/process-model.js';
 import { startJob } from './activities.js';
-import { copyJson, elementOf, raiseIncident, record, SYSTEM_ACTOR, tokenById, type PendingStep } from './pending-step.js';
+import {
+  copyJson,
+  elementOf,
+  raiseIncident,
+  record,
+  SYSTEM_ACTOR,
+  tokenById,
+  type PendingStep,
+} from './pending-step.js';
 import { throwError } from './error-events.js';
 import { closeListeners, correlateMessage, fireTimer } from './events.js';
 import { activate, arrive, attempt, complete, run } from './flow.js';
