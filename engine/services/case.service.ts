@@ -58,8 +58,11 @@ export function createCaseService(deps: {
   const { cases, catalog, temporal, taskQueue } = deps;
   const clock = deps.clock ?? (() => new Date());
 
-  /** Starts the case's workflow; safe to call again for the same case (the id is the case id). */
-  async function startWorkflow(row: CaseRow): Promise<void> {
+  /**
+   * Starts the case's workflow with its version; safe to call again for the same case (the id is the
+   * case id). A scenario run (`lotse test`) starts with the scenario's clock.
+   */
+  async function startWorkflow(row: CaseRow, scenario?: { clockOffsetMs: number }): Promise<void> {
     const version = await catalog.version(row.serviceVersionId);
     if (!version) throw new Error(`Case ${row.id}: service version ${row.serviceVersionId} is missing`);
     const input: CaseWorkflowInput = {
@@ -69,6 +72,7 @@ export function createCaseService(deps: {
       forms: version.forms,
       startedBy: `applicant:${row.createdByUserId}`,
       variables: { ...row.variables, caseNumber: row.number },
+      ...(scenario && { scenario: true, clockOffsetMs: scenario.clockOffsetMs }),
     };
     try {
       await answeredWithin(WORKFLOW_START_DEADLINE_MS, 'temporal', (deadline) =>
@@ -88,6 +92,62 @@ export function createCaseService(deps: {
     }
   }
 
+  /** Inserts the case unless its submission token already made one; either way returns that case. */
+  async function insertCase(
+    version: Pick<PublishedService, 'model'> & { id: string },
+    owner: { companyId: string; userId: string },
+    submissionToken: string,
+    subject: string,
+    variables: Record<string, unknown>,
+  ): Promise<CaseRow> {
+    const start = version.model.elements[version.model.startEventId];
+    const { row } = await cases.insertOnce({
+      id: randomUUID(),
+      year: clock().getFullYear(),
+      serviceVersionId: version.id,
+      companyId: owner.companyId,
+      userId: owner.userId,
+      submissionToken,
+      subject,
+      publicStatus: start?.status ?? null,
+      variables,
+    });
+    return row;
+  }
+
+  /**
+   * Validates the start input against every start step of the version, makes the case (once per
+   * submission token) and starts its workflow. `beforeStart` runs after the case row exists and before
+   * its workflow starts (a draft attaches its documents); it must be idempotent, as a retry repeats it.
+   */
+  async function startCase(
+    user: CompanyUserSession,
+    version: Parameters<typeof validateStart>[0] & Pick<PublishedService, 'model'> & { id: string },
+    title: string,
+    submissionToken: string,
+    input: Record<string, unknown>,
+    options: { locale?: Locale; beforeStart?: (caseId: string) => Promise<void> } = {},
+  ): Promise<SubmitResult> {
+    const { values, invalidSteps } = validateStart(version, input, options);
+    if (invalidSteps.length > 0) return { ok: false, errors: invalidSteps.flatMap((step) => step.errors), values };
+    const row = await insertCase(
+      version,
+      user,
+      submissionToken,
+      typeof values.subject === 'string' ? values.subject : title,
+      {
+        ...values,
+        company: { id: user.companyId, name: user.companyName },
+        applicant: { id: user.userId, name: user.name, email: user.email },
+      },
+    );
+    // The token made a case of another company (a forged token): nothing of it is shown or reached.
+    if (row.companyId !== user.companyId) return { ok: false, errors: [], values };
+    await options.beforeStart?.(row.id);
+    await startWorkflow(row);
+    return { ok: true, caseId: row.id, number: row.number };
+  }
+
   /**
    * The start form of the version the case runs on (never the latest version's); with several start
    * steps, one form with the components of all steps in order, so every answer is shown.
@@ -99,32 +159,6 @@ export function createCaseService(deps: {
     const [first] = steps;
     if (!first || steps.length === 1) return first?.form ?? startFormOf(version);
     return { ...first.form, components: steps.flatMap((step) => step.form.components) };
-  }
-
-  /** Inserts the case unless its submission token already made one; either way returns that case. */
-  async function createCase(
-    user: CompanyUserSession,
-    service: Pick<PublishedService, 'versionId' | 'model'> & { title: { de: string } },
-    submissionToken: string,
-    values: Record<string, unknown>,
-  ): Promise<CaseRow> {
-    const start = service.model.elements[service.model.startEventId];
-    const { row } = await cases.insertOnce({
-      id: randomUUID(),
-      year: clock().getFullYear(),
-      serviceVersionId: service.versionId,
-      companyId: user.companyId,
-      userId: user.userId,
-      submissionToken,
-      subject: typeof values.subject === 'string' ? values.subject : service.title.de,
-      publicStatus: start?.status ?? null,
-      variables: {
-        ...values,
-        company: { id: user.companyId, name: user.companyName },
-        applicant: { id: user.userId, name: user.name, email: user.email },
-      },
-    });
-    return row;
   }
 
   return {
@@ -143,18 +177,12 @@ export function createCaseService(deps: {
     ): Promise<SubmitResult | undefined> {
       const service = await catalog.current(slug);
       if (!service) return undefined;
-      const { values, invalidSteps } = validateStart(service, input, options);
-      if (invalidSteps.length > 0) return { ok: false, errors: invalidSteps.flatMap((step) => step.errors), values };
-      const row = await createCase(user, service, submissionToken, values);
-      if (row.companyId !== user.companyId) return { ok: false, errors: [], values };
-      await startWorkflow(row);
-      return { ok: true, caseId: row.id, number: row.number };
+      return startCase(user, { ...service, id: service.versionId }, service.title.de, submissionToken, input, options);
     },
 
     /**
      * Starts the case of a finished draft: the draft's submission token is the case's, so submitting
-     * it twice makes one case. `beforeStart` runs after the case row exists and before its workflow
-     * starts (attach documents, mark the draft); it must be idempotent, as a retry repeats it.
+     * it twice makes one case. `beforeStart` attaches the draft's documents and marks it (idempotent).
      */
     async submitDraft(
       user: CompanyUserSession,
@@ -168,18 +196,7 @@ export function createCaseService(deps: {
     ): Promise<SubmitResult | undefined> {
       const version = await catalog.version(draft.serviceVersionId);
       if (!version) return undefined;
-      const { values, invalidSteps } = validateStart(version, draft.values);
-      if (invalidSteps.length > 0) return { ok: false, errors: invalidSteps.flatMap((step) => step.errors), values };
-      const row = await createCase(
-        user,
-        { versionId: version.id, model: version.model, title: { de: draft.serviceTitle } },
-        draft.submissionToken,
-        values,
-      );
-      if (row.companyId !== user.companyId) return { ok: false, errors: [], values };
-      await beforeStart(row.id);
-      await startWorkflow(row);
-      return { ok: true, caseId: row.id, number: row.number };
+      return startCase(user, version, draft.serviceTitle, draft.submissionToken, draft.values, { beforeStart });
     },
 
     /**
@@ -255,35 +272,8 @@ export function createCaseService(deps: {
     }): Promise<{ caseId: string; number: string }> {
       const version = await catalog.version(input.serviceVersionId);
       if (!version) throw new Error(`Service version ${input.serviceVersionId} is missing`);
-      const start = version.model.elements[version.model.startEventId];
-      const { row } = await cases.insertOnce({
-        id: randomUUID(),
-        year: clock().getFullYear(),
-        serviceVersionId: version.id,
-        companyId: input.companyId,
-        userId: input.userId,
-        submissionToken: `scenario:${randomUUID()}`,
-        subject: 'Szenario',
-        publicStatus: start?.status ?? null,
-        variables: input.variables,
-      });
-      const workflowInput: CaseWorkflowInput = {
-        caseId: row.id,
-        caseNumber: row.number,
-        model: version.model,
-        forms: version.forms,
-        startedBy: `applicant:${input.userId}`,
-        variables: { ...input.variables, caseNumber: row.number },
-        scenario: true,
-        clockOffsetMs: input.clockOffsetMs ?? 0,
-      };
-      await temporal.workflow.start<typeof caseWorkflow>(CASE_WORKFLOW_TYPE, {
-        workflowId: row.id,
-        taskQueue,
-        args: [workflowInput],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-      });
+      const row = await insertCase(version, input, `scenario:${randomUUID()}`, 'Szenario', input.variables);
+      await startWorkflow(row, { clockOffsetMs: input.clockOffsetMs ?? 0 });
       return { caseId: row.id, number: row.number };
     },
   };
