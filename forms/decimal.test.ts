@@ -31,7 +31,8 @@ describe('parseDecimal', () => {
     expect(formatDecimal(read(text))).toBe(expected);
   });
 
-  it.each(['', 'zwölf', '1e3', '1,2,3', '1.23.4', '12,', ',5', 'Infinity', '0x10', '1'.repeat(61)])(
+  // '0.000,0': found by the property test — no German grouping starts with a 0 group.
+  it.each(['', 'zwölf', '1e3', '1,2,3', '1.23.4', '12,', ',5', 'Infinity', '0x10', '1'.repeat(61), '0.000,0'])(
     'rejects %o',
     (text) => {
       expect(parseDecimal(text)).toBeUndefined();

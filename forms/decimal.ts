@@ -13,9 +13,10 @@ export interface Decimal {
 const MAX_TEXT_LENGTH = 60;
 
 // `12`, `12.5`, `12,5` (German decimal comma), `1.234,5` (German grouping, only together with a comma:
-// `1.234` alone is one point two three four, the JSON and JavaScript reading).
+// `1.234` alone is one point two three four, the JSON and JavaScript reading). A first group never starts
+// with 0 (`0.000,5` is no grouping in German either).
 const PLAIN = /^([+-]?)(\d+)(?:[.,](\d+))?$/;
-const GERMAN_GROUPED = /^([+-]?)(\d{1,3}(?:\.\d{3})+),(\d+)$/;
+const GERMAN_GROUPED = /^([+-]?)([1-9]\d{0,2}(?:\.\d{3})+),(\d+)$/;
 
 /** Reads a number as people type it; undefined when the text is not one. */
 export function parseDecimal(text: string): Decimal | undefined {

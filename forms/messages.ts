@@ -179,6 +179,7 @@ function paramsOf(error: FieldError, locale: Locale): Params {
 
 /** A sentence for the user, naming the field by its label when given. */
 export function errorMessage(error: FieldError, locale: Locale, label?: string): string {
+  if (error.message) return error.message;
   const subject = label !== undefined && label.trim() !== '' ? { label: label.trim() } : undefined;
   // Errors may come back from the workflow as data: an unknown code still gets a sentence.
   const code = Object.hasOwn(MESSAGES[locale], error.code) ? error.code : 'invalidType';

@@ -363,6 +363,8 @@ export interface FieldError {
    * `lower`, `higher`; `invalidDate`: `expected` (date | time | datetime); `tooManyFiles`: `max`.
    */
   params?: Record<string, number | string>;
+  /** A sentence of the caller's own, shown instead of the code's (e.g. why the portal refused an upload). */
+  message?: string;
 }
 
 // --- Translations ---

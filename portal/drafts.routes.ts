@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import Handlebars from 'handlebars';
 import { fieldId, readPath, splitKey } from '../forms/paths.js';
 import type { FormRenderer, UploadedFile } from '../forms/render.js';
 import { allComponents, labelOf, type FormSchema } from '../forms/schema.js';
@@ -136,7 +135,7 @@ export function createDraftRouter({ drafts, views, forms, maxUploadBytes, draftT
           current: candidateIndex === index,
         })),
         errorSummary: shown.summary.length > 0 ? { items: shown.summary } : undefined,
-        fields: withUploadMessages(fields, shown.uploadMessages, locale),
+        fields,
         multipart: fileFields.length > 0,
         action: stepHref(loaded.draft.id, index),
         isFirst: index === 0,
@@ -403,43 +402,18 @@ function shownErrors(form: FormSchema, state: StepState, locale: Locale, maxByte
   const fileFields = fileFieldsOf(form).filter((field) => uploadMessages.has(field.id));
   const fieldErrors: FieldError[] = [
     ...state.errors.filter((error) => !uploadMessages.has(error.componentId)),
-    // A stand-in the renderer knows (red border, aria-invalid, aria-describedby); its text is replaced below.
+    // The file field's error, with the portal's own sentence: why the upload was refused.
     ...fileFields.map((field): FieldError => ({
       componentId: field.id,
       key: field.name,
       fieldId: fieldId(field.id),
       code: 'invalidFile',
+      message: uploadMessages.get(field.id)?.join(' '),
     })),
   ];
   const summary = fieldErrors.map((error) => ({
     href: `#${error.fieldId}`,
-    text:
-      uploadMessages.get(error.componentId)?.join(' ') ?? errorMessage(error, locale, labels.get(error.componentId)),
+    text: errorMessage(error, locale, labels.get(error.componentId)),
   }));
-  return {
-    fieldErrors,
-    summary,
-    uploadMessages: new Map(fileFields.map((field) => [fieldId(field.id), uploadMessages.get(field.id) ?? []])),
-  };
-}
-
-/**
- * Puts the upload messages into their fields' error paragraphs. The form renderer has no message for
- * refused uploads (its error codes are the validator's), so the stand-in error's text is swapped here.
- */
-function withUploadMessages(fieldsHtml: string, messages: Map<string, string[]>, locale: Locale): string {
-  let html = fieldsHtml;
-  for (const [id, texts] of messages) {
-    const errorId = `${id}-error`;
-    const paragraph = new RegExp(
-      `<p class="field__error" id="${errorId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}">[\\s\\S]*?</p>`,
-    );
-    const prefix = locale === 'en' ? 'Error:' : 'Fehler:';
-    html = html.replace(
-      paragraph,
-      () =>
-        `<p class="field__error" id="${errorId}"><span class="field__error-prefix">${prefix}</span> ${Handlebars.escapeExpression(texts.join(' '))}</p>`,
-    );
-  }
-  return html;
+  return { fieldErrors, summary };
 }
