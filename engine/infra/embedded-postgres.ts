@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,7 @@ export async function startEmbeddedPostgres(
   const initialised = existsSync(path.join(databaseDir, 'PG_VERSION'));
   if (asRoot) ensurePostgresUser();
   const owner = asRoot ? { uid: osId('-u'), gid: osId('-g') } : {};
+  if (asRoot) checkReachableByPostgresUser(path.dirname(databaseDir), owner);
   if (!initialised) await initialiseCluster(databaseDir, owner);
   await stopLeftoverPostmaster(databaseDir, log);
 
@@ -146,6 +147,23 @@ async function initialiseCluster(databaseDir: string, owner: Owner) {
   } finally {
     await rm(secrets, { recursive: true, force: true });
   }
+}
+
+/**
+ * As root, PostgreSQL runs as the OS user `postgres`, which must be able to run the binaries in
+ * node_modules and enter the data folder. Under a folder only root may enter (`/root`, mode 0700) it
+ * cannot: say so and how to fix it, instead of initdb failing without a word.
+ */
+function checkReachableByPostgresUser(dataParent: string, owner: Owner) {
+  const binaries = spawnSync(initdb, ['--version'], { ...owner, encoding: 'utf8' });
+  const dataFolder = spawnSync('test', ['-x', dataParent], { ...owner });
+  const unreachable =
+    binaries.status !== 0 ? path.dirname(path.dirname(initdb)) : dataFolder.status !== 0 ? dataParent : undefined;
+  if (!unreachable) return;
+  throw new Error(
+    `PostgreSQL runs as the OS user "postgres" (it refuses to run as root), and that user cannot enter ${unreachable}. ` +
+      'Put Lotse (and DATA_DIR) in a folder every user may enter — not under /root — or set DATABASE_URL to a PostgreSQL of your own.',
+  );
 }
 
 function ensurePostgresUser() {
