@@ -1,9 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, outboxMails, tasks } from '../../engine/db/schema.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { WebClient } from '../browserless-client.js';
-import { eventually, startTestSystem } from '../system.js';
+import { outboxMails } from '../../engine/db/schema.js';
+import { DEMO_ACCOUNTS } from '../../engine/services/seed.js';
+import type { WebClient } from '../browserless-client.js';
+import { completedCase, demoCaseworker, demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
+import { startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -18,46 +19,14 @@ let caseworkers: WebClient[];
 
 beforeAll(async () => {
   system = await startTestSystem();
-  company = new WebClient(system.url);
-  await company.login(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
+  company = await demoCompany(system);
   // Four caseworker sessions: four browsers, four different form tokens for the same task.
-  caseworkers = await Promise.all(
-    Array.from({ length: CASEWORKERS }, async () => {
-      const client = new WebClient(system.url);
-      await client.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
-      return client;
-    }),
-  );
+  caseworkers = await Promise.all(Array.from({ length: CASEWORKERS }, () => demoCaseworker(system)));
 });
 
 afterAll(async () => {
   await system?.stop();
 });
-
-async function submitInquiry(subject: string): Promise<string> {
-  // A new inquiry each round: after a send, the start address says "already sent" (one case per filled-in form).
-  await company.get('/services/general-inquiry/start?new=1');
-  await company.get('/services/general-inquiry/start');
-  const response = await company.submit('/services/general-inquiry/start', {
-    subject,
-    message: 'Bitte um Rückruf zur Erweiterung.',
-    contactChannel: 'email',
-  });
-  expect(response.status).toBe(303);
-  const caseId = /\/cases\/([0-9a-f-]{36})/.exec(response.headers.get('location') ?? '')?.[1];
-  if (!caseId) throw new Error('no case id in redirect');
-  return caseId;
-}
-
-function openTaskOf(caseId: string) {
-  return eventually(async () => {
-    const [task] = await system.db
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')));
-    return task;
-  });
-}
 
 async function failedWorkflowTasks(caseId: string): Promise<string[]> {
   const history = await system.temporalClient.workflow.getHandle(caseId).fetchHistory();
@@ -69,8 +38,8 @@ async function failedWorkflowTasks(caseId: string): Promise<string[]> {
 describe('concurrent completion of one task', () => {
   it(`${ROUNDS} rounds of ${CASEWORKERS} parallel answers: exactly one wins, the others hear who did, the case moves on`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const caseId = await submitInquiry(`Parallel ${round}`);
-      const task = await openTaskOf(caseId);
+      const caseId = await submitGeneralInquiry(company, `Parallel ${round}`);
+      const task = await openTaskOf(system, caseId);
       // Every caseworker has the task form open, each with its own submission token.
       const tokens: { csrf?: string; token?: string }[] = [];
       for (const caseworker of caseworkers) {
@@ -98,10 +67,7 @@ describe('concurrent completion of one task', () => {
 
       // Invariant: the case moves on — one answer mail with the winner's answer, the case completes.
       const winner = answers.findIndex((answer) => answer.status === 303);
-      const done = await eventually(async () => {
-        const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
-        return row?.status === 'completed' ? row : undefined;
-      });
+      const done = await completedCase(system, caseId);
       expect(done.status).toBe('completed');
       const mails = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
       expect(mails).toHaveLength(1);

@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobActivities, emailJob } from '../../engine/activities/jobs.activities.js';
-import { cases, outboxMails, tasks } from '../../engine/db/schema.js';
+import { outboxMails } from '../../engine/db/schema.js';
 import { createMailer } from '../../engine/mail/mailer.js';
 import { createOutboxRepository } from '../../engine/repositories/outbox.repository.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { WebClient } from '../browserless-client.js';
+import { DEMO_ACCOUNTS } from '../../engine/services/seed.js';
+import { answeredInquiry } from '../journeys.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -49,40 +49,10 @@ afterAll(async () => {
   await catcher?.stop();
 });
 
-async function answeredInquiry(): Promise<string> {
-  const company = new WebClient(system.url);
-  await company.login(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
-  await company.get('/services/general-inquiry/start');
-  const response = await company.submit('/services/general-inquiry/start', {
-    subject: 'Wiederholter Auftrag',
-    message: 'Bitte nur eine Antwort schicken.',
-    contactChannel: 'email',
-  });
-  const caseId = /\/cases\/([0-9a-f-]{36})/.exec(response.headers.get('location') ?? '')?.[1];
-  if (!caseId) throw new Error(`no case id in redirect (${response.status})`);
-  const task = await eventually(async () => {
-    const [open] = await system.db
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')));
-    return open;
-  });
-  const caseworker = new WebClient(system.url);
-  await caseworker.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
-  await caseworker.get(`/staff/tasks/${task.id}`);
-  const done = await caseworker.submit(`/staff/tasks/${task.id}`, { answer: 'Hier ist die eine Antwort.' });
-  expect(done.status).toBe(303);
-  await eventually(async () => {
-    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
-    return row?.status === 'completed' ? row : undefined;
-  });
-  return caseId;
-}
-
 describe('a job that runs again after its side effect (a worker crash before the completion reached Temporal)', () => {
   it('sends the mail once: same outbox row, one SMTP delivery, a stable Message-ID', async () => {
     // Given a case whose answer mail went out through real SMTP
-    const caseId = await answeredInquiry();
+    const { id: caseId } = await answeredInquiry(system, 'Wiederholter Auftrag');
     const [mail] = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
     if (!mail) throw new Error('no answer mail');
     expect(mail.sentAt).not.toBeNull();
