@@ -2,6 +2,7 @@
  * Exact decimal numbers for the number field: `0.3` is a multiple of `0.1` here, which binary floating
  * point disagrees with. Pure (BigInt only); also runs inside the case workflow.
  */
+import type { Locale } from './model.js';
 
 /** `(negative ? -1 : 1) × units / 10^scale`, normalized: no trailing zeros after the point, zero is not negative. */
 export interface Decimal {
@@ -28,9 +29,6 @@ export function parseDecimal(text: string): Decimal | undefined {
   return normalize(sign === '-', BigInt(whole.replaceAll('.', '') + fraction), fraction.length);
 }
 
-/** Whose conventions a typed number follows: `de` `1.234,5`, `en` `1,234.5`. */
-export type NumberLocale = 'de' | 'en';
-
 /**
  * A number typed by a person: the decimal, or why it is refused. `format` means the text has the
  * characters of a number but not a shape the locale reads unambiguously (`1.00.0`, `12.5` in German,
@@ -41,7 +39,7 @@ export type NumberReading = { ok: true; decimal: Decimal } | { ok: false; proble
 const NUMBER_CHARACTERS = /^[+-]?[\d.,]+$/;
 // Per locale: plain digits with an optional decimal part, or digits grouped in threes from a first group
 // that does not start with 0 (`0.125` is no German grouping), with an optional decimal part.
-const LOCALE_SHAPES: Record<NumberLocale, { plain: RegExp; grouped: RegExp; group: string }> = {
+const LOCALE_SHAPES: Record<Locale, { plain: RegExp; grouped: RegExp; group: string }> = {
   de: {
     plain: /^([+-]?)(\d+)(?:,(\d+))?$/,
     grouped: /^([+-]?)([1-9]\d{0,2}(?:\.\d{3})+)(?:,(\d+))?$/,
@@ -67,7 +65,7 @@ const ENGLISH_GROUPED = /^([+-]?)([1-9]\d{0,2}(?:,\d{3})+)\.(\d+)$/;
  * what can only be grouping (`1.000.000`, `1,234.5`); shapes that read differently in German and English
  * and that only people type (`50.000`) are refused. Spaces group in every locale.
  */
-export function readNumberText(text: string, locale?: NumberLocale): NumberReading {
+export function readNumberText(text: string, locale?: Locale): NumberReading {
   const trimmed = text.trim().replace(/[\s\u00a0\u202f]/g, '');
   if (trimmed === '' || trimmed.length > MAX_TEXT_LENGTH || !NUMBER_CHARACTERS.test(trimmed)) {
     return { ok: false, problem: 'notANumber' };

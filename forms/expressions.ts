@@ -5,7 +5,8 @@
 import { evaluateExpression, isExpression, stripExpression } from '../engine/feel/feel.js';
 import type { Conditional, Option, OptionValue } from './model.js';
 
-export type Variables = Record<string, unknown>;
+export type { Variables } from '../engine/feel/feel.js';
+import type { Variables } from '../engine/feel/feel.js';
 
 /**
  * The variables of the form's top level: the caller's context (case, company), the form's values on top

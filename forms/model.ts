@@ -328,6 +328,7 @@ export interface FormSchema {
 }
 
 // --- Errors ---
+/** The portal's languages: German first, English. Numbers follow them too (`de` `1.234,5`, `en` `1,234.5`). */
 export type Locale = 'de' | 'en';
 
 export type FieldErrorCode =

@@ -4,8 +4,8 @@
  */
 import { evaluate, isFunction, isRange, parseExpression, type Warning, type WarningType } from 'feelin';
 
-/** The names an expression sees: the interpreter's `Variables`, declared here because feel/ sits below it. */
-type Variables = Record<string, unknown>;
+/** Variables by name: what an expression sees, a case's data, a form's values. Declared here, the lowest layer. */
+export type Variables = Record<string, unknown>;
 
 /** An expression that cannot be parsed, may not be used, or failed while evaluating. */
 export class FeelError extends Error {

@@ -1,6 +1,7 @@
 import type { ProcessModel } from '../model/process-model.js';
 
-export type Variables = Record<string, unknown>;
+export type { Variables } from '../feel/feel.js';
+import type { Variables } from '../feel/feel.js';
 
 /**
  * A token is one active element instance: it waits at a task, an event or a joining gateway, or it is a scope

@@ -1,6 +1,8 @@
 /** UI texts, German first. Form labels come from the service's forms; these are the portal's own words. */
-export const LOCALES = ['de', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+import type { Locale } from '../../forms/model.js';
+
+export type { Locale };
+export const LOCALES: readonly Locale[] = ['de', 'en'];
 
 const de = {
   'app.name': 'Wirtschaftsförderung – Unternehmensservice',
