@@ -54,13 +54,13 @@ export function lotseScenario(
   company: CompanyUserSession,
   caseworker: StaffSession,
 ): Scenario {
-  const { cases, tasks } = system.services;
+  const { caseStarts, tasks } = system.services;
   return {
     name: 'b: Lotse case',
     client: system.temporalClient,
     async iterate() {
       const start = now();
-      const submitted = await cases.submit(company, 'general-inquiry', randomUUID(), INQUIRY);
+      const submitted = await caseStarts.submit(company, 'general-inquiry', randomUUID(), INQUIRY);
       if (!submitted?.ok) throw new Error(`submit failed: ${JSON.stringify(submitted)}`);
       const submitReturned = now();
       const task = await watch.next('task', submitted.caseId);

@@ -7,7 +7,7 @@ import { errorMessage, validateSubmission, type FieldError } from '../forms/vali
 import { uploadsOf } from '../engine/files/multipart.js';
 import { describeAccept } from '../engine/files/sniff.js';
 import type { CompanyUserSession } from '../engine/services/auth.service.js';
-import { validateStart } from '../engine/services/case.service.js';
+import { validateStart } from '../engine/services/start-validation.js';
 import { asOutage } from '../engine/services/unavailable.js';
 import type { DocumentRow } from '../engine/repositories/document.repository.js';
 import {

@@ -3,9 +3,11 @@ import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
 import type { FieldError } from '../forms/validate.js';
 import type { LoginService } from '../engine/services/login.service.js';
-import { validateStart, type CaseService } from '../engine/services/case.service.js';
+import type { CaseService } from '../engine/services/case.service.js';
+import type { CaseStartService } from '../engine/services/case-start.service.js';
 import { startFormOf, type CatalogService } from '../engine/services/catalog.service.js';
 import type { DocumentService } from '../engine/services/document.service.js';
+import { validateStart } from '../engine/services/start-validation.js';
 import { startsWithDraft, type DraftService } from '../engine/services/draft.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
 import { asOutage } from '../engine/services/unavailable.js';
@@ -32,6 +34,7 @@ export interface PortalDeps extends AccountDeps {
   logins: LoginService;
   catalog: CatalogService;
   cases: CaseService;
+  caseStarts: CaseStartService;
   tasks: TaskService;
   drafts: DraftService;
   documents: DocumentService;
@@ -45,7 +48,7 @@ export interface PortalDeps extends AccountDeps {
 
 /** Company-facing pages. Every id in a path is checked against the logged-in company: others get 404. */
 export function createPortalRouter(deps: PortalDeps): Router {
-  const { logins, catalog, cases, tasks, drafts, documents, views, forms } = deps;
+  const { logins, catalog, cases, caseStarts, tasks, drafts, documents, views, forms } = deps;
   const router = Router();
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 
@@ -87,7 +90,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
     }
     const token = openStartToken(req, service.slug);
     // Back after sending (or a reload of the old address): say so instead of offering the same form again.
-    const sent = await cases.sentWith(user, token);
+    const sent = await caseStarts.sentWith(user, token);
     if (sent) {
       const say = textFor(req);
       return res.send(
@@ -123,7 +126,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
     if (!service || !token || startsWithDraft(service)) throw new NotFoundError();
     const input = formInput(req);
     const locale = localeOf(req);
-    const sent = await cases.sentWith(user, token).catch(asOutage);
+    const sent = await caseStarts.sentWith(user, token).catch(asOutage);
     if (sent && sent !== 'unavailable') {
       const { values, invalidSteps } = validateStart(service, input, { locale });
       if (invalidSteps.length > 0 || !sameAnswers(values, sent.variables)) {
@@ -145,7 +148,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
       }
       // The same answers again (double click, a retry): the submit below returns the case the token made.
     }
-    const result = await cases.submit(user, service.slug, token, input, { locale }).catch(asOutage);
+    const result = await caseStarts.submit(user, service.slug, token, input, { locale }).catch(asOutage);
     if (!result) throw new NotFoundError();
     if (result === 'unavailable') {
       // Temporal or the database is down: the form again with what was typed and the same token, so that

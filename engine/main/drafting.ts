@@ -8,7 +8,7 @@ import { createClamdScanner, noVirusScanner } from '../files/virus-scan.js';
 import { createAccountRepository } from '../repositories/account.repository.js';
 import { createDocumentRepository } from '../repositories/document.repository.js';
 import { createDraftRepository } from '../repositories/draft.repository.js';
-import type { CaseService } from '../services/case.service.js';
+import type { CaseStartService } from '../services/case-start.service.js';
 import type { CatalogService } from '../services/catalog.service.js';
 import { createDocumentService } from '../services/document.service.js';
 import { createDraftService, MAX_FILES_PER_FIELD } from '../services/draft.service.js';
@@ -22,7 +22,7 @@ export function createDrafting(deps: {
   config: Config;
   dataDir: string;
   catalog: CatalogService;
-  cases: CaseService;
+  caseStarts: CaseStartService;
   logger: Logger;
 }) {
   const { db, config, dataDir, logger } = deps;
@@ -40,7 +40,7 @@ export function createDrafting(deps: {
     drafts: createDraftRepository(db),
     documents,
     catalog: deps.catalog,
-    cases: deps.cases,
+    caseStarts: deps.caseStarts,
     companies: createAccountRepository(db),
     ttlDays: config.DRAFT_TTL_DAYS,
     logger,

@@ -31,7 +31,8 @@ import { ensureCleanupSchedule } from '../temporal/cleanup-schedule.js';
 import { createCleanupActivities } from '../activities/cleanup.activities.js';
 import { createDocumentRepository } from '../repositories/document.repository.js';
 import { createDraftRepository } from '../repositories/draft.repository.js';
-import { createCaseService, type CaseService } from '../services/case.service.js';
+import { createCaseService } from '../services/case.service.js';
+import { createCaseStartService, type CaseStartService } from '../services/case-start.service.js';
 import { createCatalogService } from '../services/catalog.service.js';
 import { createCompanyExportService } from '../services/company-export.service.js';
 import { createIncidentService } from '../services/incident.service.js';
@@ -153,7 +154,8 @@ export async function startSystem(
     stops.push(() => connection.close());
 
     const cases = createCaseRepository(db);
-    const caseService = createCaseService({ cases, catalog, temporal: client, taskQueue: temporal.taskQueue });
+    const caseService = createCaseService({ cases, catalog });
+    const caseStarts = createCaseStartService({ cases, catalog, temporal: client, taskQueue: temporal.taskQueue });
     const taskService = createTaskService({ cases, catalog, temporal: client });
     const incidents = createIncidentRepository(db);
     const incidentService = createIncidentService({ incidents, temporal: client });
@@ -205,9 +207,9 @@ export async function startSystem(
     stops.push(stopWorker);
     await startWorker();
     await ensureCleanupSchedule(client, temporal.taskQueue);
-    const resumed = await caseService.resumeUnstarted();
+    const resumed = await caseStarts.resumeUnstarted();
     if (resumed > 0) log(`Started the workflows of ${resumed} case(s) whose start was interrupted`);
-    stops.push(sweepUnstartedCases(caseService, log));
+    stops.push(sweepUnstartedCases(caseStarts, log));
     // A workflow task that keeps failing (a bug in workflow code) shows as an incident within a minute.
     const workflowHealth = watchWorkflowHealth({
       client,
@@ -218,7 +220,7 @@ export async function startSystem(
     stops.push(workflowHealth.stop);
 
     // Start in steps: drafts, documents, uploads (engine/main/drafting.ts).
-    const drafting = createDrafting({ db, config, dataDir, catalog, cases: caseService, logger });
+    const drafting = createDrafting({ db, config, dataDir, catalog, caseStarts, logger });
 
     // Browser scripts (forms-live.js), bundled once from the code this process runs, into a folder of its own.
     const assetsDir = await mkdtemp(path.join(tmpdir(), 'lotse-assets-'));
@@ -238,6 +240,7 @@ export async function startSystem(
       logger,
       catalog,
       cases: caseService,
+      caseStarts,
       tasks: taskService,
       exports: createCompanyExportService({
         cases: caseService,
@@ -284,6 +287,7 @@ export async function startSystem(
       services: {
         catalog,
         cases: caseService,
+        caseStarts,
         tasks: taskService,
         incidents: incidentService,
         messages: messageService,
@@ -320,7 +324,7 @@ function answersWithin(ms: number, probe: () => Promise<unknown>): Promise<boole
  * Cases whose row exists but whose workflow did not start (Temporal was down at submit, or the process
  * died in between) start as soon as Temporal answers again, not only at the next boot. Returns its stop.
  */
-function sweepUnstartedCases(cases: CaseService, log: Log): () => Promise<void> {
+function sweepUnstartedCases(cases: CaseStartService, log: Log): () => Promise<void> {
   let failing = false;
   let sweeping: Promise<void> | undefined;
   const timer = setInterval(() => {

@@ -67,7 +67,7 @@ export async function runScenarioTests(options: ScenarioRunOptions): Promise<Sce
       temporal: system.temporalClient,
       readModel: createScenarioReadModel(system.db),
       services: createServiceRepository(system.db),
-      cases: system.services.cases,
+      caseStarts: system.services.caseStarts,
       messages: system.services.messages,
     });
     const runner = createScenarioRunner({

@@ -16,7 +16,7 @@ import {
 } from '../case/contract.js';
 import type { ProcessModel } from '../model/process-model.js';
 import type { ServiceRepository } from '../repositories/service.repository.js';
-import type { CaseService } from '../services/case.service.js';
+import type { CaseStartService } from '../services/case-start.service.js';
 import type { MessageService, PublishMessageInput } from '../services/message.service.js';
 import { elementInstances } from './element-state.js';
 import type { ScenarioReadModel } from './scenario-read-model.js';
@@ -38,10 +38,10 @@ export function createScenarioDriver(deps: {
   temporal: Client;
   readModel: ScenarioReadModel;
   services: ServiceRepository;
-  cases: CaseService;
+  caseStarts: CaseStartService;
   messages: MessageService;
 }) {
-  const { temporal, readModel, services, cases, messages } = deps;
+  const { temporal, readModel, services, caseStarts, messages } = deps;
   const handle = (caseId: string) => temporal.workflow.getHandle(caseId);
   let applicant: Promise<{ companyId: string; userId: string }> | undefined;
 
@@ -65,7 +65,7 @@ export function createScenarioDriver(deps: {
     async startCase(serviceVersionId: string, variables: Record<string, unknown>, clockOffsetMs: number) {
       applicant ??= readModel.applicant();
       const { companyId, userId } = await applicant;
-      return cases.startScenario({ serviceVersionId, companyId, userId, variables, clockOffsetMs });
+      return caseStarts.startScenario({ serviceVersionId, companyId, userId, variables, clockOffsetMs });
     },
 
     /**

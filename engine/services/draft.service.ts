@@ -16,7 +16,8 @@ import type { AccountRepository } from '../repositories/account.repository.js';
 import type { DraftRepository, DraftRow } from '../repositories/draft.repository.js';
 import type { DocumentRow } from '../repositories/document.repository.js';
 import type { CompanyUserSession } from './auth.service.js';
-import { validateStart, type CaseService } from './case.service.js';
+import type { CaseStartService } from './case-start.service.js';
+import { validateStart } from './start-validation.js';
 import { startStepsOf, type CatalogService } from './catalog.service.js';
 import type { DocumentService, UploadProblem } from './document.service.js';
 import type { StartConfig } from './service-definition.js';
@@ -61,13 +62,13 @@ export function createDraftService(deps: {
   drafts: DraftRepository;
   documents: DocumentService;
   catalog: CatalogService;
-  cases: CaseService;
+  caseStarts: CaseStartService;
   companies: Pick<AccountRepository, 'findCompany'>;
   ttlDays: number;
   logger: Logger;
   clock?: () => Date;
 }) {
-  const { drafts, documents, catalog, cases, companies, ttlDays, logger } = deps;
+  const { drafts, documents, catalog, caseStarts, companies, ttlDays, logger } = deps;
   const clock = deps.clock ?? (() => new Date());
   const expiryFrom = (now: Date) => new Date(now.getTime() + ttlDays * DAY_MS);
 
@@ -273,7 +274,7 @@ export function createDraftService(deps: {
       const { draft, steps } = loaded;
       if (draft.submittedCaseId) return { kind: 'submitted', caseId: draft.submittedCaseId };
       if (loaded.expired) return { kind: 'expired' };
-      const result = await cases.submitDraft(
+      const result = await caseStarts.submitDraft(
         user,
         {
           serviceVersionId: draft.serviceVersionId,

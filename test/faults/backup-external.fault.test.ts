@@ -100,7 +100,7 @@ describe('lotse backup and restore with an external database and Temporal cluste
     const auth = createAuthService(createAccountRepository(system.db));
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     if (!company) throw new Error('no demo company user');
-    const started = await system.services.cases.submit(company, 'general-inquiry', newSubmissionToken(), {
+    const started = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), {
       subject: 'Über einen Cluster gesichert',
       message: 'Geht dieser Vorgang nach der Wiederherstellung weiter?',
       contactChannel: 'email',

@@ -49,7 +49,7 @@ describe('no personal data in incidents and logs (issue 7, defect 6)', () => {
     if (!company || !caseworker) throw new Error('demo accounts missing');
     const subject = `Vertraulicher Betreff ${MARKER}`;
     const answer = `Vertrauliche Antwort an Frau Schmidt ${MARKER}`;
-    const started = await system.services.cases.submit(company, 'general-inquiry', newSubmissionToken(), {
+    const started = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), {
       subject,
       message: 'Bitte um Rückruf.',
       contactChannel: 'email',

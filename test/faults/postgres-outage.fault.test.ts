@@ -54,7 +54,7 @@ describe('PostgreSQL killed', () => {
     const caseIds = await Promise.all(
       ['fault-timer-task', 'fault-timer-task', 'fault-timer-task', 'general-inquiry', 'general-inquiry'].map(
         async (slug, n) => {
-          const started = await system.services.cases.submit(company, slug, newSubmissionToken(), {
+          const started = await system.services.caseStarts.submit(company, slug, newSubmissionToken(), {
             subject: `Datenbankausfall ${n}`,
             message: 'Dieser Fall läuft während des Datenbankausfalls weiter.',
             contactChannel: 'email',

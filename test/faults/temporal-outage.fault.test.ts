@@ -194,14 +194,14 @@ describe('Temporal dev server killed', () => {
     if (!company || !caseworker) throw new Error('demo accounts missing');
     const started = await Promise.all(
       [1, 2, 3].map(async (n) => {
-        const result = await system.services.cases.submit(company, 'fault-timer-reminder', newSubmissionToken(), {
+        const result = await system.services.caseStarts.submit(company, 'fault-timer-reminder', newSubmissionToken(), {
           subject: `Frist ${n}`,
         });
         if (!result?.ok) throw new Error('case did not start');
         return result.caseId;
       }),
     );
-    const inquiry = await system.services.cases.submit(company, 'general-inquiry', newSubmissionToken(), {
+    const inquiry = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), {
       subject: 'Wartet auf Antwort',
       message: 'Dieser Fall wartet während des Ausfalls an einer Aufgabe.',
       contactChannel: 'email',

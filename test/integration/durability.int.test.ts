@@ -28,7 +28,7 @@ async function principals(system: System) {
 
 async function startInquiry(system: System) {
   const { company } = await principals(system);
-  const started = await system.services.cases.submit(company, 'general-inquiry', newSubmissionToken(), inquiry);
+  const started = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), inquiry);
   if (!started?.ok) throw new Error('case did not start');
   return started.caseId;
 }

@@ -47,7 +47,7 @@ describe('incidents', () => {
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
     if (!company || !caseworker) throw new Error('demo accounts missing');
-    const started = await system.services.cases.submit(company, slug, newSubmissionToken(), {
+    const started = await system.services.caseStarts.submit(company, slug, newSubmissionToken(), {
       subject: 'Störung',
       message: 'Dieser Vorgang läuft in eine Störung.',
       contactChannel: 'email',

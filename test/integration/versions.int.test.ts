@@ -52,7 +52,7 @@ describe('service versions', () => {
     const definition = { ...shipped, slug };
     expect(await system.services.catalog.publish(definition)).toEqual({ version: 1, created: true });
     const before = await system.services.catalog.current(slug);
-    const v1 = await system.services.cases.submit(company, slug, newSubmissionToken(), input);
+    const v1 = await system.services.caseStarts.submit(company, slug, newSubmissionToken(), input);
     if (!v1?.ok) throw new Error('v1 case did not start');
     const v1Task = await openTaskOf(v1.caseId);
 
@@ -75,7 +75,7 @@ describe('service versions', () => {
     expect(published).toEqual({ version: 2, created: true });
 
     // Then new cases start on v2…
-    const v2 = await system.services.cases.submit(company, slug, newSubmissionToken(), input);
+    const v2 = await system.services.caseStarts.submit(company, slug, newSubmissionToken(), input);
     if (!v2?.ok) throw new Error('v2 case did not start');
     expect((await openTaskOf(v2.caseId)).name).toBe('Anfrage beantworten (v2)');
 

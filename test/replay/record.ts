@@ -49,7 +49,7 @@ async function recordLiveGeneralInquiry() {
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
     if (!company || !caseworker) throw new Error('demo accounts missing');
-    const started = await system.services.cases.submit(company, 'general-inquiry', newSubmissionToken(), {
+    const started = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), {
       subject: 'Aufzeichnung',
       message: 'Ein Vorgang für den Replay-Test.',
       contactChannel: 'email',
