@@ -13,10 +13,17 @@ describe('two caseworkers answer the same task in Chromium', () => {
     await company.getByLabel('Ihre Nachricht').fill('Wir möchten unsere Halle erweitern und suchen Förderung.');
     await company.getByRole('button', { name: 'Absenden' }).click();
     await company.waitForURL(/\/cases\/[0-9a-f-]{36}/);
+    const caseNumber = /WF-\d{4}-\d{6}/.exec(
+      (await company.getByRole('heading', { level: 1 }).textContent()) ?? '',
+    )?.[0];
 
     // And two caseworkers with the task form open at the same time
     const first = await logIn(await userContext(), DEMO_ACCOUNTS.caseworker, DEMO_PASSWORD, true);
-    const taskLink = first.getByRole('link', { name: 'Anfrage beantworten' }).first();
+    // This case's task: the inbox also lists open tasks of other test files' cases, which no worker serves any more.
+    const taskLink = first
+      .getByRole('row')
+      .filter({ hasText: caseNumber ?? 'missing' })
+      .getByRole('link', { name: 'Anfrage beantworten' });
     await reloadUntil(first, async () => (await taskLink.count()) > 0, 'the task in the inbox');
     const taskPath = (await taskLink.getAttribute('href')) ?? '';
     await first.goto(taskPath);
@@ -25,8 +32,10 @@ describe('two caseworkers answer the same task in Chromium', () => {
 
     // When the first answers, then the second
     await first.getByLabel('Antwort an das Unternehmen').fill('Das Programm „Regionale Wirtschaftsförderung“ passt.');
-    await first.getByRole('button', { name: 'Erledigen' }).click();
-    await first.waitForURL(/\/staff\/cases\//);
+    await Promise.all([
+      first.waitForURL(/\/staff\/cases\/[0-9a-f-]{36}$/),
+      first.getByRole('button', { name: 'Erledigen' }).click(),
+    ]);
     await second.getByLabel('Antwort an das Unternehmen').fill('Meine Antwort kam leider zu spät.');
     const [response] = await Promise.all([
       second.waitForResponse((candidate) => candidate.request().method() === 'POST'),
