@@ -134,8 +134,9 @@ export function pageOf(req: Request, title: string): PageContext {
     locale: localeOf(req),
     csrfToken: csrfTokenOf(req),
     title,
-    currentPath: req.path,
-    area: req.path.startsWith('/staff') ? 'staff' : 'portal',
+    // Inside a router `req.path` is relative to its mount point (`/staff` → `/inbox`): the full path decides.
+    currentPath: req.baseUrl + req.path,
+    area: (req.baseUrl + req.path).startsWith('/staff') ? 'staff' : 'portal',
     principal: principal
       ? principal.kind === 'applicant'
         ? { kind: 'applicant', name: principal.name, companyName: principal.companyName }
@@ -227,7 +228,7 @@ function sendErrorPage(views: ViewRenderer, req: Request, res: Response, status:
     const session: Partial<SessionData> | undefined = req.session;
     const page: PageContext = session
       ? pageOf(req, title)
-      : { locale: localeOf(req), csrfToken: '', title, currentPath: req.path, area: 'portal' };
+      : { locale: localeOf(req), csrfToken: '', title, currentPath: req.baseUrl + req.path, area: 'portal' };
     // A form that could not be read: a way back to it (the body was not parsed, so nothing to refill).
     const back = kind === 'tooLarge' || kind === 'badRequest' ? formPathOf(req) : undefined;
     res.send(views.render('web/error', page, { kind, back }));

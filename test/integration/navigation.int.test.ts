@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCaseworker, demoCompany } from '../journeys.js';
+import { startTestSystem } from '../system.js';
+
+type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+let system: System;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+/** The links of the page's main navigation. */
+const navLinks = (html: string) =>
+  [...(/<nav aria-label="[^"]*">([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '').matchAll(/href="([^"?]+)/g)].map(
+    (match) => match[1],
+  );
+
+describe('each area has its own menu', () => {
+  it('staff pages show the staff menu, never the company menu', async () => {
+    const caseworker = await demoCaseworker(system);
+    for (const path of ['/staff/inbox']) {
+      const links = navLinks((await caseworker.get(path)).html);
+      expect(links, path).toContain('/staff/inbox');
+      for (const companyLink of ['/cases', '/drafts', '/account']) expect(links, path).not.toContain(companyLink);
+    }
+  });
+
+  it('company pages show the company menu, never the staff menu', async () => {
+    const company = await demoCompany(system);
+    const links = navLinks((await company.get('/cases')).html);
+    expect(links).toEqual(expect.arrayContaining(['/services', '/cases', '/drafts', '/account']));
+    expect(links).not.toContain('/staff/inbox');
+  });
+});
