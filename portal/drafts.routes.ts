@@ -10,13 +10,10 @@ import type { CompanyUserSession } from '../engine/services/auth.service.js';
 import { validateStart } from '../engine/services/start-validation.js';
 import { asOutage } from '../engine/services/unavailable.js';
 import type { DocumentRow } from '../engine/repositories/document.repository.js';
-import {
-  fileFieldsOf,
-  type DraftService,
-  type FileField,
-  type FileProblem,
-  type StepAction,
-} from '../engine/services/draft.service.js';
+import type { DraftService, LoadedDraft } from '../engine/services/draft.service.js';
+import type { FileProblem } from '../engine/services/draft-files.js';
+import type { DraftAnswersService, StepAction } from '../engine/services/draft-answers.service.js';
+import { fileFieldsOf, type FileField } from '../engine/services/start-steps.js';
 import { NotFoundError, formInput, isUuid, localeOf, pageOf } from '../engine/web/http.js';
 import type { Locale } from '../engine/web/i18n.js';
 import type { ViewRenderer } from '../engine/web/views.js';
@@ -25,14 +22,13 @@ import { sendDocument } from '../engine/web/send-document.js';
 
 export interface DraftRoutesDeps {
   drafts: DraftService;
+  draftAnswers: DraftAnswersService;
   views: ViewRenderer;
   forms: FormRenderer;
   /** Largest accepted upload per file, for the messages. */
   maxUploadBytes: number;
   draftTtlDays: number;
 }
-
-type Loaded = NonNullable<Awaited<ReturnType<DraftService['load']>>>;
 
 interface StepState {
   values: Record<string, unknown>;
@@ -49,11 +45,12 @@ const ACTIONS: readonly StepAction[] = ['next', 'back', 'save'];
  * as it is), check-your-answers, submit, "Meine Entwürfe". Drafts are the user's own: any other
  * draft id is the same 404 as a missing one.
  */
-export function createDraftRouter({ drafts, views, forms, maxUploadBytes, draftTtlDays }: DraftRoutesDeps): Router {
+export function createDraftRouter(deps: DraftRoutesDeps): Router {
+  const { drafts, draftAnswers, views, forms, maxUploadBytes, draftTtlDays } = deps;
   const router = Router();
 
   /** The user's draft, or a 404; a submitted draft sends the user to its case, an expired one explains itself. */
-  async function draftFor(req: Request, res: Response, user: CompanyUserSession): Promise<Loaded | undefined> {
+  async function draftFor(req: Request, res: Response, user: CompanyUserSession): Promise<LoadedDraft | undefined> {
     const id = req.params.id;
     const loaded = typeof id === 'string' && isUuid(id) ? await drafts.load(user, id) : undefined;
     if (!loaded) throw new NotFoundError();
@@ -68,7 +65,7 @@ export function createDraftRouter({ drafts, views, forms, maxUploadBytes, draftT
     return loaded;
   }
 
-  function expiredPage(req: Request, res: Response, loaded: Pick<Loaded, 'service'>) {
+  function expiredPage(req: Request, res: Response, loaded: Pick<LoadedDraft, 'service'>) {
     const t = textFor(req);
     res.status(410).send(
       views.render('portal/draft-expired', pageOf(req, t('draft.expiredTitle')), {
@@ -78,7 +75,7 @@ export function createDraftRouter({ drafts, views, forms, maxUploadBytes, draftT
     );
   }
 
-  function stepIndexOf(req: Request, loaded: Loaded): number {
+  function stepIndexOf(req: Request, loaded: LoadedDraft): number {
     const n = req.params.n;
     const index = typeof n === 'string' && /^[1-9][0-9]{0,2}$/.test(n) ? Number(n) - 1 : -1;
     if (index < 0 || index >= loaded.steps.length) throw new NotFoundError();
@@ -97,7 +94,7 @@ export function createDraftRouter({ drafts, views, forms, maxUploadBytes, draftT
   async function renderStep(
     req: Request,
     res: Response,
-    loaded: Loaded,
+    loaded: LoadedDraft,
     index: number,
     state: StepState,
     status = 200,
@@ -211,7 +208,7 @@ export function createDraftRouter({ drafts, views, forms, maxUploadBytes, draftT
     const input = formInput(req);
     const action = ACTIONS.find((candidate) => candidate === input._action) ?? 'next';
     const returnToReview = input._return === 'review';
-    const result = await drafts.saveStep(
+    const result = await draftAnswers.saveStep(
       user,
       loaded.draft.id,
       index,
@@ -277,7 +274,7 @@ export function createDraftRouter({ drafts, views, forms, maxUploadBytes, draftT
     // A second submit (double click, back button) lands where the first did: one case, the same page.
     const result = loaded.draft.submittedCaseId
       ? { kind: 'submitted' as const, caseId: loaded.draft.submittedCaseId }
-      : await drafts.submit(user, loaded.draft.id).catch(asOutage);
+      : await draftAnswers.submit(user, loaded.draft.id).catch(asOutage);
     if (!result) throw new NotFoundError();
     if (result === 'unavailable') {
       // Temporal or the database is down. Nothing is lost: the draft keeps every answer, or, once its case row is

@@ -9,6 +9,7 @@ import { startFormOf, type CatalogService } from '../engine/services/catalog.ser
 import type { DocumentService } from '../engine/services/document.service.js';
 import { validateStart } from '../engine/services/start-validation.js';
 import { startsWithDraft, type DraftService } from '../engine/services/draft.service.js';
+import type { DraftAnswersService } from '../engine/services/draft-answers.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
 import { asOutage } from '../engine/services/unavailable.js';
 import { translate } from '../engine/web/i18n.js';
@@ -37,6 +38,7 @@ export interface PortalDeps extends AccountDeps {
   caseStarts: CaseStartService;
   tasks: TaskService;
   drafts: DraftService;
+  draftAnswers: DraftAnswersService;
   documents: DocumentService;
   views: ViewRenderer;
   forms: FormRenderer;

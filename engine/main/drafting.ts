@@ -11,7 +11,9 @@ import { createDraftRepository } from '../repositories/draft.repository.js';
 import type { CaseStartService } from '../services/case-start.service.js';
 import type { CatalogService } from '../services/catalog.service.js';
 import { createDocumentService } from '../services/document.service.js';
-import { createDraftService, MAX_FILES_PER_FIELD } from '../services/draft.service.js';
+import { MAX_FILES_PER_FIELD } from '../services/draft-files.js';
+import { createDraftAnswersService } from '../services/draft-answers.service.js';
+import { createDraftService } from '../services/draft.service.js';
 
 /**
  * Part of the composition root (`system.ts`): drafts of stepped starts, documents with their blob
@@ -36,14 +38,21 @@ export function createDrafting(deps: {
     maxBytes: config.UPLOAD_MAX_BYTES,
     logger,
   });
+  const draftRepository = createDraftRepository(db);
   const drafts = createDraftService({
-    drafts: createDraftRepository(db),
+    drafts: draftRepository,
     documents,
     catalog: deps.catalog,
-    caseStarts: deps.caseStarts,
     companies: createAccountRepository(db),
     ttlDays: config.DRAFT_TTL_DAYS,
     logger,
+  });
+  const draftAnswers = createDraftAnswersService({
+    drafts: draftRepository,
+    documents,
+    caseStarts: deps.caseStarts,
+    load: drafts.load,
+    ttlDays: config.DRAFT_TTL_DAYS,
   });
   const multipartBody = multipartForms({
     // Next to the blobs, so keeping an upload is a rename on the same file system.
@@ -55,6 +64,7 @@ export function createDrafting(deps: {
   });
   return {
     drafts,
+    draftAnswers,
     documents,
     multipartBody,
     maxUploadBytes: config.UPLOAD_MAX_BYTES,

@@ -1,4 +1,4 @@
-import type { ServiceRepository } from '../repositories/service.repository.js';
+import type { ServiceRepository, ServiceVersionRow } from '../repositories/service.repository.js';
 import type { FormSchema } from '../../forms/schema.js';
 import type { ProcessModel } from '../model/process-model.js';
 import type { ServiceDefinition, StartConfig, StartStep } from './service-definition.js';
@@ -40,14 +40,35 @@ function defaultStart(model: ProcessModel): StartConfig {
   return { steps: start?.kind === 'startEvent' && start.formId ? [{ formId: start.formId }] : [], prefill: {} };
 }
 
-export function createCatalogService(services: ServiceRepository) {
+/** A published version as stored, with its start steps (older versions: the start event's form). */
+export type ServiceVersion = Omit<ServiceVersionRow, 'start'> & { start: StartConfig };
+
+/** A service as the catalog page lists it. */
+export interface ListedService {
+  slug: string;
+  title: { de: string; en: string };
+  summary: { de: string; en: string };
+}
+
+/** The published services and their immutable versions. */
+export interface CatalogService {
+  /** Publishes the definition as a new immutable version unless the same content is already published. */
+  publish(definition: ServiceDefinition): Promise<{ version: number; created: boolean }>;
+  /** The services shown in the catalog. */
+  list(): Promise<ListedService[]>;
+  /** The version new cases start on: the latest published. */
+  current(slug: string): Promise<PublishedService | undefined>;
+  /** One version by id, whether or not it is the latest: a case runs on the version it started on. */
+  version(versionId: string): Promise<ServiceVersion | undefined>;
+}
+
+export function createCatalogService(services: ServiceRepository): CatalogService {
   // Versions published before steps were stored start with their start event's form alone.
   const startOf = (version: { start: StartConfig | null; model: ProcessModel }) =>
     version.start ?? defaultStart(version.model);
 
   return {
-    /** Publishes the definition as a new immutable version unless the same content is already published. */
-    async publish(definition: ServiceDefinition) {
+    async publish(definition) {
       const { version, created } = await services.publish(
         {
           slug: definition.slug,
@@ -76,8 +97,7 @@ export function createCatalogService(services: ServiceRepository) {
         summary: { de: row.summaryDe, en: row.summaryEn },
       }));
     },
-    /** The version new cases start on: the latest published. */
-    async current(slug: string): Promise<PublishedService | undefined> {
+    async current(slug) {
       const service = await services.findBySlug(slug);
       if (!service) return undefined;
       const version = await services.latestVersion(service.id);
@@ -93,12 +113,10 @@ export function createCatalogService(services: ServiceRepository) {
         start: startOf(version),
       };
     },
-    async version(versionId: string) {
+    async version(versionId) {
       const version = await services.findVersion(versionId);
       if (!version) return undefined;
       return { ...version, start: startOf(version) };
     },
   };
 }
-
-export type CatalogService = ReturnType<typeof createCatalogService>;

@@ -26,27 +26,54 @@ export interface DocumentOwner {
   uploadedBy: string;
 }
 
-export function createDocumentService(deps: {
+/** A stored document with its content, to send as a download. */
+export interface OpenedDocument {
+  document: DocumentRow;
+  content: Readable;
+}
+
+/** Uploaded documents: checked on the way in, owned by a draft and then its case, opened only by their owner. */
+export interface DocumentService {
+  /** Largest accepted upload per file, in bytes. */
+  maxBytes: number;
+  /**
+   * Checks an uploaded file (size, type by its bytes against `accept`, virus scan) and, if it passes,
+   * stores it content-addressed and records it as a document of the draft.
+   */
+  store(file: UploadedFile, owner: DocumentOwner, accept: string | undefined): Promise<StoreResult>;
+  listForDraft(draftId: string): Promise<DocumentRow[]>;
+  listForCase(caseId: string): Promise<DocumentRow[]>;
+  /** Hands the named documents of the draft over to its case. */
+  attachToCase(draftId: string, documentIds: string[], caseId: string): Promise<void>;
+  /** The draft keeps only the documents its values still name. */
+  keepOnlyInDraft(draftId: string, documentIds: string[]): Promise<void>;
+  /** A case document for its company; undefined (→ 404) for anyone else or any other case. */
+  openForCase(companyId: string, caseId: string, documentId: string): Promise<OpenedDocument | undefined>;
+  /** A case document for staff; the caller has checked that the staff member may see the case. */
+  openForStaff(caseId: string, documentId: string): Promise<OpenedDocument | undefined>;
+  /** A draft's document; the caller has checked that the draft is the user's. */
+  openForDraft(draftId: string, documentId: string): Promise<OpenedDocument | undefined>;
+}
+
+export interface DocumentServiceDeps {
   documents: DocumentRepository;
   blobs: BlobStore;
   scanner: VirusScanner;
   maxBytes: number;
   logger: Logger;
-}) {
+}
+
+export function createDocumentService(deps: DocumentServiceDeps): DocumentService {
   const { documents, blobs, scanner, maxBytes, logger } = deps;
 
-  async function open(document: DocumentRow): Promise<{ document: DocumentRow; content: Readable }> {
+  async function open(document: DocumentRow): Promise<OpenedDocument> {
     return { document, content: await blobs.open(document.sha256) };
   }
 
   return {
     maxBytes,
 
-    /**
-     * Checks an uploaded file (size, type by its bytes against `accept`, virus scan) and, if it passes,
-     * stores it content-addressed and records it as a document of the draft.
-     */
-    async store(file: UploadedFile, owner: DocumentOwner, accept: string | undefined): Promise<StoreResult> {
+    async store(file, owner, accept) {
       if (file.tooLarge || file.size > maxBytes) return { ok: false, problem: { code: 'fileTooLarge', maxBytes } };
       if (file.size === 0) return { ok: false, problem: { code: 'fileEmpty' } };
       const fileType = sniffFileType(await readFile(file.tempPath), file.fileName);
@@ -74,35 +101,27 @@ export function createDocumentService(deps: {
       return { ok: true, document };
     },
 
-    listForDraft: (draftId: string) => documents.listForDraft(draftId),
-    listForCase: (caseId: string) => documents.listForCase(caseId),
-    attachToCase: (draftId: string, documentIds: string[], caseId: string) =>
-      documents.attachToCase(draftId, documentIds, caseId),
-    /** The draft keeps only the documents its values still name. */
-    keepOnlyInDraft: (draftId: string, documentIds: string[]) =>
-      documents.deleteDraftDocumentsExcept(draftId, documentIds),
+    listForDraft: (draftId) => documents.listForDraft(draftId),
+    listForCase: (caseId) => documents.listForCase(caseId),
+    attachToCase: (draftId, documentIds, caseId) => documents.attachToCase(draftId, documentIds, caseId),
+    keepOnlyInDraft: (draftId, documentIds) => documents.deleteDraftDocumentsExcept(draftId, documentIds),
 
-    /** A case document for its company; undefined (→ 404) for anyone else or any other case. */
-    async openForCase(companyId: string, caseId: string, documentId: string) {
+    async openForCase(companyId, caseId, documentId) {
       const document = await documents.findById(documentId);
       if (!document || document.companyId !== companyId || document.caseId !== caseId) return undefined;
       return open(document);
     },
 
-    /** A case document for staff; the caller has checked that the staff member may see the case. */
-    async openForStaff(caseId: string, documentId: string) {
+    async openForStaff(caseId, documentId) {
       const document = await documents.findById(documentId);
       if (!document || document.caseId !== caseId) return undefined;
       return open(document);
     },
 
-    /** A draft's document; the caller has checked that the draft is the user's. */
-    async openForDraft(draftId: string, documentId: string) {
+    async openForDraft(draftId, documentId) {
       const document = await documents.findById(documentId);
       if (!document || document.draftId !== draftId || document.caseId !== null) return undefined;
       return open(document);
     },
   };
 }
-
-export type DocumentService = ReturnType<typeof createDocumentService>;
