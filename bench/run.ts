@@ -133,7 +133,7 @@ async function main() {
 
   const watch: ReadModelWatch = await watchReadModel(postgres.url);
   stops.push({ name: 'read-model watch', stop: watch.close });
-  const auth = createAuthService(createAccountRepository(system.db));
+  const auth = createAuthService({ accounts: createAccountRepository(system.db) });
   const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
   const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
   if (!company || !caseworker) throw new Error('the demo accounts are missing');

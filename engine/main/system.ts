@@ -131,7 +131,7 @@ export async function startSystem(
     const { db } = database;
 
     const serviceRepository = createServiceRepository(db);
-    const catalog = createCatalogService(serviceRepository);
+    const catalog = createCatalogService({ services: serviceRepository });
     await seedGroups(db);
     for (const folder of await listServiceFolders(CATALOG_DIR)) {
       const definition = await loadServiceFolder(folder);
@@ -234,7 +234,7 @@ export async function startSystem(
       sessionSecret: config.SESSION_SECRET ?? persistentSecret(dataDir),
       secureCookies: config.NODE_ENV === 'production',
       logins: createLoginService({
-        auth: createAuthService(createAccountRepository(db)),
+        auth: createAuthService({ accounts: createAccountRepository(db) }),
         failures: createLoginFailureRepository(db),
       }),
       logger,

@@ -23,7 +23,20 @@ export type SessionPrincipal = CompanyUserSession | StaffSession;
 
 export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
 
-export function createAuthService(accounts: AccountRepository) {
+/** Password checks for the two kinds of account; each answers a session principal or nothing. */
+export interface AuthService {
+  /** The company user with this e-mail and password; undefined for a wrong password or an unknown account. */
+  loginCompanyUser(email: string, password: string): Promise<CompanyUserSession | undefined>;
+  /** The staff member with this e-mail and password; undefined for a wrong password or an unknown account. */
+  loginStaff(email: string, password: string): Promise<StaffSession | undefined>;
+}
+
+export interface AuthServiceDeps {
+  accounts: AccountRepository;
+}
+
+export function createAuthService(deps: AuthServiceDeps): AuthService {
+  const { accounts } = deps;
   // Verifying against a fixed hash when the account is unknown keeps both answers equally slow.
   const dummyHash = hashPassword('not-a-real-password');
 
@@ -37,7 +50,7 @@ export function createAuthService(accounts: AccountRepository) {
   }
 
   return {
-    async loginCompanyUser(email: string, password: string): Promise<CompanyUserSession | undefined> {
+    async loginCompanyUser(email, password) {
       const found = await accounts.findUserByEmail(email.trim());
       if (!(await verify(found?.user.passwordHash, password)) || !found) return undefined;
       return {
@@ -49,7 +62,7 @@ export function createAuthService(accounts: AccountRepository) {
         companyName: found.companyName,
       };
     },
-    async loginStaff(email: string, password: string): Promise<StaffSession | undefined> {
+    async loginStaff(email, password) {
       const found = await accounts.findStaffByEmail(email.trim());
       if (!(await verify(found?.passwordHash, password)) || !found) return undefined;
       return {
@@ -63,5 +76,3 @@ export function createAuthService(accounts: AccountRepository) {
     },
   };
 }
-
-export type AuthService = ReturnType<typeof createAuthService>;

@@ -62,7 +62,12 @@ export interface CatalogService {
   version(versionId: string): Promise<ServiceVersion | undefined>;
 }
 
-export function createCatalogService(services: ServiceRepository): CatalogService {
+export interface CatalogServiceDeps {
+  services: ServiceRepository;
+}
+
+export function createCatalogService(deps: CatalogServiceDeps): CatalogService {
+  const { services } = deps;
   // Versions published before steps were stored start with their start event's form alone.
   const startOf = (version: { start: StartConfig | null; model: ProcessModel }) =>
     version.start ?? defaultStart(version.model);

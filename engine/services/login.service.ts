@@ -60,7 +60,20 @@ function createKeyedQueue() {
 }
 
 /** The two logins with brute-force protection (see login-throttle.ts for the policy). */
-export function createLoginService(deps: { auth: AuthService; failures: LoginFailureRepository; clock?: () => Date }) {
+export interface LoginService {
+  /** A company user's login to the portal. */
+  companyUser(input: LoginAttempt): Promise<LoginOutcome<CompanyUserSession>>;
+  /** A caseworker's or administrator's login to /staff. */
+  staff(input: LoginAttempt): Promise<LoginOutcome<StaffSession>>;
+}
+
+export interface LoginServiceDeps {
+  auth: AuthService;
+  failures: LoginFailureRepository;
+  clock?: () => Date;
+}
+
+export function createLoginService(deps: LoginServiceDeps): LoginService {
   const { auth, failures } = deps;
   const clock = deps.clock ?? (() => new Date());
   // Check, verify and count must not interleave for one account or address, or a burst of parallel
@@ -99,10 +112,7 @@ export function createLoginService(deps: { auth: AuthService; failures: LoginFai
   }
 
   return {
-    companyUser: (input: LoginAttempt): Promise<LoginOutcome<CompanyUserSession>> =>
-      attempt('portal', input, auth.loginCompanyUser),
-    staff: (input: LoginAttempt): Promise<LoginOutcome<StaffSession>> => attempt('staff', input, auth.loginStaff),
+    companyUser: (input) => attempt('portal', input, auth.loginCompanyUser),
+    staff: (input) => attempt('staff', input, auth.loginStaff),
   };
 }
-
-export type LoginService = ReturnType<typeof createLoginService>;

@@ -20,17 +20,27 @@ export interface PublishMessageResult {
   correlatedCaseId?: string;
 }
 
-/**
- * Publishing by name and correlation key, as in Zeebe: the message goes to the case that
- * subscribed first, else it is buffered for its time to live and a case that subscribes later
- * takes it (see the projection activity). One message reaches one case (ADR 0005).
- */
-export function createMessageService(deps: { messages: MessageRepository; temporal: Client; clock?: () => Date }) {
+export interface MessageService {
+  /**
+   * Publishing by name and correlation key, as in Zeebe: the message goes to the case that
+   * subscribed first, else it is buffered for its time to live and a case that subscribes later
+   * takes it (see the projection activity). One message reaches one case (ADR 0005).
+   */
+  publish(input: PublishMessageInput): Promise<PublishMessageResult>;
+}
+
+export interface MessageServiceDeps {
+  messages: MessageRepository;
+  temporal: Client;
+  clock?: () => Date;
+}
+
+export function createMessageService(deps: MessageServiceDeps): MessageService {
   const { messages, temporal } = deps;
   const clock = deps.clock ?? (() => new Date());
 
   return {
-    async publish(input: PublishMessageInput): Promise<PublishMessageResult> {
+    async publish(input) {
       const variables = input.variables ?? {};
       const { row, created } = await messages.insert({
         name: input.name,
@@ -67,5 +77,3 @@ function isNoSubscription(error: unknown): boolean {
     error.cause.type === NO_SUBSCRIPTION
   );
 }
-
-export type MessageService = ReturnType<typeof createMessageService>;

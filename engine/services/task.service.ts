@@ -71,11 +71,13 @@ export interface TaskService {
   ): Promise<CompleteResult | undefined>;
 }
 
-export function createTaskService(deps: {
+export interface TaskServiceDeps {
   cases: CaseRepository;
   catalog: CatalogService;
   temporal: Client;
-}): TaskService {
+}
+
+export function createTaskService(deps: TaskServiceDeps): TaskService {
   const { cases, catalog, temporal } = deps;
 
   async function taskFor(principal: SessionPrincipal, taskId: string): Promise<TaskForPrincipal | undefined> {

@@ -97,7 +97,7 @@ describe('lotse backup and restore with an external database and Temporal cluste
     cleanups.push(async () => {
       if (!stopped) await system.stop();
     });
-    const auth = createAuthService(createAccountRepository(system.db));
+    const auth = createAuthService({ accounts: createAccountRepository(system.db) });
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     if (!company) throw new Error('no demo company user');
     const started = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), {

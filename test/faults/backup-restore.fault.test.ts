@@ -128,7 +128,7 @@ describe('lotse backup and lotse restore', () => {
     const secret = randomBytes(32).toString('base64url');
     await writeFile(path.join(dataDir, 'session-secret'), secret, { mode: 0o600 });
     const first = await start();
-    await createCatalogService(createServiceRepository(first.database.db)).publish(
+    await createCatalogService({ services: createServiceRepository(first.database.db) }).publish(
       await loadServiceFolder(fileURLToPath(new URL('./fixtures/backup-timer', import.meta.url))),
     );
     const company = new WebClient(first.lotse.url);

@@ -43,7 +43,7 @@ afterAll(async () => {
 
 describe('no personal data in incidents and logs (issue 7, defect 6)', () => {
   it('a mail job failing on a database error raises an incident that names the cause, not the recipient, subject or body', async () => {
-    const auth = createAuthService(createAccountRepository(system.db));
+    const auth = createAuthService({ accounts: createAccountRepository(system.db) });
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
     if (!company || !caseworker) throw new Error('demo accounts missing');

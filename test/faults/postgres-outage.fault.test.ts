@@ -48,7 +48,7 @@ describe('PostgreSQL killed', () => {
     await system.services.catalog.publish(
       await loadServiceFolder(fileURLToPath(new URL('./fixtures/timer-task', import.meta.url))),
     );
-    const auth = createAuthService(createAccountRepository(system.db));
+    const auth = createAuthService({ accounts: createAccountRepository(system.db) });
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     if (!company) throw new Error('demo account missing');
     const caseIds = await Promise.all(

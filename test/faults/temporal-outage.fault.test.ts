@@ -188,7 +188,7 @@ describe('Temporal dev server killed', () => {
       await loadServiceFolder(fileURLToPath(new URL('./fixtures/timer-reminder', import.meta.url))),
     );
     expect(published.created).toBe(true);
-    const auth = createAuthService(createAccountRepository(system.db));
+    const auth = createAuthService({ accounts: createAccountRepository(system.db) });
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
     if (!company || !caseworker) throw new Error('demo accounts missing');

@@ -29,7 +29,7 @@ beforeAll(async () => {
   const { db } = database;
   const definition = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
   const services = createServiceRepository(db);
-  await createCatalogService(services).publish(definition);
+  await createCatalogService({ services }).publish(definition);
   const service = await services.findBySlug(definition.slug);
   const version = service && (await services.latestVersion(service.id));
   if (!version) throw new Error('general inquiry was not published');

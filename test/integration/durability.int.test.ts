@@ -19,7 +19,7 @@ const inquiry = {
 };
 
 async function principals(system: System) {
-  const auth = createAuthService(createAccountRepository(system.db));
+  const auth = createAuthService({ accounts: createAccountRepository(system.db) });
   const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
   const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
   if (!company || !caseworker) throw new Error('demo accounts missing');

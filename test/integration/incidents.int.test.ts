@@ -43,7 +43,7 @@ describe('incidents', () => {
       model: compiled.model,
       contentHash: createHash('sha256').update(bpmnXml).digest('hex'),
     });
-    const auth = createAuthService(createAccountRepository(system.db));
+    const auth = createAuthService({ accounts: createAccountRepository(system.db) });
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
     if (!company || !caseworker) throw new Error('demo accounts missing');

@@ -36,7 +36,7 @@ const openTaskOf = (caseId: string) =>
 
 describe('service versions', () => {
   it('a case finishes on the version it started on after a new version is published', async () => {
-    const auth = createAuthService(createAccountRepository(system.db));
+    const auth = createAuthService({ accounts: createAccountRepository(system.db) });
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
     if (!company || !caseworker) throw new Error('demo accounts missing');
