@@ -21,12 +21,14 @@ export interface CompanyExportService {
   exportFor(user: CompanyUserSession, locale: Locale): Promise<CompanyExport>;
 }
 
-export function createCompanyExportService(deps: {
+export interface CompanyExportServiceDeps {
   cases: CaseService;
   documents: DocumentService;
   accounts: AccountRepository;
   clock?: () => Date;
-}): CompanyExportService {
+}
+
+export function createCompanyExportService(deps: CompanyExportServiceDeps): CompanyExportService {
   const { cases, documents, accounts } = deps;
   const clock = deps.clock ?? (() => new Date());
 
