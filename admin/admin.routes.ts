@@ -12,6 +12,8 @@ import { sendDocument } from '../engine/web/send-document.js';
 import { taskNotOpenView } from '../engine/web/task-not-open.js';
 import type { IncidentService } from '../engine/services/incident.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
+import type { DashboardService } from '../engine/services/dashboard.service.js';
+import { createDashboardRouter } from './dashboard.routes.js';
 import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
 import { translate } from '../engine/web/i18n.js';
 import {
@@ -33,6 +35,7 @@ export interface AdminDeps {
   documents: DocumentService;
   incidents: IncidentService;
   tasks: TaskService;
+  dashboard: DashboardService;
   outbox: OutboxRepository;
   views: ViewRenderer;
   forms: FormRenderer;
@@ -46,6 +49,7 @@ export function createAdminRouter({
   documents,
   incidents,
   tasks,
+  dashboard,
   outbox,
   views,
   forms,
@@ -95,6 +99,7 @@ export function createAdminRouter({
   };
 
   addSignInRoutes(router, staffArea, (attempt) => logins.staff(attempt), views);
+  router.use(createDashboardRouter({ dashboard, views }));
 
   router.get('/inbox', async (req, res) => {
     const member = staffMember(req, res);

@@ -40,6 +40,8 @@ import { createMessageService } from '../services/message.service.js';
 import { seedDemoAccounts, seedDemoSites, seedGroups } from '../services/seed.js';
 import { listServiceFolders, loadServiceFolder } from '../services/service-definition.js';
 import { createTaskService } from '../services/task.service.js';
+import { createDashboardService } from '../services/dashboard.service.js';
+import { createDashboardRepository } from '../repositories/dashboard.repository.js';
 import { bundleCaseWorkflows } from '../temporal/case-worker.js';
 import { connectClient, connectWorker, type TemporalSettings } from '../temporal/connection.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
@@ -242,6 +244,7 @@ export async function startSystem(
       cases: caseService,
       caseStarts,
       tasks: taskService,
+      dashboard: createDashboardService({ dashboard: createDashboardRepository(db) }),
       exports: createCompanyExportService({
         cases: caseService,
         documents: drafting.documents,
