@@ -57,11 +57,13 @@ export function figuresOf(data: Dashboard, locale: Locale): Figure[] {
     maximumFractionDigits: 0,
   });
   const count = (value: number) => integer.format(value);
-  /** Days from one day on, hours below: a median of minutes should not read "0.0 days". */
+  /** Days from one day on, hours from one hour, minutes below: a median of minutes should not read "0.0 days". */
   const duration = (seconds: number) =>
     seconds >= 86_400
       ? t('dashboard.days').replace('{n}', decimal.format(seconds / 86_400))
-      : t('dashboard.hours').replace('{n}', decimal.format(seconds / 3_600));
+      : seconds >= 3_600
+        ? t('dashboard.hours').replace('{n}', decimal.format(seconds / 3_600))
+        : t('dashboard.minutes').replace('{n}', integer.format(seconds / 60));
   const noValue = t('dashboard.noValue');
   const cell = <T>(value: T | null, format: (value: T) => string) => (value === null ? noValue : format(value));
   const serviceTitle = (row: { titleDe: string; titleEn: string }) => (locale === 'en' ? row.titleEn : row.titleDe);

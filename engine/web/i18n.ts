@@ -217,6 +217,7 @@ const de = {
   'dashboard.weekStart': 'Beginnt am',
   'dashboard.days': '{n} Tage',
   'dashboard.hours': '{n} Std.',
+  'dashboard.minutes': '{n} Min.',
 };
 
 type MessageKey = keyof typeof de;
@@ -430,6 +431,7 @@ const en: Record<MessageKey, string> = {
   'dashboard.weekStart': 'Starts on',
   'dashboard.days': '{n} days',
   'dashboard.hours': '{n} h',
+  'dashboard.minutes': '{n} min',
 };
 
 const messages: Record<Locale, Record<string, string>> = { de, en };
