@@ -101,6 +101,11 @@ export function createAdminRouter({
   addSignInRoutes(router, staffArea, (attempt) => logins.staff(attempt), views);
   router.use(createDashboardRouter({ dashboard, views }));
 
+  // The staff home: the inbox, where a working day starts (after the login, if needed).
+  router.get('/', (req, res) => {
+    if (staffMember(req, res)) res.redirect(303, '/staff/inbox');
+  });
+
   router.get('/inbox', async (req, res) => {
     const member = staffMember(req, res);
     if (!member) return;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebClient } from '../browserless-client.js';
 import { demoCaseworker, demoCompany } from '../journeys.js';
 import { startTestSystem } from '../system.js';
 
@@ -28,6 +29,15 @@ describe('each area has its own menu', () => {
       expect(links, path).toContain('/staff/inbox');
       for (const companyLink of ['/cases', '/drafts', '/account']) expect(links, path).not.toContain(companyLink);
     }
+  });
+
+  it('/staff is the staff home: the inbox, or the login that returns there', async () => {
+    const anonymous = await new WebClient(system.url).get('/staff');
+    expect(anonymous.status).toBe(303);
+    // The login lands on the inbox by itself.
+    expect(anonymous.headers.get('location')).toBe('/staff/login');
+    const home = await (await demoCaseworker(system)).get('/staff');
+    expect(home.headers.get('location')).toBe('/staff/inbox');
   });
 
   it('company pages show the company menu, never the staff menu', async () => {
