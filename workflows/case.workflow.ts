@@ -111,14 +111,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
         })
       : Promise.resolve();
 
-  const correlation = (message: DeliverMessageInput): CaseEvent | undefined => {
+  const correlation = (message: DeliverMessageInput, at = now()): CaseEvent | undefined => {
     const subscription = state.subscriptions?.find(
       (open) => open.messageName === message.messageName && open.correlationKey === message.correlationKey,
     );
     return subscription
       ? {
           type: 'correlateMessage',
-          at: now(),
+          at,
           subscriptionId: subscription.id,
           messageName: message.messageName,
           variables: message.variables,
@@ -246,10 +246,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   setHandler(
     deliverMessageUpdate,
     async (message) => {
-      const event = correlation(message);
-      // The validator saw a subscription; if a step before us closed it, the message was not taken.
-      if (!event) throw ApplicationFailure.create({ type: NO_SUBSCRIPTION, message: 'Subscription closed meanwhile' });
-      const result = await applyUpdate(event);
+      const at = now();
+      const result = await applyUpdate(() => {
+        // Correlated in turn: the validator saw a subscription, but a step before this one may have closed it;
+        // then the message was not taken (the publisher buffers it).
+        const event = correlation(message, at);
+        if (!event)
+          throw ApplicationFailure.create({ type: NO_SUBSCRIPTION, message: 'Subscription closed meanwhile' });
+        return event;
+      });
       return { seq: result.state.seq };
     },
     {
