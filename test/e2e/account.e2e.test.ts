@@ -21,5 +21,11 @@ describe('the company account in Chromium', () => {
     const archive = await readFile((await download.path()) ?? '');
     // A ZIP starts with a local file header.
     expect(archive.subarray(0, 4).toString('hex')).toBe('504b0304');
+
+    // And in English
+    await page.goto('/account?lang=en');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('My account');
+    expect(await page.getByRole('link', { name: 'Download all data (ZIP)' }).count()).toBe(1);
+    await expectAccessible(page, 'the account page (English)');
   });
 });

@@ -31,6 +31,11 @@ describe('Back after sending a start form in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Absenden' }).count()).toBe(0);
     await expectAccessible(page, 'the start address after sending');
     expect(await page.getByRole('link', { name: `Zum Vorgang ${caseNumber}` }).getAttribute('href')).toBe(caseUrl);
+    // The same page in English
+    await page.goto('/services/general-inquiry/start?lang=en');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Already sent');
+    await expectAccessible(page, 'the start address after sending (English)');
+    await page.goto('/services/general-inquiry/start?lang=de');
 
     // And "Neue Anfrage starten" opens an empty form for a second, different inquiry
     await page.getByRole('link', { name: 'Neue Anfrage starten' }).click();

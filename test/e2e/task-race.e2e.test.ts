@@ -50,5 +50,12 @@ describe('two caseworkers answer the same task in Chromium', () => {
     expect(await notice.textContent()).toContain('Meine Antwort kam leider zu spät.');
     expect(await second.getByRole('button', { name: 'Erledigen' }).count()).toBe(0);
     await expectAccessible(second, 'the task page after a late answer');
+
+    // Opened again later, in English: the task page says the same
+    await second.goto(`${taskPath}?lang=en`);
+    const englishNotice = second.getByRole('alert');
+    expect(await englishNotice.textContent()).toContain('This task has already been completed');
+    expect(await englishNotice.textContent()).toContain(`Completed by ${DEMO_ACCOUNTS.caseworker.name}`);
+    await expectAccessible(second, 'the task page of a completed task (English)');
   });
 });
