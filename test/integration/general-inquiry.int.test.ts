@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, outboxMails, tasks } from '../../engine/db/schema.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
+import { demoCaseworker, demoCompany, openTaskOf } from '../journeys.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -25,18 +26,6 @@ const inquiry = {
   phone: '+49 5151 123456',
 };
 
-async function companyClient() {
-  const client = new WebClient(system.url);
-  await client.login(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
-  return client;
-}
-
-async function caseworkerClient() {
-  const client = new WebClient(system.url);
-  await client.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
-  return client;
-}
-
 async function submitInquiry(company: WebClient, fields = inquiry) {
   await company.get('/services/general-inquiry/start');
   const response = await company.submit('/services/general-inquiry/start', fields);
@@ -46,24 +35,10 @@ async function submitInquiry(company: WebClient, fields = inquiry) {
   return caseId;
 }
 
-function openTaskOf(caseId: string) {
-  return eventually(
-    async () => {
-      const [task] = await system.db
-        .select()
-        .from(tasks)
-        .where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')));
-      return task;
-    },
-    15_000,
-    `an open task on case ${caseId}`,
-  );
-}
-
 describe('general inquiry, end to end over HTTP', () => {
   it('company submits, caseworker answers, the answer is mailed and the case ends "Beantwortet"', async () => {
     // Given the company user starts "Allgemeine Anfrage"
-    const company = await companyClient();
+    const company = await demoCompany(system);
     const catalog = await company.get('/services');
     expect(catalog.html).toContain('Allgemeine Anfrage');
     const caseId = await submitInquiry(company);
@@ -79,9 +54,9 @@ describe('general inquiry, end to end over HTTP', () => {
     expect(casePage.html).toContain('<dt>Bevorzugter Kontaktweg</dt><dd>Telefon</dd>');
 
     // When the caseworker finds the task in the group inbox and answers it
-    const task = await openTaskOf(caseId);
+    const task = await openTaskOf(system, caseId);
     expect(task.elementId).toBe('Task_Answer');
-    const caseworker = await caseworkerClient();
+    const caseworker = await demoCaseworker(system);
     const inbox = await caseworker.get('/staff/inbox');
     expect(inbox.html).toContain(`/staff/tasks/${task.id}`);
     const taskPage = await caseworker.get(`/staff/tasks/${task.id}`);
@@ -120,23 +95,23 @@ describe('general inquiry, end to end over HTTP', () => {
   });
 
   it('the gateway routes a wanted follow-up call to a second caseworker task', async () => {
-    const company = await companyClient();
+    const company = await demoCompany(system);
     const caseId = await submitInquiry(company);
-    const caseworker = await caseworkerClient();
-    const answerTask = await openTaskOf(caseId);
+    const caseworker = await demoCaseworker(system);
+    const answerTask = await openTaskOf(system, caseId);
     await caseworker.get(`/staff/tasks/${answerTask.id}`);
     await caseworker.submit(`/staff/tasks/${answerTask.id}`, {
       answer: 'Gern rufen wir Sie zurück.',
       followUpCall: 'true',
     });
-    const callTask = await openTaskOf(caseId);
+    const callTask = await openTaskOf(system, caseId);
     expect(callTask.elementId).toBe('Task_FollowUpCall');
     const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
     expect(row?.publicStatus).toBe('Rückruf geplant');
   });
 
   it('the start form speaks English when the page does, from the translation next to the form', async () => {
-    const company = await companyClient();
+    const company = await demoCompany(system);
     const english = await company.get('/services/general-inquiry/start?lang=en');
     expect(english.html).toContain('Preferred way to contact you');
     expect(english.html).toContain('In person');
@@ -145,7 +120,7 @@ describe('general inquiry, end to end over HTTP', () => {
   });
 
   it('an invalid start form shows the errors next to the fields and keeps the input', async () => {
-    const company = await companyClient();
+    const company = await demoCompany(system);
     await company.get('/services/general-inquiry/start');
     const response = await company.submit('/services/general-inquiry/start', {
       ...inquiry,
@@ -159,7 +134,7 @@ describe('general inquiry, end to end over HTTP', () => {
   });
 
   it('a double submit of the start form creates one case, and of the task form one completion', async () => {
-    const company = await companyClient();
+    const company = await demoCompany(system);
     await company.get('/services/general-inquiry/start');
     const tokens = { csrf: company.hidden('_csrf'), token: company.hidden('_token') };
     const [first, second] = await Promise.all([
@@ -178,8 +153,8 @@ describe('general inquiry, end to end over HTTP', () => {
       .where(eq(cases.submissionToken, tokens.token ?? ''));
     expect(sameToken).toHaveLength(1);
 
-    const caseworker = await caseworkerClient();
-    const task = await openTaskOf(caseId);
+    const caseworker = await demoCaseworker(system);
+    const task = await openTaskOf(system, caseId);
     await caseworker.get(`/staff/tasks/${task.id}`);
     const taskTokens = { csrf: caseworker.hidden('_csrf'), token: caseworker.hidden('_token') };
     const answers = await Promise.all([
@@ -203,9 +178,9 @@ describe('general inquiry, end to end over HTTP', () => {
   });
 
   it("another company's user gets 404 on the case page, the task and the files", async () => {
-    const company = await companyClient();
+    const company = await demoCompany(system);
     const caseId = await submitInquiry(company);
-    const task = await openTaskOf(caseId);
+    const task = await openTaskOf(system, caseId);
     const email = `other-${randomUUID()}@example.com`;
     await createCompanyWithUser(system.db, {
       company: 'Andere GmbH',
@@ -230,10 +205,10 @@ describe('general inquiry, end to end over HTTP', () => {
   });
 
   it('staff see a case only when one of its tasks is for them; others get 404', async () => {
-    const company = await companyClient();
+    const company = await demoCompany(system);
     const caseId = await submitInquiry(company);
-    const task = await openTaskOf(caseId);
-    const caseworker = await caseworkerClient();
+    const task = await openTaskOf(system, caseId);
+    const caseworker = await demoCaseworker(system);
     expect((await caseworker.get(`/staff/cases/${caseId}`)).status).toBe(200);
     const otherDepartment = new WebClient(system.url);
     await otherDepartment.login(DEMO_ACCOUNTS.buildingAuthority.email, DEMO_PASSWORD, true);
@@ -243,7 +218,7 @@ describe('general inquiry, end to end over HTTP', () => {
   });
 
   it('a wrong CSRF token gets 403 and changes nothing', async () => {
-    const company = await companyClient();
+    const company = await demoCompany(system);
     await company.get('/services/general-inquiry/start');
     const token = company.hidden('_token') ?? '';
     const response = await company.submit('/services/general-inquiry/start', inquiry, { csrf: 'forged', token });
@@ -251,8 +226,8 @@ describe('general inquiry, end to end over HTTP', () => {
     expect(await system.db.select().from(cases).where(eq(cases.submissionToken, token))).toHaveLength(0);
 
     const caseId = await submitInquiry(company);
-    const task = await openTaskOf(caseId);
-    const caseworker = await caseworkerClient();
+    const task = await openTaskOf(system, caseId);
+    const caseworker = await demoCaseworker(system);
     await caseworker.get(`/staff/tasks/${task.id}`);
     const forged = await caseworker.submit(
       `/staff/tasks/${task.id}`,
