@@ -3,7 +3,7 @@ import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
 import { summarizeAnswers } from '../forms/summary.js';
 import { errorMessage, initialValues, validateSubmission, type FieldError } from '../forms/validate.js';
-import type { StaffSession } from '../engine/services/auth.service.js';
+import { hasRole, type StaffSession } from '../engine/services/auth.service.js';
 import type { LoginService } from '../engine/services/login.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
 import type { CatalogService } from '../engine/services/catalog.service.js';
@@ -174,7 +174,7 @@ export function createAdminRouter({
           scanStatus: document.scanStatus,
           href: `/staff/cases/${found.detail.id}/documents/${document.id}`,
         })),
-        isAdmin: member.isAdmin,
+        isAdmin: hasRole(member, 'administrator'),
         answers: found.startForm ? summarizeAnswers(found.startForm, found.detail.variables, localeOf(req)) : [],
       }),
     );
@@ -192,7 +192,7 @@ export function createAdminRouter({
 
   const administrator = (req: Request, res: Response): StaffSession | undefined => {
     const member = staffMember(req, res);
-    if (member && !member.isAdmin) throw new NotFoundError();
+    if (member && !hasRole(member, 'administrator')) throw new NotFoundError();
     return member;
   };
 

@@ -54,7 +54,7 @@ export async function messageCommand(args: string[]): Promise<number> {
   ]);
   const config = loadConfig();
   const database = connectDatabase(config.DATABASE_URL ?? embeddedDatabaseUrl(config.EMBEDDED_PG_PORT), 2);
-  const { client, connection } = await connectClient({
+  const temporal = await connectClient({
     address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -62,7 +62,7 @@ export async function messageCommand(args: string[]): Promise<number> {
     tls: config.TEMPORAL_TLS,
   });
   try {
-    const messages = createMessageService({ messages: createMessageRepository(database.db), temporal: client });
+    const messages = createMessageService({ messages: createMessageRepository(database.db), temporal: temporal.client });
     const result = await messages.publish({
       name,
       correlationKey,
@@ -81,7 +81,7 @@ export async function messageCommand(args: string[]): Promise<number> {
     );
     return 0;
   } finally {
-    await connection.close();
+    await temporal.close();
     await database.close();
   }
 }

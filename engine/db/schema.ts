@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -72,12 +74,25 @@ export const memberships = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.companyId] })],
 );
 
+/** What a staff member may do besides seeing their groups' tasks; a person may hold several. */
+export const STAFF_ROLES = ['caseworker', 'team_lead', 'service_designer', 'administrator'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
 export const staff = pgTable('staff', {
   id: uuid('id').primaryKey().defaultRandom(),
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
   passwordHash: text('password_hash').notNull(),
-  isAdmin: boolean('is_admin').notNull().default(false),
+  roles: text('roles', { enum: STAFF_ROLES })
+    .array()
+    .notNull()
+    .default(sql`'{caseworker}'::text[]`),
+  /** Set when an administrator disabled the account: no login, and its sessions were ended. */
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  /** Out of office: while today is within [awayFrom, awayUntil], tasks assigned to them show to the substitute. */
+  awayFrom: date('away_from', { mode: 'string' }),
+  awayUntil: date('away_until', { mode: 'string' }),
+  substituteId: uuid('substitute_id').references((): AnyPgColumn => staff.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
 });
 
@@ -147,6 +162,9 @@ export const caseNumberCounters = pgTable('case_number_counters', {
   last: integer('last').notNull(),
 });
 
+/** The text a case is searched by; the index `cases_search` is built on to_tsvector('german', this). */
+export const CASE_SEARCH_DOCUMENT = sql.raw(`coalesce(subject, '') || ' ' || variables::text`);
+
 export const cases = pgTable(
   'cases',
   {
@@ -176,7 +194,13 @@ export const cases = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },
-  (t) => [index('cases_company').on(t.companyId, t.createdAt)],
+  (t) => [
+    index('cases_company').on(t.companyId, t.createdAt),
+    index('cases_status_created').on(t.status, t.createdAt),
+    // Case search (staff): German full text over the subject and the submitted data. Queries must use
+    // this exact expression (CASE_SEARCH_DOCUMENT) for the index to apply.
+    index('cases_search').using('gin', sql`to_tsvector('german'::regconfig, ${CASE_SEARCH_DOCUMENT})`),
+  ],
 );
 
 export const tasks = pgTable(
@@ -211,7 +235,13 @@ export const tasks = pgTable(
     completedAt: timestamp('completed_at', { withTimezone: true }),
     completedBy: text('completed_by'),
   },
-  (t) => [uniqueIndex('tasks_case_token').on(t.caseId, t.tokenId), index('tasks_open').on(t.status, t.createdAt)],
+  (t) => [
+    uniqueIndex('tasks_case_token').on(t.caseId, t.tokenId),
+    index('tasks_open').on(t.status, t.createdAt),
+    index('tasks_open_due').on(t.status, t.dueDate),
+    index('tasks_assignee').on(t.assignee, t.status),
+    index('tasks_candidate_groups').using('gin', t.candidateGroups),
+  ],
 );
 
 /** Append-only audit trail; the portal timeline is built from it. */
@@ -420,3 +450,38 @@ export const sites = pgTable('sites', {
   description: text('description').notNull().default(''),
   active: boolean('active').notNull().default(true),
 });
+
+/** A caseworker's saved inbox filter (the query string of /staff/tasks), optionally shared with a group. */
+export const savedFilters = pgTable(
+  'saved_filters',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    query: text('query').notNull(),
+    sharedWithGroupId: varchar('shared_with_group_id', { length: 64 }).references(() => groups.id, {
+      onDelete: 'set null',
+    }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('saved_filters_staff').on(t.staffId), index('saved_filters_group').on(t.sharedWithGroupId)],
+);
+
+/** Internal notes on a case: staff only, never shown to the company. */
+export const caseNotes = pgTable(
+  'case_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    staffId: uuid('staff_id').references(() => staff.id, { onDelete: 'set null' }),
+    /** Kept when the author's account is gone. */
+    authorName: text('author_name').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('case_notes_case').on(t.caseId, t.createdAt)],
+);

@@ -152,8 +152,9 @@ export async function startSystem(
       apiKey: config.TEMPORAL_API_KEY,
       tls: config.TEMPORAL_TLS,
     };
-    const { client, connection } = await connectClient(temporal);
-    stops.push(() => connection.close());
+    const clientConnection = await connectClient(temporal);
+    const { client, connection } = clientConnection;
+    stops.push(clientConnection.close);
 
     const cases = createCaseRepository(db);
     const caseService = createCaseService({ cases, catalog });

@@ -10,7 +10,7 @@ import type { Executor } from './executor.js';
 
 /** Who looks: an administrator sees every case, anyone else the cases with a task they may complete. */
 export interface DashboardViewer {
-  isAdmin: boolean;
+  seesAll: boolean;
   audience: TaskAudience;
 }
 
@@ -68,13 +68,13 @@ function staffMayComplete(t: SQL, { groups, names }: TaskAudience): SQL {
 
 /** The case alias `c` is visible to the viewer. */
 function visibleCase(viewer: DashboardViewer): SQL {
-  if (viewer.isAdmin) return sql`true`;
+  if (viewer.seesAll) return sql`true`;
   return sql`exists (select 1 from tasks vt where vt.case_id = c.id and ${staffMayComplete(sql`vt`, viewer.audience)})`;
 }
 
 /** The groups whose figures the viewer sees: an administrator all of them, anyone else their own. */
 function ownGroup(group: SQL, viewer: DashboardViewer): SQL {
-  return viewer.isAdmin
+  return viewer.seesAll
     ? sql`${group} <> ${APPLICANT_GROUP}`
     : sql`${group} = any(${textArray(viewer.audience.groups)})`;
 }

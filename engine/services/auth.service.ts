@@ -1,4 +1,7 @@
 import argon2 from 'argon2';
+import type { StaffRole } from '../db/schema.js';
+
+export type { StaffRole };
 import type { AccountRepository } from '../repositories/account.repository.js';
 
 export interface CompanyUserSession {
@@ -16,8 +19,11 @@ export interface StaffSession {
   name: string;
   email: string;
   groups: string[];
-  isAdmin: boolean;
+  /** As at login: changing a member's roles or disabling them ends their sessions (staff administration). */
+  roles: StaffRole[];
 }
+
+export const hasRole = (member: StaffSession, role: StaffRole): boolean => member.roles.includes(role);
 
 export type SessionPrincipal = CompanyUserSession | StaffSession;
 
@@ -64,14 +70,14 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     },
     async loginStaff(email, password) {
       const found = await accounts.findStaffByEmail(email.trim());
-      if (!(await verify(found?.passwordHash, password)) || !found) return undefined;
+      if (!(await verify(found?.passwordHash, password)) || !found || found.disabledAt) return undefined;
       return {
         kind: 'staff',
         staffId: found.id,
         name: found.name,
         email: found.email,
         groups: found.groups,
-        isAdmin: found.isAdmin,
+        roles: found.roles,
       };
     },
   };

@@ -3,7 +3,7 @@ import { receiptLetter } from '../documents/receipt.js';
 import type { FormSchema } from '../../forms/schema.js';
 import { actorOf, mayComplete } from '../case/task-completion.js';
 import type { CaseRepository, TaskRow } from '../repositories/case.repository.js';
-import type { CompanyUserSession, StaffSession } from './auth.service.js';
+import { hasRole, type CompanyUserSession, type StaffSession } from './auth.service.js';
 import { startFormOf, startStepsOf, type CatalogService } from './catalog.service.js';
 
 type CaseDetail = NonNullable<Awaited<ReturnType<CaseRepository['detail']>>>;
@@ -104,7 +104,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         startFormOfVersion(detail.serviceVersionId),
       ]);
       // Staff see a case when one of its tasks (open or done) was for them; administrators see every case.
-      if (!member.isAdmin && !tasks.some((task) => mayComplete(actorOf(member), task))) return undefined;
+      if (!hasRole(member, 'administrator') && !tasks.some((task) => mayComplete(actorOf(member), task)))
+        return undefined;
       return { detail, events, tasks, startForm };
     },
   };

@@ -6,7 +6,7 @@ import type {
   ServiceTimes,
   WorkloadRow,
 } from '../repositories/dashboard.repository.js';
-import type { StaffSession } from './auth.service.js';
+import { hasRole, type StaffSession } from './auth.service.js';
 
 /** How many ISO weeks the "cases per week" figure shows. */
 export const DASHBOARD_WEEKS = 12;
@@ -37,7 +37,10 @@ export function createDashboardService(deps: DashboardServiceDeps): DashboardSer
   const { dashboard } = deps;
   return {
     async forStaff(member, now = new Date()) {
-      const viewer: DashboardViewer = { isAdmin: member.isAdmin, audience: audienceOf(actorOf(member)) };
+      const viewer: DashboardViewer = {
+        seesAll: hasRole(member, 'administrator'),
+        audience: audienceOf(actorOf(member)),
+      };
       const [openCases, overdueTasks, times, rueckfrage, casesPerWeek, workload] = await Promise.all([
         dashboard.openCasesPerService(viewer),
         dashboard.overdueTasksPerGroup(viewer, now),

@@ -16,25 +16,25 @@ export const DEMO_ACCOUNTS = {
     email: 'jonas.weber@wirtschaftsfoerderung.example',
     name: 'Jonas Weber',
     groups: ['wirtschaftsfoerderung'],
-    isAdmin: false,
+    roles: ['caseworker'],
   },
   administrator: {
     email: 'petra.berg@wirtschaftsfoerderung.example',
     name: 'Petra Berg',
     groups: ['wirtschaftsfoerderung', 'teamleitung'],
-    isAdmin: true,
+    roles: ['caseworker', 'team_lead', 'service_designer', 'administrator'],
   },
   buildingAuthority: {
     email: 'lena.koch@bauamt.example',
     name: 'Lena Koch',
     groups: ['bauamt'],
-    isAdmin: false,
+    roles: ['caseworker'],
   },
   environmentAgency: {
     email: 'max.huber@umweltamt.example',
     name: 'Max Huber',
     groups: ['umweltamt'],
-    isAdmin: false,
+    roles: ['caseworker'],
   },
 } as const;
 
@@ -74,7 +74,7 @@ export async function seedDemoAccounts(db: Database) {
       },
     ],
     staff: Object.values(staffAccounts).map((account) => ({
-      member: { email: account.email, name: account.name, passwordHash, isAdmin: account.isAdmin },
+      member: { email: account.email, name: account.name, passwordHash, roles: [...account.roles] },
       groups: [...account.groups],
     })),
   });

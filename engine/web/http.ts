@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SessionData } from 'express-session';
-import type { SessionPrincipal } from '../services/auth.service.js';
+import type { SessionPrincipal, StaffRole, StaffSession } from '../services/auth.service.js';
 import { BadMultipartError } from '../files/multipart.js';
 import type { Logger } from '../log/logger.js';
 import { unavailablePart } from '../services/unavailable.js';
@@ -140,9 +140,15 @@ export function pageOf(req: Request, title: string): PageContext {
     principal: principal
       ? principal.kind === 'applicant'
         ? { kind: 'applicant', name: principal.name, companyName: principal.companyName }
-        : { kind: 'staff', name: principal.name, isAdmin: principal.isAdmin }
+        : { kind: 'staff', name: principal.name, roles: rolesOf(principal) }
       : undefined,
   };
+}
+
+/** The roles of a staff member as flags, for templates (`page.principal.roles.administrator`). */
+function rolesOf(member: StaffSession): Partial<Record<StaffRole, boolean>> {
+  // A session from before roles existed has none: the member logs in again to get them.
+  return Object.fromEntries((member.roles ?? []).map((role) => [role, true]));
 }
 
 /** Logs a principal in on a fresh session id (no session fixation). */

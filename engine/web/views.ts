@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { StaffRole } from '../services/auth.service.js';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { translate, type Locale } from './i18n.js';
@@ -7,7 +8,12 @@ export interface PageContext {
   locale: Locale;
   csrfToken: string;
   title: string;
-  principal?: { kind: 'applicant' | 'staff'; name: string; companyName?: string; isAdmin?: boolean };
+  principal?: {
+    kind: 'applicant' | 'staff';
+    name: string;
+    companyName?: string;
+    roles?: Partial<Record<StaffRole, boolean>>;
+  };
   /** Path of the current page, for the language switch and `aria-current`. */
   currentPath: string;
   area: 'portal' | 'staff';

@@ -65,7 +65,7 @@ beforeAll(async () => {
     name: member.name,
     email: member.email,
     groups: [group],
-    isAdmin: false,
+    roles: ['caseworker'],
   };
 
   const [service] = await db
@@ -233,7 +233,7 @@ describe('the dashboard figures of an administrator', () => {
       name: 'Admin',
       email: DEMO_ACCOUNTS.administrator.email,
       groups: [],
-      isAdmin: true,
+      roles: ['administrator'],
     });
     expect(ofService(figures.openCases)?.open).toBe(3);
     expect(ofGroup(figures.overdueTasks, otherGroup).map((row) => row.overdue)).toEqual([1]);

@@ -93,7 +93,7 @@ async function staffSession(email: string): Promise<StaffSession> {
     name: member.name,
     email: member.email,
     groups: groups.map((row) => row.groupId),
-    isAdmin: member.isAdmin,
+    roles: member.roles,
   };
 }
 
