@@ -485,3 +485,23 @@ export const caseNotes = pgTable(
   },
   (t) => [index('case_notes_case').on(t.caseId, t.createdAt)],
 );
+
+/**
+ * Single-use links that let a person set their password (a new staff account, a reset by an administrator).
+ * Only the SHA-256 of the secret is stored; the link carries `<id>.<secret>` and the secret is compared in
+ * constant time. Usable for company users too (`principalKind`).
+ */
+export const passwordTokens = pgTable(
+  'password_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    principalKind: text('principal_kind', { enum: ['staff', 'applicant'] }).notNull(),
+    principalId: uuid('principal_id').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    purpose: text('purpose', { enum: ['invitation', 'reset'] }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('password_tokens_principal').on(t.principalKind, t.principalId)],
+);
