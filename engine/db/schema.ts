@@ -203,6 +203,20 @@ export const cases = pgTable(
   ],
 );
 
+/** A Rückfrage as its company task stores it (the pure type is `InformationRequest` in engine/case). */
+export interface StoredInformationRequest {
+  number: number;
+  staffTokenId: string;
+  staffTaskName: string | null;
+  questions: string[];
+  documents: string[];
+  message: string;
+  /** YYYY-MM-DD: answers are due by the end of this day (agency time). */
+  deadline: string;
+  requestedBy: string;
+  requestedAt: string;
+}
+
 export const tasks = pgTable(
   'tasks',
   {
@@ -234,6 +248,13 @@ export const tasks = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
     completedBy: text('completed_by'),
+    /**
+     * A Rückfrage's company task (engine/case/information-request.ts): what the caseworker asked. Its form is
+     * generated from this; absent on every task of a model.
+     */
+    informationRequest: jsonb('information_request').$type<StoredInformationRequest>(),
+    /** A staff task waiting for the company's answer to a Rückfrage since then; its due date pauses meanwhile. */
+    waitingSince: timestamp('waiting_since', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('tasks_case_token').on(t.caseId, t.tokenId),
@@ -422,10 +443,13 @@ export const documents = pgTable(
       .notNull()
       .default('unscanned'),
     uploadedBy: text('uploaded_by').notNull(),
+    /** Uploaded with a task's form: kept with the task until the completion goes through, then the case's. */
+    taskId: uuid('task_id').references((): AnyPgColumn => tasks.id),
     createdAt: createdAt(),
   },
   (t) => [
     index('documents_case').on(t.caseId),
+    index('documents_task').on(t.taskId),
     index('documents_draft').on(t.draftId),
     // A generated document (`generated:<element>:<seq>`) is filed once, even by two attempts of its job at once.
     uniqueIndex('documents_generated_once')
