@@ -57,4 +57,10 @@ describe('figuresOf', () => {
     ]);
     expect(workload?.chart).toContain('Gruppe: Nicht zugewiesen');
   });
+
+  it('has no workload figure when the viewer may not see it (no team lead)', () => {
+    const { workload: _hidden, ...withoutWorkload } = dashboard();
+    expect(figuresOf(withoutWorkload, 'de').map((figure) => figure.id)).not.toContain('workload');
+    expect(figuresOf(dashboard(), 'de').map((figure) => figure.id)).toContain('workload');
+  });
 });

@@ -94,9 +94,10 @@ export function figuresOf(data: Dashboard, locale: Locale): Figure[] {
     ...table,
   });
 
+  const { workload } = data;
   const days30 = t('dashboard.days30');
   const days90 = t('dashboard.days90');
-  const workloadLabel = (row: Dashboard['workload'][number]) =>
+  const workloadLabel = (row: NonNullable<Dashboard['workload']>[number]) =>
     `${row.groupName}: ${row.assignee === null ? t('dashboard.unassigned') : (row.assigneeName ?? row.assignee)}`;
 
   return [
@@ -186,22 +187,27 @@ export function figuresOf(data: Dashboard, locale: Locale): Figure[] {
         rows: data.casesPerWeek.map((row) => ({ header: row.isoWeek, cells: [row.monday, count(row.cases)] })),
       },
     ),
-    figure(
-      'workload',
-      'workload',
-      data.workload.map(workloadLabel),
-      [{ name: t('dashboard.open'), values: data.workload.map((row) => row.open) }],
-      count,
-      {
-        columns: [t('dashboard.group'), t('dashboard.person'), t('dashboard.open')],
-        rows: data.workload.map((row) => ({
-          header: row.groupName,
-          cells: [
-            row.assignee === null ? t('dashboard.unassigned') : (row.assigneeName ?? row.assignee),
-            count(row.open),
-          ],
-        })),
-      },
-    ),
+    // Team leads and administrators only (the service leaves it out for everyone else).
+    ...(workload === undefined
+      ? []
+      : [
+          figure(
+            'workload',
+            'workload',
+            workload.map(workloadLabel),
+            [{ name: t('dashboard.open'), values: workload.map((row) => row.open) }],
+            count,
+            {
+              columns: [t('dashboard.group'), t('dashboard.person'), t('dashboard.open')],
+              rows: workload.map((row) => ({
+                header: row.groupName,
+                cells: [
+                  row.assignee === null ? t('dashboard.unassigned') : (row.assigneeName ?? row.assignee),
+                  count(row.open),
+                ],
+              })),
+            },
+          ),
+        ]),
   ];
 }

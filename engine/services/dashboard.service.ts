@@ -18,13 +18,15 @@ export interface Dashboard {
   times: ServiceTimes[];
   rueckfrage: (RueckfrageRate & { rate: number | null })[];
   casesPerWeek: Awaited<ReturnType<DashboardRepository['casesPerWeek']>>;
-  workload: WorkloadRow[];
+  /** Open tasks per person of the viewer's groups: team leads' and administrators' only. */
+  workload?: WorkloadRow[];
 }
 
 export interface DashboardService {
   /**
    * The figures the member may see: an administrator's over every case; anyone else's over the cases with a
-   * task they may complete (the rule of `mayComplete`), overdue tasks and workload of their own groups.
+   * task they may complete (the rule of `mayComplete`), overdue tasks of their own groups; team leads
+   * also the workload per person of their groups.
    */
   forStaff(member: StaffSession, now?: Date): Promise<Dashboard>;
 }
@@ -47,7 +49,9 @@ export function createDashboardService(deps: DashboardServiceDeps): DashboardSer
         dashboard.timesPerService(viewer, now),
         dashboard.rueckfrageRatePerService(viewer, now),
         dashboard.casesPerWeek(viewer, now, DASHBOARD_WEEKS),
-        dashboard.workloadPerPerson(viewer),
+        hasRole(member, 'team_lead') || hasRole(member, 'administrator')
+          ? dashboard.workloadPerPerson(viewer)
+          : undefined,
       ]);
       return {
         openCases,

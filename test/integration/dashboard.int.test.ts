@@ -217,8 +217,13 @@ describe('the dashboard figures of a caseworker', () => {
     expect(now.getTime() - mondays.at(-1)!).toBeLessThan(8 * DAY);
   });
 
-  it('shows the workload of their group per person: unassigned and assigned open tasks', () => {
-    expect(ofGroup(figures.workload, group)).toEqual([
+  it('leaves out the workload per person for a caseworker who is no team lead', () => {
+    expect(figures.workload).toBeUndefined();
+  });
+
+  it('shows a team lead the workload of their group per person: unassigned and assigned open tasks', async () => {
+    const lead = await dashboardOf({ ...session, roles: ['caseworker', 'team_lead'] });
+    expect(ofGroup(lead.workload ?? [], group)).toEqual([
       expect.objectContaining({ assignee: null, open: 1 }),
       expect.objectContaining({ assignee: member.email, assigneeName: member.name, open: 1 }),
     ]);
