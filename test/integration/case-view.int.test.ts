@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseNotes, cases, companies, documents, staff, staffGroups, tasks } from '../../engine/db/schema.js';
+import type { StaffSession } from '../../engine/services/auth.service.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../../engine/services/seed.js';
+import { WebClient } from '../browserless-client.js';
+import { answeredInquiry, demoCaseworker, demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
+import { eventually, startTestSystem } from '../system.js';
+
+type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+let system: System;
+
+beforeAll(async () => {
+  system = await startTestSystem({ DATA_DIR: `/tmp/lotse-test-data-${randomUUID()}` });
+}, 60_000);
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+const SITE_PLAN = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
+const PHOTO = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+async function staffSession(email: string): Promise<StaffSession> {
+  const [member] = await system.db.select().from(staff).where(eq(staff.email, email));
+  if (!member) throw new Error(`no staff ${email}`);
+  const groups = await system.db.select().from(staffGroups).where(eq(staffGroups.staffId, member.id));
+  const roles = member.roles;
+  return { kind: 'staff', staffId: member.id, name: member.name, email, groups: groups.map((g) => g.groupId), roles };
+}
+
+async function staffClient(email: string) {
+  const client = new WebClient(system.url);
+  await client.login(email, DEMO_PASSWORD, true);
+  return client;
+}
+
+function openTask(caseId: string, elementId: string) {
+  return eventually(
+    async () => {
+      const [task] = await system.db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.caseId, caseId), eq(tasks.elementId, elementId), eq(tasks.status, 'open')));
+      return task;
+    },
+    15_000,
+    `an open ${elementId} on case ${caseId}`,
+  );
+}
+
+/** A permit application in three steps by a new company, with a site plan (PDF) and a photo (PNG). */
+async function submitPermit() {
+  const email = `applicant-${randomUUID()}@example.com`;
+  const companyName = `Planer Bau ${randomUUID().slice(0, 8)} GmbH`;
+  const { companyId } = await createCompanyWithUser(system.db, {
+    company: companyName,
+    email,
+    name: 'Paula Planer',
+    password: 'Test-Password-1',
+  });
+  await system.db
+    .update(companies)
+    .set({ street: 'Am Hafen 3', postalCode: '12347', city: 'Musterhafen' })
+    .where(eq(companies.id, companyId));
+  const client = new WebClient(system.url);
+  await client.login(email, 'Test-Password-1');
+  const started = await client.get('/services/permit-guidance/start');
+  const draftId = /^\/drafts\/([0-9a-f-]{36})\/steps\/1/.exec(started.headers.get('location') ?? '')?.[1];
+  if (!draftId) throw new Error('no draft');
+  await client.get(`/drafts/${draftId}/steps/1`);
+  await client.submitMultipart(`/drafts/${draftId}/steps/1`, {
+    subject: 'Neubau einer Lagerhalle',
+    projectDescription: 'Wir möchten auf unserem Grundstück eine Lagerhalle mit 800 m² errichten.',
+    permitType: 'building',
+    plannedStart: '06/2027',
+    companyName,
+    contactEmail: email,
+    _action: 'next',
+  });
+  await client.get(`/drafts/${draftId}/steps/2`);
+  await client.submit(`/drafts/${draftId}/steps/2`, {
+    siteStreet: 'Industriestraße 9',
+    sitePostalCode: '12345',
+    siteCity: 'Musterstadt',
+    siteParcel: '',
+    _action: 'next',
+  });
+  await client.get(`/drafts/${draftId}/steps/3`);
+  await client.submitMultipart(`/drafts/${draftId}/steps/3`, { _action: 'next' }, [
+    { field: 'sitePlan', name: 'Lageplan.pdf', content: SITE_PLAN, type: 'application/pdf' },
+    { field: 'sitePlan', name: 'Foto.png', content: PHOTO, type: 'image/png' },
+  ]);
+  await client.get(`/drafts/${draftId}/review`);
+  const submitted = await client.submit(`/drafts/${draftId}/submit`, {});
+  const caseId = /^\/cases\/([0-9a-f-]{36})\?submitted=1$/.exec(submitted.headers.get('location') ?? '')?.[1];
+  if (!caseId) throw new Error(`no case in ${submitted.headers.get('location')}`);
+  return { caseId, client, companyName, email };
+}
+
+describe('the staff case page of a general inquiry', () => {
+  it('speaks the caseworker’s language: company with contact, service and version, status, data, timeline', async () => {
+    const subject = `Frage zur Gewerbeanmeldung ${randomUUID().slice(0, 8)}`;
+    const finished = await answeredInquiry(system, subject);
+    const caseworker = await demoCaseworker(system);
+    const page = await caseworker.get(`/staff/cases/${finished.id}`);
+    expect(page.status).toBe(200);
+    const html = page.html;
+    expect(html).toContain(`<h1>${finished.number}: ${subject}</h1>`);
+    expect(html).toContain('Schmidt Metallbau GmbH (GmbH)');
+    expect(html).toContain('Industriestraße 7, 12345 Musterstadt');
+    expect(html).toContain(
+      'Anna Schmidt, <a href="mailto:anna.schmidt@schmidt-metallbau.example">anna.schmidt@schmidt-metallbau.example</a>',
+    );
+    expect(html).toMatch(/Allgemeine Anfrage \(Version \d+\)/);
+    expect(html).toContain('abgeschlossen');
+    expect(html).toContain('Keine offenen Aufgaben.');
+    // All submitted data, and the completed task's form data
+    expect(html).toContain('Bitte um eine kurze Antwort per E-Mail.');
+    expect(html).toContain('Angaben aus erledigten Aufgaben');
+    expect(html).toContain('Hier ist unsere Antwort an Sie.');
+    // The timeline, written for people
+    expect(html).toContain('Anna Schmidt (Schmidt Metallbau GmbH) hat den Antrag gestellt');
+    expect(html).toMatch(/Jonas Weber hat die Aufgabe „[^“]+“ erledigt/);
+    expect(html).toMatch(/E-Mail „[^“]+“ an anna\.schmidt@schmidt-metallbau\.example versandt/);
+    expect(html).toContain('Der Vorgang ist abgeschlossen');
+    // No engine internals for a caseworker
+    expect(html).not.toContain('elementEntered');
+    expect(html).not.toMatch(/staff:[0-9a-f-]{36}/);
+    expect(html).not.toContain('Technische Details');
+  });
+
+  it('administrators keep the raw audit trail behind "Technische Details"', async () => {
+    const caseId = await submitGeneralInquiry(await demoCompany(system), 'Audit für Administratoren');
+    await openTaskOf(system, caseId);
+    const administrator = await staffClient(DEMO_ACCOUNTS.administrator.email);
+    const html = (await administrator.get(`/staff/cases/${caseId}`)).html;
+    expect(html).toContain('<summary>Technische Details</summary>');
+    expect(html).toContain('elementEntered');
+    expect(html).toMatch(/applicant:[0-9a-f-]{36}/);
+  });
+
+  it('shows the open task with its assignee state and due date, linked to the task page', async () => {
+    const caseId = await submitGeneralInquiry(await demoCompany(system), 'Offene Aufgabe mit Frist');
+    const task = await openTaskOf(system, caseId);
+    const caseworker = await demoCaseworker(system);
+    const html = (await caseworker.get(`/staff/cases/${caseId}`)).html;
+    expect(html).toContain(`<a href="/staff/tasks/${task.id}">`);
+    expect(html).toContain('noch niemand (wirtschaftsfoerderung)');
+  });
+});
+
+describe('internal notes', () => {
+  it('are written with CSRF, shown in the timeline with their author, and never to the company', async () => {
+    const company = await demoCompany(system);
+    const caseId = await submitGeneralInquiry(company, 'Anfrage mit interner Notiz');
+    await openTaskOf(system, caseId);
+    const caseworker = await demoCaseworker(system);
+    await caseworker.get(`/staff/cases/${caseId}`);
+    const secret = `Rückruf am Dienstag vereinbart ${randomUUID().slice(0, 8)}`;
+
+    // Without the CSRF token: refused
+    expect((await caseworker.post(`/staff/cases/${caseId}/notes`, { body: secret })).status).toBe(403);
+    await caseworker.get(`/staff/cases/${caseId}`);
+    const saved = await caseworker.submit(`/staff/cases/${caseId}/notes`, { body: `  ${secret}  ` });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe(`/staff/cases/${caseId}?noted=1#notes`);
+    const page = await caseworker.get(`/staff/cases/${caseId}?noted=1`);
+    expect(page.html).toContain('Die Notiz ist gespeichert.');
+    expect(page.html).toContain('Jonas Weber hat eine interne Notiz geschrieben');
+    expect(page.html).toContain(`<blockquote class="case-note">${secret}</blockquote>`);
+    const [stored] = await system.db.select().from(caseNotes).where(eq(caseNotes.caseId, caseId));
+    expect(stored).toMatchObject({ body: secret, authorName: 'Jonas Weber' });
+
+    // The company sees its case, never the note
+    const portalPage = await company.get(`/cases/${caseId}`);
+    expect(portalPage.status).toBe(200);
+    expect(portalPage.html).not.toContain(secret);
+    expect(portalPage.html).not.toContain('interne Notiz');
+  });
+
+  it('an empty or too long note is an error next to the field, with the text kept', async () => {
+    const caseId = await submitGeneralInquiry(await demoCompany(system), 'Notiz zu lang');
+    await openTaskOf(system, caseId);
+    const caseworker = await demoCaseworker(system);
+    await caseworker.get(`/staff/cases/${caseId}`);
+    const long = 'x'.repeat(4001);
+    const tooLong = await caseworker.submit(`/staff/cases/${caseId}/notes`, { body: long });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.html).toContain(
+      '<p class="field__error" id="note-body-error">Die Notiz ist zu lang: höchstens 4000 Zeichen.</p>',
+    );
+    expect(tooLong.html).toContain('aria-invalid="true"');
+    expect(tooLong.html).toContain(`>${long}</textarea>`);
+    await caseworker.get(`/staff/cases/${caseId}`);
+    const empty = await caseworker.submit(`/staff/cases/${caseId}/notes`, { body: '   ' });
+    expect(empty.status).toBe(422);
+    expect(empty.html).toContain('Bitte schreiben Sie eine Notiz.');
+    expect(await system.db.select().from(caseNotes).where(eq(caseNotes.caseId, caseId))).toEqual([]);
+  });
+
+  it('staff who may not see the case get 404, and write nothing', async () => {
+    const caseId = await submitGeneralInquiry(await demoCompany(system), 'Notiz von außen');
+    await openTaskOf(system, caseId);
+    const building = await staffClient(DEMO_ACCOUNTS.buildingAuthority.email);
+    await building.get('/staff/cases');
+    expect((await building.submit(`/staff/cases/${caseId}/notes`, { body: 'Darf ich nicht' })).status).toBe(404);
+    expect(await system.db.select().from(caseNotes).where(eq(caseNotes.caseId, caseId))).toEqual([]);
+  });
+});
+
+describe('a permit case: every start step, every document, previews', () => {
+  it('shows all three steps and every upload with a preview; the task page shows the same record', async () => {
+    const { caseId, companyName } = await submitPermit();
+    const check = await openTask(caseId, 'Task_CheckCompleteness');
+    const caseworker = await demoCaseworker(system);
+    const html = (await caseworker.get(`/staff/cases/${caseId}`)).html;
+    expect(html).toContain(companyName);
+    expect(html).toContain('Paula Planer');
+    // Step 1, step 2 and step 3 (each under its step title)
+    expect(html).toContain('Wir möchten auf unserem Grundstück eine Lagerhalle mit 800 m² errichten.');
+    expect(html).toContain('Industriestraße 9');
+    expect(html).toContain('Musterstadt');
+    const uploads = await system.db.select().from(documents).where(eq(documents.caseId, caseId));
+    const pdf = uploads.find((document) => document.fileName === 'Lageplan.pdf');
+    const png = uploads.find((document) => document.fileName === 'Foto.png');
+    if (!pdf || !png) throw new Error('uploads missing');
+    expect(html).toContain(
+      `<iframe class="case-document__pdf" src="/staff/cases/${caseId}/documents/${pdf.id}/preview"`,
+    );
+    expect(html).toContain(
+      `<img class="case-document__image" src="/staff/cases/${caseId}/documents/${png.id}/preview"`,
+    );
+    expect(html).toContain(`hochgeladen von Paula Planer (${companyName})`);
+    expect(html).toContain('Lageplan ·');
+
+    const taskPage = await caseworker.get(`/staff/tasks/${check.id}`);
+    expect(taskPage.html).toContain('Industriestraße 9');
+    expect(taskPage.html).toContain(`/staff/cases/${caseId}/documents/${pdf.id}/preview`);
+  });
+
+  it('previews PDFs and images inline, downloads stay attachments; nosniff and a CSP on both', async () => {
+    const { caseId } = await submitPermit();
+    await openTask(caseId, 'Task_CheckCompleteness');
+    const caseworker = await demoCaseworker(system);
+    const uploads = await system.db.select().from(documents).where(eq(documents.caseId, caseId));
+    for (const document of uploads) {
+      const base = `/staff/cases/${caseId}/documents/${document.id}`;
+      const preview = await caseworker.get(`${base}/preview`);
+      expect(preview.status).toBe(200);
+      expect(preview.headers.get('content-disposition')).toMatch(/^inline; filename=/);
+      expect(preview.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(preview.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const download = await caseworker.get(base);
+      expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename=/);
+      expect(download.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    }
+    // Someone who may not see the case gets 404 for its documents, preview or not
+    const environment = await staffClient(DEMO_ACCOUNTS.environmentAgency.email);
+    const [first] = uploads;
+    expect((await environment.get(`/staff/cases/${caseId}/documents/${first?.id}/preview`)).status).toBe(404);
+  });
+
+  it('a department sees the case once it has a task in it; the completed steps appear with who did them', async () => {
+    const { caseId } = await submitPermit();
+    const check = await openTask(caseId, 'Task_CheckCompleteness');
+    const building = await staffClient(DEMO_ACCOUNTS.buildingAuthority.email);
+    expect((await building.get(`/staff/cases/${caseId}`)).status).toBe(404);
+    const jonas = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const done = await system.services.tasks.complete(jonas, check.id, randomUUID(), { documentsComplete: 'yes' });
+    expect(done).toMatchObject({ ok: true });
+    await openTask(caseId, 'Task_StatementBuilding');
+    const page = await building.get(`/staff/cases/${caseId}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Jonas Weber hat die Aufgabe „Vollständigkeit prüfen“ erledigt');
+    expect(page.html).toContain('Stellungnahme Bauamt');
+    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(page.html).toContain(`<h1>${row?.number}: Neubau einer Lagerhalle</h1>`);
+  });
+});
