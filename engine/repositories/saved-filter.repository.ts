@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
-import { savedFilters } from '../db/schema.js';
+import { groups as staffGroupNames, savedFilters, staff } from '../db/schema.js';
 import type { Executor } from './executor.js';
 
 export type SavedFilter = typeof savedFilters.$inferSelect;
@@ -17,14 +17,28 @@ export function createSavedFilterRepository(db: Executor) {
       if (!row) throw new Error('the filter was not written');
       return row;
     },
-    /** The member's own filters and the ones shared with any of their groups, by name. */
-    visibleTo(staffId: string, groups: string[]): Promise<SavedFilter[]> {
+    /** The member's own filters and the ones shared with any of their groups, by name, with author and group names. */
+    visibleTo(
+      staffId: string,
+      groups: string[],
+    ): Promise<(SavedFilter & { authorName: string | null; groupName: string | null })[]> {
       const shared = groups.length > 0 ? inArray(savedFilters.sharedWithGroupId, groups) : undefined;
       return db
-        .select()
+        .select({
+          id: savedFilters.id,
+          staffId: savedFilters.staffId,
+          name: savedFilters.name,
+          query: savedFilters.query,
+          sharedWithGroupId: savedFilters.sharedWithGroupId,
+          createdAt: savedFilters.createdAt,
+          authorName: staff.name,
+          groupName: staffGroupNames.name,
+        })
         .from(savedFilters)
+        .leftJoin(staff, eq(staff.id, savedFilters.staffId))
+        .leftJoin(staffGroupNames, eq(staffGroupNames.id, savedFilters.sharedWithGroupId))
         .where(shared ? or(eq(savedFilters.staffId, staffId), shared) : eq(savedFilters.staffId, staffId))
-        .orderBy(asc(savedFilters.name));
+        .orderBy(asc(savedFilters.name), asc(savedFilters.createdAt));
     },
     /** Only its author deletes a filter; answers whether one was deleted. */
     async remove(id: string, staffId: string): Promise<boolean> {
