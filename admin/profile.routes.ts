@@ -5,7 +5,7 @@ import { agencyToday } from '../engine/services/today.js';
 import { translate } from '../engine/web/i18n.js';
 import { NotFoundError, formInput, localeOf, pageOf } from '../engine/web/http.js';
 import type { ViewRenderer } from '../engine/web/views.js';
-import { problemsByField } from './staff-admin.routes.js';
+import { calendarDate, problemsByField } from './staff-admin.routes.js';
 import { staffMember } from './staff-guard.js';
 
 export interface ProfileRouteDeps {
@@ -54,6 +54,7 @@ export function createProfileRouter({ staffAdmin, views }: ProfileRouteDeps): Ro
         roleNames: account.roles.map((role) => t(req)(`role.${role}`)),
         awaySet: account.awayFrom !== null && account.awayUntil !== null,
         awayNow: isAway(account, agencyToday()),
+        awayText: `${calendarDate(account.awayFrom, localeOf(req))} – ${calendarDate(account.awayUntil, localeOf(req))}`,
         substituteName: colleagues.find((colleague) => colleague.id === account.substituteId)?.name,
         away,
         colleagues: colleagues.map((colleague) => ({ ...colleague, selected: colleague.id === away.substituteId })),

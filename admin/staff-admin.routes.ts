@@ -3,7 +3,7 @@ import type { StaffSession } from '../engine/services/auth.service.js';
 import type { Outcome, StaffAccount, StaffAdminService } from '../engine/services/staff-admin.service.js';
 import { STAFF_ROLE_ORDER, isAway, isGroupId, type FieldProblem } from '../engine/services/staff-rules.js';
 import { agencyToday } from '../engine/services/today.js';
-import { translate } from '../engine/web/i18n.js';
+import { translate, type Locale } from '../engine/web/i18n.js';
 import { NotFoundError, formInput, isUuid, localeOf, pageOf } from '../engine/web/http.js';
 import type { ViewRenderer } from '../engine/web/views.js';
 import { requireRole } from './staff-guard.js';
@@ -45,6 +45,13 @@ export function refreshOwnSession(req: Request, account: StaffAccount) {
   };
 }
 
+/** A calendar date (YYYY-MM-DD) as people read it: 05.01.2027 / 5 Jan 2027. */
+export function calendarDate(iso: string | null, locale: Locale): string {
+  if (!iso) return '';
+  const format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeZone: 'UTC' });
+  return format.format(new Date(`${iso}T00:00:00Z`));
+}
+
 /** The origin a mailed link points to: the one the administrator is using. */
 const originOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
@@ -82,6 +89,9 @@ export function createStaffAdminRouter({ staffAdmin, views }: StaffAdminRouteDep
       views.render('admin/staff-account', pageOf(req, title), {
         account: state.account,
         self: member?.kind === 'staff' && member.staffId === state.account?.id,
+        awayText: state.account?.awayFrom
+          ? `${calendarDate(state.account.awayFrom, localeOf(req))} – ${calendarDate(state.account.awayUntil, localeOf(req))}`
+          : undefined,
         values: state.values,
         roles: roleChoices(req, state.values.roles),
         groups: await groupChoices(state.values.groups),
@@ -120,6 +130,8 @@ export function createStaffAdminRouter({ staffAdmin, views }: StaffAdminRouteDep
           groupNames: account.groups.map((id) => groupNames.get(id) ?? id).join(', '),
           roleNames: account.roles.map((role) => t(req)(`role.${role}`)).join(', '),
           awayNow: isAway(account, today),
+          awayFromText: calendarDate(account.awayFrom, localeOf(req)),
+          awayUntilText: calendarDate(account.awayUntil, localeOf(req)),
           substituteName: account.substituteId ? names.get(account.substituteId) : undefined,
         })),
       }),

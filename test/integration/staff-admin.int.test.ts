@@ -418,7 +418,9 @@ describe('the profile', () => {
     expect(saved.status).toBe(303);
     const [row] = await system.db.select().from(staff).where(eq(staff.id, id));
     expect(row).toMatchObject({ awayFrom: '2099-01-05', awayUntil: '2099-01-10', substituteId: colleague });
-    expect((await admin.get('/staff/admin')).html).toMatch(/Geplant\s+2099-01-05 – 2099-01-10, Vertretung: Lena Koch/);
+    expect((await admin.get('/staff/admin')).html).toMatch(
+      /Geplant\s+05\.01\.2099 – 10\.01\.2099, Vertretung: Lena Koch/,
+    );
 
     await person.get('/staff/profile');
     expect((await person.submit('/staff/profile/away/clear', {})).status).toBe(303);
