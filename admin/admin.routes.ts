@@ -1,19 +1,32 @@
 import { Router, type Request, type Response } from 'express';
 import type { FormRenderer } from '../forms/render.js';
 import type { FormSchema } from '../forms/schema.js';
-import { summarizeAnswers } from '../forms/summary.js';
 import { errorMessage, initialValues, validateSubmission, type FieldError } from '../forms/validate.js';
-import { hasRole, type StaffSession } from '../engine/services/auth.service.js';
 import type { LoginService } from '../engine/services/login.service.js';
 import type { CaseService } from '../engine/services/case.service.js';
 import type { CatalogService } from '../engine/services/catalog.service.js';
 import type { DocumentService } from '../engine/services/document.service.js';
-import { sendDocument } from '../engine/web/send-document.js';
 import { taskNotOpenView } from '../engine/web/task-not-open.js';
 import type { IncidentService } from '../engine/services/incident.service.js';
 import type { TaskService } from '../engine/services/task.service.js';
 import type { DashboardService } from '../engine/services/dashboard.service.js';
 import { createDashboardRouter } from './dashboard.routes.js';
+import type { InformationRequestService } from '../engine/services/information-request.service.js';
+import { uploadsOf } from '../engine/files/multipart.js';
+import { fileFieldsOf } from '../engine/services/start-steps.js';
+import {
+  createInformationRequestRouter,
+  informationRequestNotice,
+  informationRequestView,
+} from './information-request.routes.js';
+import type { InboxService } from '../engine/services/inbox.service.js';
+import { createInboxRouter } from './inbox.routes.js';
+import type { CaseViewService } from '../engine/services/case-view.service.js';
+import { caseRecordView, createCasesRouter } from './cases.routes.js';
+import type { StaffAdminService } from '../engine/services/staff-admin.service.js';
+import { createStaffAdminRouter } from './staff-admin.routes.js';
+import { createProfileRouter } from './profile.routes.js';
+import { STAFF_AREA, requireRole, staffMember } from './staff-guard.js';
 import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
 import { translate } from '../engine/web/i18n.js';
 import {
@@ -25,7 +38,7 @@ import {
   pageOf,
   submissionTokenOf,
 } from '../engine/web/http.js';
-import { addSignInRoutes, guardOf, type SignInArea } from '../engine/web/sign-in.js';
+import { addSignInRoutes } from '../engine/web/sign-in.js';
 import type { ViewRenderer } from '../engine/web/views.js';
 
 export interface AdminDeps {
@@ -35,7 +48,13 @@ export interface AdminDeps {
   documents: DocumentService;
   incidents: IncidentService;
   tasks: TaskService;
+  /** The inbox (/staff/tasks): views, filters, claims (admin/inbox.routes.ts). */
+  inbox: InboxService;
   dashboard: DashboardService;
+  /** Rückfrage on any task (admin/information-request.routes.ts). */
+  informationRequests: InformationRequestService;
+  caseViews: CaseViewService;
+  staffAdmin: StaffAdminService;
   outbox: OutboxRepository;
   views: ViewRenderer;
   forms: FormRenderer;
@@ -45,11 +64,14 @@ export interface AdminDeps {
 export function createAdminRouter({
   logins,
   catalog,
-  cases,
   documents,
   incidents,
   tasks,
+  inbox,
   dashboard,
+  informationRequests,
+  caseViews,
+  staffAdmin,
   outbox,
   views,
   forms,
@@ -57,18 +79,11 @@ export function createAdminRouter({
   const router = Router();
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 
-  const staffArea: SignInArea<'staff'> = {
-    kind: 'staff',
-    loginPath: '/staff/login',
-    returnBelow: '/staff/',
-    home: '/staff/inbox',
-    afterLogout: '/staff/login',
-    view: 'admin/login',
-    titleKey: 'login.staffTitle',
-  };
-  const staffMember = guardOf(staffArea);
+  // Role guards of the staff pages (admin/staff-guard.ts): a member without the role gets 404.
+  const administrator = requireRole('administrator');
+  const serviceDesigner = requireRole('service_designer', 'administrator');
 
-  const taskPage = (
+  const taskPage = async (
     req: Request,
     found: NonNullable<Awaited<ReturnType<TaskService['taskFor']>>>,
     state: {
@@ -89,34 +104,47 @@ export function createAdminRouter({
         form,
         locale,
       ),
-      answers: found.startForm ? summarizeAnswers(found.startForm, found.caseRow.variables, locale) : [],
+      // Every start step's answers, completed tasks' data and documents (the case page's record).
+      record: await caseViews
+        .recordOf(found.caseRow.id, locale)
+        .then((record) => record && caseRecordView(record, locale)),
       errorSummary: form ? forms.renderErrorSummary(form, state.errors, locale) : '',
       fields: form
-        ? forms.renderFields(form, { values: state.values, errors: state.errors, locale, context: found.context })
+        ? forms.renderFields(form, {
+            values: state.values,
+            errors: state.errors,
+            locale,
+            context: found.context,
+            files: found.files,
+          })
         : '',
       token: state.token,
+      // Task forms take uploads: sent as multipart when the form has a file field.
+      multipart: form ? fileFieldsOf(form).length > 0 : false,
+      // Rückfrage on any task: its state, the form to ask, earlier ones with their answers.
+      rueckfrage: informationRequestView(req, found.task, await informationRequests.staffView(found), {
+        notice: informationRequestNotice(req),
+      }),
     };
   };
 
-  addSignInRoutes(router, staffArea, (attempt) => logins.staff(attempt), views);
+  addSignInRoutes(router, STAFF_AREA, (attempt) => logins.staff(attempt), views);
   router.use(createDashboardRouter({ dashboard, views }));
+  router.use(createInformationRequestRouter({ informationRequests, views }));
+  router.use(createInboxRouter({ inbox, views }));
+  router.use(createCasesRouter({ caseViews, catalog, documents, incidents, views }));
+  router.use(createStaffAdminRouter({ staffAdmin, views }));
+  router.use(createProfileRouter({ staffAdmin, views }));
 
   // The staff home: the inbox, where a working day starts (after the login, if needed).
   router.get('/', (req, res) => {
-    if (staffMember(req, res)) res.redirect(303, '/staff/inbox');
+    if (staffMember(req, res)) res.redirect(303, '/staff/tasks');
   });
 
-  router.get('/inbox', async (req, res) => {
-    const member = staffMember(req, res);
-    if (!member) return;
-    res.send(
-      views.render('admin/inbox', pageOf(req, t(req, 'inbox.title')), {
-        tasks: (await tasks.inbox(member)).map((row) => ({
-          ...row,
-          overdue: row.task.dueDate !== null && row.task.dueDate.getTime() < Date.now(),
-        })),
-      }),
-    );
+  // The inbox moved to /staff/tasks (admin/inbox.routes.ts); old bookmarks keep working.
+  router.get('/inbox', (req, res) => {
+    const search = req.originalUrl.indexOf('?');
+    res.redirect(301, `/staff/tasks${search >= 0 ? req.originalUrl.slice(search) : ''}`);
   });
 
   router.get('/tasks/:id', async (req, res) => {
@@ -126,11 +154,10 @@ export function createAdminRouter({
     if (!found) throw new NotFoundError();
     const values = found.values;
     res.send(
-      views.render(
-        'admin/task',
-        pageOf(req, found.task.name ?? found.task.elementId),
-        taskPage(req, found, { values, errors: [], token: newSubmissionToken() }),
-      ),
+      views.render('admin/task', pageOf(req, found.task.name ?? found.task.elementId), {
+        ...(await taskPage(req, found, { values, errors: [], token: newSubmissionToken() })),
+        assignment: await inbox.assignmentOf(member, found.task),
+      }),
     );
   });
 
@@ -139,11 +166,23 @@ export function createAdminRouter({
     if (!member) return;
     const token = submissionTokenOf(req);
     if (!isUuid(req.params.id) || !token) throw new NotFoundError();
-    const result = await tasks.complete(member, req.params.id, token, formInput(req), localeOf(req));
+    const result = await tasks.complete(member, req.params.id, token, formInput(req), localeOf(req), uploadsOf(req));
     if (!result) throw new NotFoundError();
     if (!result.ok) {
       const { found } = result;
       const page = pageOf(req, found.task.name ?? found.task.elementId);
+      if (result.reason === 'claimed') {
+        // 409: a colleague has claimed the task; nothing was sent. The form stays, with what was typed.
+        const state = { values: result.values, errors: [], token };
+        res.status(409).send(
+          views.render('admin/task', page, {
+            ...(await taskPage(req, found, state)),
+            assignment: await inbox.assignmentOf(member, found.task),
+            claimedBy: result.claimedBy,
+          }),
+        );
+        return;
+      }
       const state =
         result.reason === 'invalid'
           ? { values: result.values, errors: result.errors, token }
@@ -151,50 +190,11 @@ export function createAdminRouter({
       // 409: the task was completed by someone else first; nothing of this submission was applied.
       res
         .status(result.reason === 'invalid' ? 422 : 409)
-        .send(views.render('admin/task', page, taskPage(req, found, state)));
+        .send(views.render('admin/task', page, await taskPage(req, found, state)));
       return;
     }
     res.redirect(303, `/staff/cases/${result.caseId}`);
   });
-
-  router.get('/cases/:id', async (req, res) => {
-    const member = staffMember(req, res);
-    if (!member) return;
-    const found = isUuid(req.params.id) ? await cases.detailForStaff(req.params.id, member) : undefined;
-    if (!found) throw new NotFoundError();
-    const caseDocuments = await documents.listForCase(found.detail.id);
-    res.send(
-      views.render('admin/case', pageOf(req, found.detail.number), {
-        ...found,
-        incidents: await incidents.ofCase(req.params.id),
-        mails: await outbox.listForCase(found.detail.id),
-        documents: caseDocuments.map((document) => ({
-          name: document.fileName,
-          size: document.size,
-          scanStatus: document.scanStatus,
-          href: `/staff/cases/${found.detail.id}/documents/${document.id}`,
-        })),
-        isAdmin: hasRole(member, 'administrator'),
-        answers: found.startForm ? summarizeAnswers(found.startForm, found.detail.variables, localeOf(req)) : [],
-      }),
-    );
-  });
-
-  router.get('/cases/:id/documents/:documentId', async (req, res) => {
-    const member = staffMember(req, res);
-    if (!member) return;
-    const { id, documentId } = req.params;
-    const visible = isUuid(id) && isUuid(documentId) ? await cases.detailForStaff(id, member) : undefined;
-    const found = visible ? await documents.openForStaff(id, documentId) : undefined;
-    if (!found) throw new NotFoundError();
-    await sendDocument(res, found);
-  });
-
-  const administrator = (req: Request, res: Response): StaffSession | undefined => {
-    const member = staffMember(req, res);
-    if (member && !hasRole(member, 'administrator')) throw new NotFoundError();
-    return member;
-  };
 
   router.get('/incidents', async (req, res) => {
     if (!administrator(req, res)) return;
@@ -216,7 +216,7 @@ export function createAdminRouter({
 
   /** Designers' preview: any form of a published service with sample data, and what the validator says. */
   const preview = async (req: Request, res: Response, at: { slug: string; formId: string }, sample?: string) => {
-    if (!administrator(req, res)) return;
+    if (!serviceDesigner(req, res)) return;
     const service = await catalog.current(at.slug);
     const form = service && Object.hasOwn(service.forms, at.formId) ? service.forms[at.formId] : undefined;
     if (!service || !form) throw new NotFoundError();
@@ -251,7 +251,7 @@ export function createAdminRouter({
   };
 
   router.get('/services', async (req, res) => {
-    if (!administrator(req, res)) return;
+    if (!serviceDesigner(req, res)) return;
     const services = await Promise.all(
       (await catalog.list()).map(async (listed) => {
         const current = await catalog.current(listed.slug);

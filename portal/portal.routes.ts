@@ -10,7 +10,10 @@ import type { DocumentService } from '../engine/services/document.service.js';
 import { validateStart } from '../engine/services/start-validation.js';
 import { startsWithDraft, type DraftService } from '../engine/services/draft.service.js';
 import type { DraftAnswersService } from '../engine/services/draft-answers.service.js';
-import type { TaskService } from '../engine/services/task.service.js';
+import type { TaskForPrincipal, TaskService } from '../engine/services/task.service.js';
+import type { InformationRequestService } from '../engine/services/information-request.service.js';
+import { uploadsOf } from '../engine/files/multipart.js';
+import { fileFieldsOf } from '../engine/services/start-steps.js';
 import { asOutage } from '../engine/services/unavailable.js';
 import { translate } from '../engine/web/i18n.js';
 import {
@@ -40,6 +43,8 @@ export interface PortalDeps extends AccountDeps {
   drafts: DraftService;
   draftAnswers: DraftAnswersService;
   documents: DocumentService;
+  /** Rückfrage on any task: the open ones of a case, for its page. */
+  informationRequests: InformationRequestService;
   views: ViewRenderer;
   forms: FormRenderer;
   /** Largest accepted upload per file (`UPLOAD_MAX_BYTES`), for messages. */
@@ -50,23 +55,41 @@ export interface PortalDeps extends AccountDeps {
 
 /** Company-facing pages. Every id in a path is checked against the logged-in company: others get 404. */
 export function createPortalRouter(deps: PortalDeps): Router {
-  const { logins, catalog, cases, caseStarts, tasks, drafts, documents, views, forms } = deps;
+  const { logins, catalog, cases, caseStarts, tasks, drafts, documents, informationRequests, views, forms } = deps;
   const router = Router();
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 
   const formPage = (
     req: Request,
     form: FormSchema | undefined,
-    state: { values: Record<string, unknown>; errors: FieldError[]; token: string; context?: Record<string, unknown> },
+    state: {
+      values: Record<string, unknown>;
+      errors: FieldError[];
+      token: string;
+      context?: Record<string, unknown>;
+      /** A task form's uploads, shown again after a refused submission. */
+      files?: TaskForPrincipal['files'];
+    },
   ) => {
     const locale = localeOf(req);
-    const { values, errors, context } = state;
+    const { values, errors, context, files } = state;
     return {
       errorSummary: form ? forms.renderErrorSummary(form, errors, locale) : '',
-      fields: form ? forms.renderFields(form, { values, errors, locale, ...(context && { context }) }) : '',
+      fields: form
+        ? forms.renderFields(form, { values, errors, locale, ...(context && { context }), ...(files && { files }) })
+        : '',
       token: state.token,
+      multipart: form ? fileFieldsOf(form).length > 0 : false,
     };
   };
+
+  /** A Rückfrage's company task: what the caseworker wrote and by when it is due (the form asks the questions). */
+  const requestOf = (req: Request, task: TaskForPrincipal['task']) =>
+    task.informationRequest && {
+      ...task.informationRequest,
+      requestedAt: new Date(task.informationRequest.requestedAt),
+      deadlineText: deadlineText(task.informationRequest.deadline, localeOf(req)),
+    };
 
   router.get('/', (_req, res) => res.redirect(303, '/services'));
 
@@ -197,6 +220,10 @@ export function createPortalRouter(deps: PortalDeps): Router {
     const { openTasks } = found;
     const locale = localeOf(req);
     const caseDocuments = await documents.listForCase(found.detail.id);
+    const rueckfragen = (await informationRequests.openForCase(found.detail.id)).map((request) => ({
+      ...request,
+      deadlineText: deadlineText(request.deadline, locale),
+    }));
     const answers = found.startForm ? answersOf(found.startForm, found.detail.variables, caseDocuments, locale) : [];
     res.send(
       views.render('portal/case', pageOf(req, `${found.detail.number}`), {
@@ -207,7 +234,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
           sizeText: fileSize(document.size, locale),
           href: `/cases/${found.detail.id}/documents/${document.id}`,
         })),
-        openTasks,
+        // Rückfragen are shown highlighted above, not again among the tasks.
+        openTasks: openTasks.filter((task) => !rueckfragen.some((request) => request.taskId === task.id)),
+        rueckfragen,
         submitted: req.query.submitted === '1',
       }),
     );
@@ -239,23 +268,29 @@ export function createPortalRouter(deps: PortalDeps): Router {
     const found = isUuid(req.params.id) ? await tasks.taskFor(user, req.params.id) : undefined;
     if (!found) throw new NotFoundError();
     const { task, caseRow, form } = found;
+    const rueckfrage = requestOf(req, task);
     res.send(
-      views.render('portal/task', pageOf(req, task.name ?? task.elementId), {
-        task,
-        caseRow,
-        done: task.status !== 'open',
-        notOpen: taskNotOpenView(
-          { completedBy: found.completedBy, completedAt: task.completedAt ?? undefined },
-          form,
-          localeOf(req),
-        ),
-        ...formPage(req, form, {
-          values: found.values,
-          errors: [],
-          token: newSubmissionToken(),
-          context: found.context,
-        }),
-      }),
+      views.render(
+        'portal/task',
+        pageOf(req, rueckfrage ? t(req, 'rueckfrage.taskTitle') : (task.name ?? task.elementId)),
+        {
+          task,
+          caseRow,
+          rueckfrage,
+          done: task.status !== 'open',
+          notOpen: taskNotOpenView(
+            { completedBy: found.completedBy, completedAt: task.completedAt ?? undefined },
+            form,
+            localeOf(req),
+          ),
+          ...formPage(req, form, {
+            values: found.values,
+            errors: [],
+            token: newSubmissionToken(),
+            context: found.context,
+          }),
+        },
+      ),
     );
   });
 
@@ -264,7 +299,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
     if (!user) return;
     const token = submissionTokenOf(req);
     if (!isUuid(req.params.id) || !token) throw new NotFoundError();
-    const result = await tasks.complete(user, req.params.id, token, formInput(req), localeOf(req));
+    const result = await tasks.complete(user, req.params.id, token, formInput(req), localeOf(req), uploadsOf(req));
     if (!result) throw new NotFoundError();
     if (result.ok) {
       res.redirect(303, `/cases/${result.caseId}`);
@@ -283,16 +318,39 @@ export function createPortalRouter(deps: PortalDeps): Router {
       );
       return;
     }
+    // Claims are staff's: a company task is never claimed by a colleague, so this is a refused submission.
+    const errors = result.reason === 'invalid' ? result.errors : [];
+    const rueckfrage = requestOf(req, found.task);
     res.status(422).send(
-      views.render('portal/task', pageOf(req, found.task.name ?? found.task.elementId), {
-        task: found.task,
-        caseRow: found.caseRow,
-        ...formPage(req, found.form, { values: result.values, errors: result.errors, token, context: found.context }),
-      }),
+      views.render(
+        'portal/task',
+        pageOf(req, rueckfrage ? t(req, 'rueckfrage.taskTitle') : (found.task.name ?? found.task.elementId)),
+        {
+          task: found.task,
+          caseRow: found.caseRow,
+          rueckfrage,
+          ...formPage(req, found.form, {
+            values: result.values,
+            errors,
+            token,
+            context: found.context,
+            files: found.files,
+          }),
+        },
+      ),
     );
   });
 
   return router;
+}
+
+/** A deadline (YYYY-MM-DD) as people write it: 21.12.2026 / 21 Dec 2026. */
+function deadlineText(day: string, locale: 'de' | 'en'): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(
+    date,
+  );
 }
 
 /** Whether the start answers are those the case was made with (its variables hold them, and more). */

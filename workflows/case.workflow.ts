@@ -24,7 +24,6 @@ import {
   type CaseEvent,
   type CaseState,
   type Command,
-  type StepResult,
   type Variables,
 } from '../engine/interpreter/types.js';
 import {
@@ -41,13 +40,32 @@ import {
   completeTaskUpdate,
   deliverMessageUpdate,
   increaseTimeSignal,
+  requestInformationUpdate,
   retryIncidentUpdate,
+  withdrawInformationRequestUpdate,
   scenarioJobUpdate,
   waitingJobsQuery,
   type CaseWorkflowInput,
   type DeliverMessageInput,
 } from '../engine/case/contract.js';
-import { projectionOf } from '../engine/case/projection.js';
+import {
+  AWAITING_ANSWER,
+  answerRequest,
+  checkAnswer,
+  checkInformationRequest,
+  checkWithdrawal,
+  closeRequest,
+  deadlineEnd,
+  isRequestToken,
+  openRequest,
+  openRequestByToken,
+  openRequestOn,
+  openRequests,
+  requestMail,
+  settleRequests,
+  type InformationRequest,
+} from '../engine/case/information-request.js';
+import { projectionOf, type ProjectedStep } from '../engine/case/projection.js';
 import { agencyToday } from '../engine/case/today.js';
 
 // The worker heartbeats every activity (engine/main/worker.ts): one killed mid-activity is retried after the
@@ -73,15 +91,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   let serial: Promise<unknown> = Promise.resolve();
 
   /**
-   * Applies an event in turn. An event given as a function is made when its turn comes, so it sees
-   * the state the steps before it left (a completion re-checks that its task is still open).
+   * Runs one step of the case in turn: made when its turn comes (so it sees the state the steps before it
+   * left), projected, its commands carried out.
    */
-  const apply = (event: CaseEvent | (() => CaseEvent)): Promise<StepResult> => {
+  const runStep = <T extends ProjectedStep>(make: () => { result: T; at: string }): Promise<T> => {
     const run = serial.then(async () => {
-      const next = typeof event === 'function' ? event() : event;
-      const result = step(model, state, next);
+      const { result, at } = make();
       state = result.state;
-      const { messages } = await projectCase(projectionOf(caseId, result, next.at));
+      const { messages } = await projectCase(projectionOf(caseId, result, at));
       for (const command of result.commands) carryOut(command);
       // Messages buffered before the case subscribed: the projection claimed them for us.
       for (const message of messages) void applyQuietly(correlation(message));
@@ -92,10 +109,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   };
 
   /**
+   * Applies an event to the interpreter in turn. An event given as a function is made when its turn comes
+   * (a completion re-checks that its task is still open). A Rückfrage whose staff task the step closed ends
+   * with it (settleRequests: no change for a case without Rückfragen).
+   */
+  const apply = (event: CaseEvent | (() => CaseEvent)): Promise<ProjectedStep> =>
+    runStep(() => {
+      const next = typeof event === 'function' ? event() : event;
+      return { result: settleRequests(step(model, state, next), next.at), at: next.at };
+    });
+
+  /**
    * For updates: an event that no longer fits the case when its turn comes rejects the update that
    * brought it (an ApplicationFailure), never the workflow task.
    */
-  const applyUpdate = (event: CaseEvent | (() => CaseEvent)): Promise<StepResult> =>
+  const applyUpdate = (event: CaseEvent | (() => CaseEvent)): Promise<ProjectedStep> =>
     apply(event).catch((error: unknown) => {
       if (error instanceof InvalidEventError) {
         throw ApplicationFailure.create({ type: EVENT_NOT_ACCEPTED, message: error.message, nonRetryable: true });
@@ -136,6 +164,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       .then(
         () => {
           timerScopes.delete(timerId);
+          // A Rückfrage's deadline is the shell's own timer; every other timer is the interpreter's.
+          if (isRequestToken(timerId)) return expireRequest(timerId);
           return applyQuietly({ type: 'fireTimer', at: now(), timerId });
         },
         (error: unknown) => {
@@ -191,6 +221,44 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       });
   };
 
+  /** Rückfrage steps (engine/case/information-request.ts) run in turn like interpreter steps. */
+  const requestStep = (make: (at: string) => ProjectedStep) => {
+    const at = now();
+    return runStep(() => ({ result: make(at), at }));
+  };
+
+  /** The deadline passed without an answer: the staff task comes back, noted "keine Antwort bis …". */
+  const expireRequest = (tokenId: string) =>
+    requestStep((at) => {
+      const request = openRequestByToken(state, tokenId);
+      // Answered or withdrawn in a step just before: nothing left to do (an empty step projects nothing new).
+      return request ? closeRequest(state, request, 'expired', 'system', at) : { state, commands: [], audit: [] };
+    }).then(() => undefined);
+
+  /** The company hears of the Rückfrage by e-mail, through the e-mail job; a mail that fails stops nothing. */
+  const sendRequestMail = (request: InformationRequest, seq: number) => {
+    if (input.scenario) return;
+    const { subject, body } = requestMail(request, input.caseNumber);
+    runningJobs++;
+    runJobActivity(
+      input,
+      {
+        type: 'runJob',
+        tokenId: request.tokenId,
+        elementId: request.staffElementId,
+        taskType: 'email',
+        retries: 3,
+        headers: { to: '=applicant.email', subject, body },
+        variables: state.variables,
+      },
+      seq,
+    )
+      .catch(() => undefined)
+      .finally(() => {
+        runningJobs--;
+      });
+  };
+
   setHandler(caseStateQuery, () => state);
   setHandler(waitingJobsQuery, () => [...waitingJobs.values()]);
 
@@ -202,14 +270,40 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       agencyToday(new Date(clock())),
     );
 
+  // A staff task waiting for a Rückfrage's answer is not completed meanwhile (withdraw the Rückfrage first).
+  const awaiting = (update: CompleteTaskInput) =>
+    openRequestOn(state, update.tokenId)
+      ? ApplicationFailure.create({
+          type: AWAITING_ANSWER,
+          message: `Task ${update.tokenId} waits for the company's answer`,
+          nonRetryable: true,
+        })
+      : undefined;
+
+  /** The company's answer to a Rückfrage: the completion of its task, checked by the Rückfrage's own rule. */
+  const answerCheck = (update: CompleteTaskInput) => {
+    const check = checkAnswer(state, update, agencyToday(new Date(clock())));
+    if (!check.ok) throw rejectionOf(check);
+    return check;
+  };
+
   setHandler(
     completeTaskUpdate,
     async (update) => {
       const at = now();
+      if (isRequestToken(update.tokenId)) {
+        const answered = await runStep(() => ({
+          result: answerRequest(state, answerCheck(update), actorLabel(update.actor), at),
+          at,
+        })).catch(asUpdateRejection);
+        return { seq: answered.state.seq, publicStatus: answered.state.publicStatus };
+      }
       const result = await applyUpdate(() => {
         // Checked again in turn: another completion of the same task may have been applied since the validator ran.
         const check = completion(update);
         if (!check.ok) throw rejectionOf(check);
+        const waiting = awaiting(update);
+        if (waiting) throw waiting;
         return {
           type: 'completeTask',
           at,
@@ -222,10 +316,58 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     },
     {
       validator: (update) => {
+        if (isRequestToken(update.tokenId)) {
+          answerCheck(update);
+          return;
+        }
         const check = completion(update);
         if (!check.ok) throw rejectionOf(check);
+        const waiting = awaiting(update);
+        if (waiting) throw waiting;
       },
     },
+  );
+
+  // Rückfrage: validated in the validator and checked again in turn by the handler (ADR 0014): anything a
+  // user sent that does not fit rejects the update with an ApplicationFailure, never the workflow task.
+  const requestCheck = (update: Parameters<typeof checkInformationRequest>[1]) => {
+    const check = checkInformationRequest({ model, state }, update, agencyToday(new Date(clock())));
+    if (!check.ok) {
+      throw ApplicationFailure.create({
+        type: check.type,
+        message: check.message,
+        nonRetryable: true,
+        details: check.errors ? [check.errors] : undefined,
+      });
+    }
+    return check;
+  };
+
+  setHandler(
+    requestInformationUpdate,
+    async (update) => {
+      const result = await requestStep((at) => openRequest(state, requestCheck(update), at)).catch(asUpdateRejection);
+      if (result.openedRequest) sendRequestMail(result.openedRequest, result.state.seq);
+      return { seq: result.state.seq };
+    },
+    { validator: (update) => void requestCheck(update) },
+  );
+
+  const withdrawalCheck = (update: Parameters<typeof checkWithdrawal>[1]) => {
+    const check = checkWithdrawal({ model, state }, update);
+    if (!check.ok) throw ApplicationFailure.create({ type: check.type, message: check.message, nonRetryable: true });
+    return check.request;
+  };
+
+  setHandler(
+    withdrawInformationRequestUpdate,
+    async (update) => {
+      const result = await requestStep((at) =>
+        closeRequest(state, withdrawalCheck(update), 'withdrawn', actorLabel(update.actor), at),
+      ).catch(asUpdateRejection);
+      return { seq: result.state.seq };
+    },
+    { validator: (update) => void withdrawalCheck(update) },
   );
 
   setHandler(
@@ -307,6 +449,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   if (input.resumeState) {
     for (const timer of state.timers ?? []) startTimer(timer.id, timer.dueAt);
+    // The Rückfragen's deadlines are no interpreter timers: the open ones are in the case's variables.
+    for (const request of openRequests(state)) startTimer(request.tokenId, deadlineEnd(request.deadline));
   } else {
     await apply({ type: 'start', at: now(), actor: input.startedBy, variables: input.variables });
   }
@@ -364,7 +508,18 @@ function jobErrorMessage(error: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-function rejectionOf(check: Exclude<ReturnType<typeof checkCompletion>, { ok: true }>): ApplicationFailure {
+/** A Rückfrage step's check threw a plain error in turn: never let it fail the workflow task (ADR 0014). */
+function asUpdateRejection(error: unknown): never {
+  if (error instanceof InvalidEventError) {
+    throw ApplicationFailure.create({ type: EVENT_NOT_ACCEPTED, message: error.message, nonRetryable: true });
+  }
+  throw error;
+}
+
+function rejectionOf(
+  check:
+    Exclude<ReturnType<typeof checkCompletion>, { ok: true }> | Exclude<ReturnType<typeof checkAnswer>, { ok: true }>,
+): ApplicationFailure {
   return ApplicationFailure.create({
     type: check.type,
     message: check.message,

@@ -6,6 +6,8 @@ import type { AuditEntry, CaseState, Variables } from '../interpreter/types.js';
 
 export interface OpenedTask {
   tokenId: string;
+  /** Set on the company task of a Rückfrage (engine/case/information-request.ts): what was asked. */
+  informationRequest?: InformationRequestProjection;
   elementId: string;
   name?: string;
   formId?: string;
@@ -45,6 +47,29 @@ export interface CaseMessage {
   variables: Variables;
 }
 
+/** A Rückfrage as its company task's row keeps it (`tasks.information_request`). */
+export interface InformationRequestProjection {
+  number: number;
+  staffTokenId: string;
+  staffTaskName: string | null;
+  questions: string[];
+  documents: string[];
+  message: string;
+  deadline: string;
+  requestedBy: string;
+  requestedAt: string;
+}
+
+/** Trail entries of the workflow shell's own steps (Rückfrage), beside the interpreter's. */
+export type RequestAuditType =
+  | 'informationRequested'
+  | 'informationAnswered'
+  | 'informationRequestWithdrawn'
+  | 'informationRequestExpired'
+  | 'informationRequestCancelled';
+
+export type ProjectedAuditEntry = Omit<AuditEntry, 'type'> & { type: AuditEntry['type'] | RequestAuditType };
+
 /** Everything one interpreter step changed, written in one transaction, idempotent by `seq`. */
 export interface CaseProjection {
   caseId: string;
@@ -60,7 +85,11 @@ export interface CaseProjection {
   closedSubscriptionIds: string[];
   /** All incidents of the case, open and resolved (few; written as a whole). */
   incidents: ProjectedIncident[];
-  audit: AuditEntry[];
+  audit: ProjectedAuditEntry[];
+  /** Staff tasks that wait for a Rückfrage's answer from this step on: their due date pauses. */
+  waitingTasks?: string[];
+  /** Staff tasks whose Rückfrage ended in this step: their due date moves by the time they waited. */
+  resumedTasks?: string[];
 }
 
 export interface ProjectionResult {

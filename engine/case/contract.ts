@@ -8,6 +8,7 @@ import type { CaseMessage } from '../activities/types.js';
 import type { CaseState, Command, Variables } from '../interpreter/types.js';
 import type { ProcessModel } from '../model/process-model.js';
 import type { FormSchema } from '../../forms/schema.js';
+import type { InformationRequestInput, WithdrawInformationRequestInput } from './information-request.js';
 import type { CompleteTaskInput } from './task-completion.js';
 
 /** The workflow type every case runs (workflows/case.workflow.ts); workflow id = case id. */
@@ -51,6 +52,16 @@ export const retryIncidentUpdate = defineUpdate<{ seq: number }, [{ incidentId: 
 );
 /** A published message for one of the case's open subscriptions; rejected if none matches. */
 export const deliverMessageUpdate = defineUpdate<{ seq: number }, [DeliverMessageInput]>('deliverMessage');
+/**
+ * Rückfrage (engine/case/information-request.ts, ADR 0016): a caseworker who may complete an open staff task
+ * asks the company; the company answers through `completeTaskUpdate` on the Rückfrage's task. Update id = the
+ * form's submission token.
+ */
+export const requestInformationUpdate = defineUpdate<{ seq: number }, [InformationRequestInput]>('requestInformation');
+/** Withdraws the open Rückfrage of a staff task: its company task closes, the staff task goes on. */
+export const withdrawInformationRequestUpdate = defineUpdate<{ seq: number }, [WithdrawInformationRequestInput]>(
+  'withdrawInformationRequest',
+);
 /** Scenario runs only: the scenario completes, fails or throws a BPMN error from a waiting job. */
 export const scenarioJobUpdate = defineUpdate<{ seq: number }, [ScenarioJobInput]>('scenarioJob');
 /** Scenario runs only: move the case's clock forward (CPT `INCREASE_TIME`). */

@@ -1,8 +1,23 @@
-import type { CaseProjection } from '../activities/types.js';
-import type { StepResult } from '../interpreter/types.js';
+import type { CaseProjection, ProjectedAuditEntry } from '../activities/types.js';
+import type { CaseState, Command } from '../interpreter/types.js';
+import { projectedRequest, type InformationRequest } from './information-request.js';
+
+/** One step of the case: an interpreter step, or a Rückfrage step of the workflow shell (information-request.ts). */
+export interface ProjectedStep {
+  state: CaseState;
+  commands: Command[];
+  audit: ProjectedAuditEntry[];
+  waitingTasks?: string[];
+  resumedTasks?: string[];
+  openedRequest?: InformationRequest;
+}
 
 /** What one step changes in the read model: the projection activity's input (engine/activities/projection.activities.ts). */
-export function projectionOf(caseId: string, { state, commands, audit }: StepResult, at: string): CaseProjection {
+export function projectionOf(
+  caseId: string,
+  { state, commands, audit, waitingTasks, resumedTasks, openedRequest }: ProjectedStep,
+  at: string,
+): CaseProjection {
   return {
     caseId,
     seq: state.seq,
@@ -25,6 +40,9 @@ export function projectionOf(caseId: string, { state, commands, audit }: StepRes
               dueDate: command.dueDate,
               followUpDate: command.followUpDate,
               priority: command.priority,
+              ...(openedRequest?.tokenId === command.tokenId && {
+                informationRequest: projectedRequest(openedRequest),
+              }),
             },
           ]
         : [],
@@ -57,5 +75,8 @@ export function projectionOf(caseId: string, { state, commands, audit }: StepRes
       resolved,
     })),
     audit,
+    // Only Rückfrage steps carry these: the activity input of every older step keeps its shape.
+    ...(waitingTasks && waitingTasks.length > 0 && { waitingTasks }),
+    ...(resumedTasks && resumedTasks.length > 0 && { resumedTasks }),
   };
 }

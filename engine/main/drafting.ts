@@ -59,8 +59,9 @@ export function createDrafting(deps: {
     tempDir: path.join(blobsDir, 'incoming'),
     maxFileBytes: config.UPLOAD_MAX_BYTES,
     maxFilesPerField: MAX_FILES_PER_FIELD,
-    // Only company users upload; for anyone else the body stays unread and the CSRF check refuses it.
-    admit: (req) => req.session.principal?.kind === 'applicant',
+    // Only signed-in people upload (company users: drafts and tasks; staff: task forms); for anyone else the body
+    // stays unread and the CSRF check refuses it.
+    admit: (req) => req.session.principal !== undefined,
   });
   return {
     drafts,

@@ -30,18 +30,30 @@ import { FORGET_FAILURES_AFTER_MS } from '../services/login-throttle.js';
 import { ensureCleanupSchedule } from '../temporal/cleanup-schedule.js';
 import { createCleanupActivities } from '../activities/cleanup.activities.js';
 import { createDocumentRepository } from '../repositories/document.repository.js';
+import { createCaseSearchRepository } from '../repositories/case-search.repository.js';
+import { createCaseNoteRepository } from '../repositories/case-note.repository.js';
+import { createCaseViewService } from '../services/case-view.service.js';
 import { createDraftRepository } from '../repositories/draft.repository.js';
 import { createCaseService } from '../services/case.service.js';
 import { createCaseStartService, type CaseStartService } from '../services/case-start.service.js';
 import { createCatalogService } from '../services/catalog.service.js';
 import { createCompanyExportService } from '../services/company-export.service.js';
 import { createIncidentService } from '../services/incident.service.js';
+import { createCaseDiagramService } from '../services/case-diagram.service.js';
 import { createMessageService } from '../services/message.service.js';
 import { seedDemoAccounts, seedDemoSites, seedGroups } from '../services/seed.js';
 import { listServiceFolders, loadServiceFolder } from '../services/service-definition.js';
 import { createTaskService } from '../services/task.service.js';
+import { createInformationRequestService } from '../services/information-request.service.js';
+import { createInboxService } from '../services/inbox.service.js';
+import { createInboxRepository } from '../repositories/inbox.repository.js';
+import { createSavedFilterRepository } from '../repositories/saved-filter.repository.js';
 import { createDashboardService } from '../services/dashboard.service.js';
 import { createDashboardRepository } from '../repositories/dashboard.repository.js';
+// Staff administration and profile (issue 9, staff part).
+import { createPasswordTokenRepository } from '../repositories/password-token.repository.js';
+import { createSessionRepository } from '../repositories/session.repository.js';
+import { createStaffAdminService } from '../services/staff-admin.service.js';
 import { bundleCaseWorkflows } from '../temporal/case-worker.js';
 import { connectClient, connectWorker, type TemporalSettings } from '../temporal/connection.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
@@ -159,9 +171,25 @@ export async function startSystem(
     const cases = createCaseRepository(db);
     const caseService = createCaseService({ cases, catalog });
     const caseStarts = createCaseStartService({ cases, catalog, temporal: client, taskQueue: temporal.taskQueue });
-    const taskService = createTaskService({ cases, catalog, temporal: client });
+    // Start in steps: drafts, documents, uploads (engine/main/drafting.ts); task forms take uploads too.
+    const drafting = createDrafting({ db, config, dataDir, catalog, caseStarts, logger });
+    // The inbox (/staff/tasks): its reads, the claims (case repository) and saved filters.
+    const inboxRepository = createInboxRepository(db);
+    const inboxService = createInboxService({
+      inbox: inboxRepository,
+      cases,
+      savedFilters: createSavedFilterRepository(db),
+    });
+    const taskService = createTaskService({
+      cases,
+      catalog,
+      temporal: client,
+      documents: drafting.documents,
+      assignments: inboxRepository,
+    });
     const incidents = createIncidentRepository(db);
     const incidentService = createIncidentService({ incidents, temporal: client });
+    const caseDiagrams = createCaseDiagramService({ cases: caseService, catalog, incidents: incidentService });
     const messageService = createMessageService({ messages: createMessageRepository(db), temporal: client });
     const mailer = createMailer(createOutboxRepository(db), config.SMTP_URL, config.MAIL_FROM);
     // The same folder as the blob store of uploads (drafting.ts): generated letters are case documents too.
@@ -222,9 +250,6 @@ export async function startSystem(
     });
     stops.push(workflowHealth.stop);
 
-    // Start in steps: drafts, documents, uploads (engine/main/drafting.ts).
-    const drafting = createDrafting({ db, config, dataDir, catalog, caseStarts, logger });
-
     // Browser scripts (forms-live.js), bundled once from the code this process runs, into a folder of its own.
     const assetsDir = await mkdtemp(path.join(tmpdir(), 'lotse-assets-'));
     stops.push(() => rm(assetsDir, { recursive: true, force: true }));
@@ -245,7 +270,30 @@ export async function startSystem(
       cases: caseService,
       caseStarts,
       tasks: taskService,
+      inbox: inboxService,
+      // Rückfrage on any task (admin/information-request.routes.ts, the portal's case and task pages).
+      informationRequests: createInformationRequestService({
+        cases,
+        tasks: taskService,
+        documents: drafting.documents,
+        temporal: client,
+      }),
       dashboard: createDashboardService({ dashboard: createDashboardRepository(db) }),
+      // The staff's case search, case page and notes (admin/cases.routes.ts).
+      caseViews: createCaseViewService({
+        search: createCaseSearchRepository(db),
+        cases,
+        notes: createCaseNoteRepository(db),
+        documents: createDocumentRepository(db),
+        outbox: createOutboxRepository(db),
+        catalog,
+      }),
+      staffAdmin: createStaffAdminService({
+        accounts: createAccountRepository(db),
+        passwordTokens: createPasswordTokenRepository(db),
+        sessions: createSessionRepository(db),
+        mailer,
+      }),
       exports: createCompanyExportService({
         cases: caseService,
         documents: drafting.documents,
@@ -294,6 +342,7 @@ export async function startSystem(
         caseStarts,
         tasks: taskService,
         incidents: incidentService,
+        caseDiagrams,
         messages: messageService,
       },
       workflowHealth,

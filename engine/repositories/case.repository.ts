@@ -1,4 +1,19 @@
-import { and, arrayContains, arrayOverlaps, asc, desc, eq, inArray, lt, not, notLike, or, sql } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  arrayOverlaps,
+  asc,
+  desc,
+  eq,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  not,
+  notLike,
+  or,
+  sql,
+} from 'drizzle-orm';
 import type { projectionOf } from '../case/projection.js';
 import type { TaskAudience } from '../case/task-completion.js';
 import { APPLICANT_GROUP } from '../model/process-model.js';
@@ -130,6 +145,7 @@ export function createCaseRepository(db: Executor) {
               dueDate: task.dueDate ? new Date(task.dueDate) : null,
               followUpDate: task.followUpDate ? new Date(task.followUpDate) : null,
               priority: task.priority ?? 50,
+              informationRequest: task.informationRequest ?? null,
               createdAt: at,
             })),
           )
@@ -140,6 +156,23 @@ export function createCaseRepository(db: Executor) {
           .update(tasks)
           .set({ status: task.outcome, completedAt: at, completedBy: task.actor })
           .where(and(eq(tasks.caseId, step.caseId), eq(tasks.tokenId, task.tokenId), eq(tasks.status, 'open')));
+      }
+      // Rückfrage (engine/case/information-request.ts): the staff task waits, its due date paused; when the
+      // Rückfrage ends the due date moves by the time it waited. Runs once per step (the case row's seq guards it).
+      for (const tokenId of step.waitingTasks ?? []) {
+        await db
+          .update(tasks)
+          .set({ waitingSince: at })
+          .where(and(eq(tasks.caseId, step.caseId), eq(tasks.tokenId, tokenId)));
+      }
+      for (const tokenId of step.resumedTasks ?? []) {
+        await db
+          .update(tasks)
+          .set({
+            dueDate: sql`${tasks.dueDate} + (${at.toISOString()}::timestamptz - ${tasks.waitingSince})`,
+            waitingSince: null,
+          })
+          .where(and(eq(tasks.caseId, step.caseId), eq(tasks.tokenId, tokenId)));
       }
       if (step.status === 'completed') {
         // A case that ends leaves no open task behind (e.g. a terminate end event).
@@ -282,6 +315,49 @@ export function createCaseRepository(db: Executor) {
     },
     async findTask(taskId: string) {
       const [row] = await db.select().from(tasks).where(eq(tasks.id, taskId));
+      return row;
+    },
+    /**
+     * Claims an open task for `assignee` in one conditional UPDATE: only while nobody has it (or one of
+     * `replaceable` has it — an away colleague the claimant stands in for). Of two parallel claims the
+     * database lets exactly one through; undefined for the other (or when the task is no longer open).
+     */
+    async claimTask(taskId: string, assignee: string, replaceable: string[] = []): Promise<TaskRow | undefined> {
+      const [row] = await db
+        .update(tasks)
+        .set({ assignee })
+        .where(
+          and(
+            eq(tasks.id, taskId),
+            eq(tasks.status, 'open'),
+            or(isNull(tasks.assignee), inArray(tasks.assignee, [assignee, ...replaceable])),
+          ),
+        )
+        .returning();
+      return row;
+    },
+    /** Releases an open task held by `assignee` (any holder when undefined: a team lead); undefined if it was not. */
+    async unclaimTask(taskId: string, assignee: string | undefined): Promise<TaskRow | undefined> {
+      const [row] = await db
+        .update(tasks)
+        .set({ assignee: null })
+        .where(
+          and(
+            eq(tasks.id, taskId),
+            eq(tasks.status, 'open'),
+            assignee === undefined ? isNotNull(tasks.assignee) : eq(tasks.assignee, assignee),
+          ),
+        )
+        .returning();
+      return row;
+    },
+    /** Gives an open task to `assignee` whoever held it (a team lead's assignment); undefined if it is not open. */
+    async assignTask(taskId: string, assignee: string): Promise<TaskRow | undefined> {
+      const [row] = await db
+        .update(tasks)
+        .set({ assignee })
+        .where(and(eq(tasks.id, taskId), eq(tasks.status, 'open')))
+        .returning();
       return row;
     },
     /** The name of a person as the audit trail labels them (`staff:<id>`, `applicant:<id>`); undefined for the system. */

@@ -42,6 +42,24 @@ export function createDocumentRepository(db: Executor) {
       return db.select().from(documents).where(eq(documents.caseId, caseId)).orderBy(asc(documents.createdAt));
     },
 
+    /** Uploads of a task's form not yet handed to the case (a completion that has not gone through). */
+    async listPendingForTask(taskId: string) {
+      return db
+        .select()
+        .from(documents)
+        .where(and(eq(documents.taskId, taskId), isNull(documents.caseId)))
+        .orderBy(asc(documents.createdAt));
+    },
+
+    /** The task's uploads named in `documentIds` become the case's once its completion went through; repeatable. */
+    async attachTaskDocuments(taskId: string, documentIds: string[], caseId: string) {
+      if (documentIds.length === 0) return;
+      await db
+        .update(documents)
+        .set({ caseId })
+        .where(and(eq(documents.taskId, taskId), inArray(documents.id, documentIds), isNull(documents.caseId)));
+    },
+
     /** The draft's documents named in `documentIds` become the case's; repeating it changes nothing. */
     async attachToCase(draftId: string, documentIds: string[], caseId: string) {
       if (documentIds.length === 0) return;

@@ -18,11 +18,13 @@ export type UploadProblem =
 
 export type StoreResult = { ok: true; document: DocumentRow } | { ok: false; problem: UploadProblem };
 
+/** Who holds a new upload until it is the case's: a draft (start form), or a task (a task's form). */
 export interface DocumentOwner {
   companyId: string;
-  draftId: string;
+  draftId?: string;
+  taskId?: string;
   fieldKey: string;
-  /** `applicant:<user id>`, like the actors of case events. */
+  /** `applicant:<user id>` or `staff:<id>`, like the actors of case events. */
   uploadedBy: string;
 }
 
@@ -43,6 +45,10 @@ export interface DocumentService {
   store(file: UploadedFile, owner: DocumentOwner, accept: string | undefined): Promise<StoreResult>;
   listForDraft(draftId: string): Promise<DocumentRow[]>;
   listForCase(caseId: string): Promise<DocumentRow[]>;
+  /** A task form's uploads that its completion has not yet handed to the case. */
+  listPendingForTask(taskId: string): Promise<DocumentRow[]>;
+  /** Hands the named uploads of a task over to its case (after the completion went through). */
+  attachTaskDocuments(taskId: string, documentIds: string[], caseId: string): Promise<void>;
   /** Hands the named documents of the draft over to its case. */
   attachToCase(draftId: string, documentIds: string[], caseId: string): Promise<void>;
   /** The draft keeps only the documents its values still name. */
@@ -104,6 +110,8 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
     listForDraft: (draftId) => documents.listForDraft(draftId),
     listForCase: (caseId) => documents.listForCase(caseId),
     attachToCase: (draftId, documentIds, caseId) => documents.attachToCase(draftId, documentIds, caseId),
+    listPendingForTask: (taskId) => documents.listPendingForTask(taskId),
+    attachTaskDocuments: (taskId, documentIds, caseId) => documents.attachTaskDocuments(taskId, documentIds, caseId),
     keepOnlyInDraft: (draftId, documentIds) => documents.deleteDraftDocumentsExcept(draftId, documentIds),
 
     async openForCase(companyId, caseId, documentId) {

@@ -5,6 +5,7 @@ import type { FormSchema } from '../../forms/schema.js';
 import { validateSubmission, type FieldError, type Locale } from '../../forms/validate.js';
 import { INVALID_SUBMISSION, NOT_ALLOWED, TASK_NOT_OPEN, actorOf } from '../case/task-completion.js';
 import { completeTaskUpdate } from '../case/contract.js';
+import { AWAITING_ANSWER } from '../case/information-request.js';
 import type { CaseRepository, CaseRow, TaskRow } from '../repositories/case.repository.js';
 import type { SessionPrincipal } from './auth.service.js';
 
@@ -72,6 +73,8 @@ export function createTaskUpdater(deps: { cases: CaseRepository; temporal: Clien
       : { values: {}, errors: [] };
     if (task.status !== 'open') return (await sentBefore(task, submissionToken)) ?? notOpen(task, values);
     if (errors.length > 0) return { ok: false, reason: 'invalid', errors, values };
+    // Rückfrage: a staff task waiting for the company's answer is not completed meanwhile; its page says so.
+    if (task.waitingSince) return { ok: false, reason: 'invalid', errors: [], values };
     try {
       await temporal.workflow.getHandle(task.caseId).executeUpdate(completeTaskUpdate, {
         args: [{ tokenId: task.tokenId, actor: actorOf(principal), data: input, locale }],
@@ -87,6 +90,8 @@ export function createTaskUpdater(deps: { cases: CaseRepository; temporal: Clien
         return { ok: false, reason: 'invalid', errors: shown, values };
       }
       if (rejection?.type === NOT_ALLOWED) return undefined;
+      // A Rückfrage was sent from this task meanwhile (the read model had not shown it yet).
+      if (rejection?.type === AWAITING_ANSWER) return { ok: false, reason: 'invalid', errors: [], values };
       // Lost the race: another completion was applied first. The read model already shows it (the
       // winner's update returns only after the projection).
       if (rejection?.type === TASK_NOT_OPEN) return notOpen((await cases.findTask(task.id)) ?? task, values);
