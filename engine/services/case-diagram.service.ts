@@ -1,4 +1,6 @@
 import { diagramStateOf, type DiagramState } from '../case/diagram-state.js';
+
+export type { ElementState } from '../case/diagram-state.js';
 import type { TaskRow } from '../repositories/case.repository.js';
 import type { StaffSession } from './auth.service.js';
 import type { CaseService, StaffCaseView } from './case.service.js';

@@ -4,10 +4,13 @@ import { build } from 'esbuild';
 /** Browser scripts by output name (`forms-live` → `/static/forms-live.js`) and TypeScript entry point. */
 const ENTRY_POINTS: Readonly<Record<string, string>> = {
   'forms-live': fileURLToPath(new URL('../../forms/browser/forms-live.ts', import.meta.url)),
+  // The staff case page's diagram: the bpmn-js viewer, and its styles as `/static/process-diagram.css`.
+  'process-diagram': fileURLToPath(new URL('../../admin/browser/process-diagram.ts', import.meta.url)),
 };
 
 /**
- * Bundles the browser scripts into `outDir` (one file per entry, feelin and the forms core included),
+ * Bundles the browser scripts into `outDir` (one file per entry, feelin and the forms core included; the CSS an
+ * entry imports as one `.css` file beside it),
  * for the composition root to call once at start and serve under /static. A generated folder, not the
  * repository: the bundle is always made from the code that runs on the server, so both evaluate FEEL alike.
  */
