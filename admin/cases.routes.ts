@@ -248,6 +248,11 @@ export function createCasesRouter({ caseViews, catalog, documents, incidents, vi
     return views.render('admin/case', pageOf(req, `${found.file.number}: ${found.file.subject ?? ''}`), {
       ...found,
       serviceTitle: locale === 'en' ? found.file.serviceTitleEn : found.file.serviceTitleDe,
+      // "Schmidt Metallbau GmbH", not "Schmidt Metallbau GmbH (GmbH)": the legal form only when the name lacks it.
+      companyLabel:
+        found.file.company.legalForm && !found.file.company.name.includes(found.file.company.legalForm)
+          ? `${found.file.company.name} (${found.file.company.legalForm})`
+          : found.file.company.name,
       record: caseRecordView(found.record, locale),
       timeline: found.timeline.map((item) => ({
         at: item.at,

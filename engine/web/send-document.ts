@@ -39,10 +39,9 @@ export async function sendDocument(
     'Content-Type': found.document.mediaType,
     'Content-Length': String(found.document.size),
     'X-Content-Type-Options': 'nosniff',
-    // No scripts, no plugins, no same-origin access. A PDF shown inline keeps the browser's own viewer
-    // (a sandboxed document may not load it); a PDF's scripts run in that viewer, never in our origin.
-    'Content-Security-Policy':
-      preview === 'pdf' ? "default-src 'none'; object-src 'self'" : "default-src 'none'; sandbox",
+    // Shown inline or not: no scripts, no plugins, no same-origin access. (Chromium's PDF viewer still shows a
+    // PDF under `sandbox`: tried in the case page's preview.)
+    'Content-Security-Policy': "default-src 'none'; sandbox",
   });
   await pipeline(found.content, res);
 }

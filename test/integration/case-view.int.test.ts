@@ -112,7 +112,7 @@ describe('the staff case page of a general inquiry', () => {
     expect(page.status).toBe(200);
     const html = page.html;
     expect(html).toContain(`<h1>${finished.number}: ${subject}</h1>`);
-    expect(html).toContain('Schmidt Metallbau GmbH (GmbH)');
+    expect(html).toContain('<dd>Schmidt Metallbau GmbH</dd>');
     expect(html).toContain('Industriestraße 7, 12345 Musterstadt');
     expect(html).toContain(
       'Anna Schmidt, <a href="mailto:anna.schmidt@schmidt-metallbau.example">anna.schmidt@schmidt-metallbau.example</a>',
@@ -255,7 +255,7 @@ describe('a permit case: every start step, every document, previews', () => {
       expect(preview.status).toBe(200);
       expect(preview.headers.get('content-disposition')).toMatch(/^inline; filename=/);
       expect(preview.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(preview.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(preview.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
       const download = await caseworker.get(base);
       expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename=/);
       expect(download.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
