@@ -17,6 +17,10 @@ import { createAuthService } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { runScenarioTests } from '../../engine/scenario/run-scenarios.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
+import { requestInformationUpdate } from '../../engine/case/contract.js';
+import { addDays } from '../../engine/case/information-request.js';
+import { actorOf } from '../../engine/case/task-completion.js';
+import { agencyToday } from '../../engine/case/today.js';
 
 const HISTORIES = path.join(PROJECT_ROOT, 'test', 'replay', 'histories');
 
@@ -29,7 +33,8 @@ async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
   throw new Error('timed out');
 }
 
-async function recordLiveGeneralInquiry() {
+/** A system of its own (embedded PostgreSQL and Temporal) for one live recording. */
+async function withRecordingSystem(record: (system: Awaited<ReturnType<typeof startSystem>>) => Promise<void>) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lotse-record-'));
   await chmod(dataDir, 0o755);
   const base = 23_000 + Math.floor(Math.random() * 1000);
@@ -45,6 +50,25 @@ async function recordLiveGeneralInquiry() {
     () => {},
   );
   try {
+    await record(system);
+  } finally {
+    await system.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function openTask(system: Awaited<ReturnType<typeof startSystem>>, caseId: string, applicant: boolean) {
+  return until(async () => {
+    const open = await system.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open')));
+    return open.find((task) => task.candidateGroups.includes('applicant') === applicant);
+  });
+}
+
+async function recordLiveGeneralInquiry() {
+  await withRecordingSystem(async (system) => {
     const auth = createAuthService({ accounts: createAccountRepository(system.db) });
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
@@ -71,15 +95,70 @@ async function recordLiveGeneralInquiry() {
     });
     const history = await system.temporalClient.workflow.getHandle(started.caseId).fetchHistory();
     await writeFile(path.join(HISTORIES, 'live-general-inquiry.json'), historyToJSON(history));
-  } finally {
-    await system.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
-await rm(HISTORIES, { recursive: true, force: true });
-await mkdir(HISTORIES, { recursive: true });
-const summary = await runScenarioTests({ paths: [CATALOG_DIR], recordHistoriesDir: HISTORIES, root: PROJECT_ROOT });
-if (summary.exitCode !== 0) throw new Error('scenarios failed: histories not recorded');
-await recordLiveGeneralInquiry();
+/**
+ * A live general inquiry with a Rückfrage (ADR 0017): the caseworker asks, the mail job runs, the company
+ * answers, the caseworker completes — the shell's own update, timer and activity in one history.
+ */
+async function recordLiveRueckfrage() {
+  await withRecordingSystem(async (system) => {
+    const auth = createAuthService({ accounts: createAccountRepository(system.db) });
+    const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
+    const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
+    if (!company || !caseworker) throw new Error('demo accounts missing');
+    const started = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), {
+      subject: 'Aufzeichnung mit Rückfrage',
+      message: 'Ein Vorgang mit Rückfrage für den Replay-Test.',
+      contactChannel: 'email',
+    });
+    if (!started?.ok) throw new Error('case did not start');
+    const staffTask = await openTask(system, started.caseId, false);
+    await system.temporalClient.workflow.getHandle(started.caseId).executeUpdate(requestInformationUpdate, {
+      args: [
+        {
+          staffTokenId: staffTask.tokenId,
+          actor: actorOf(caseworker),
+          questions: ['Wie viele Beschäftigte hat Ihr Betrieb?'],
+          documents: [],
+          message: 'Bitte ergänzen Sie eine Angabe.',
+          deadline: addDays(agencyToday(), 14),
+        },
+      ],
+      updateId: newSubmissionToken(),
+    });
+    const requestTask = await openTask(system, started.caseId, true);
+    const answered = await system.services.tasks.complete(company, requestTask.id, newSubmissionToken(), {
+      answer1: '42 Beschäftigte',
+    });
+    if (!answered?.ok) throw new Error('the answer was refused');
+    const resumed = await until(async () => {
+      const [row] = await system.db.select().from(tasks).where(eq(tasks.id, staffTask.id));
+      return row?.waitingSince === null ? row : undefined;
+    });
+    const completed = await system.services.tasks.complete(caseworker, resumed.id, newSubmissionToken(), {
+      answer: 'Danke, damit ist Ihre Anfrage beantwortet.',
+    });
+    if (!completed?.ok) throw new Error('the staff task was refused');
+    await until(async () => {
+      const [row] = await system.db.select().from(cases).where(eq(cases.id, started.caseId));
+      return row?.status === 'completed' ? row : undefined;
+    });
+    const history = await system.temporalClient.workflow.getHandle(started.caseId).fetchHistory();
+    await writeFile(path.join(HISTORIES, 'live-general-inquiry-rueckfrage.json'), historyToJSON(history));
+  });
+}
+
+// `--rueckfrage-only`: adds the Rückfrage recording and keeps every other history as it is.
+if (process.argv.includes('--rueckfrage-only')) {
+  await recordLiveRueckfrage();
+} else {
+  await rm(HISTORIES, { recursive: true, force: true });
+  await mkdir(HISTORIES, { recursive: true });
+  const summary = await runScenarioTests({ paths: [CATALOG_DIR], recordHistoriesDir: HISTORIES, root: PROJECT_ROOT });
+  if (summary.exitCode !== 0) throw new Error('scenarios failed: histories not recorded');
+  await recordLiveGeneralInquiry();
+  await recordLiveRueckfrage();
+}
 console.log(`Recorded histories in ${path.relative(PROJECT_ROOT, HISTORIES)}`);
