@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxMails, passwordTokens, staff } from '../../engine/db/schema.js';
+import { createLogger } from '../../engine/log/logger.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
 import { startTestSystem } from '../system.js';
@@ -11,9 +12,12 @@ type System = Awaited<ReturnType<typeof startTestSystem>>;
 let system: System;
 let admin: WebClient;
 const NEW_PASSWORD = 'Ein-neues-Passwort-2026';
+/** Every line the system logs, at debug level: no set-password token and no password may be among them. */
+const logLines: string[] = [];
 
 beforeAll(async () => {
-  system = await startTestSystem();
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => logLines.push(line) } });
+  system = await startTestSystem({}, logger);
   admin = new WebClient(system.url);
   await admin.login(DEMO_ACCOUNTS.administrator.email, DEMO_PASSWORD, true);
 });
@@ -209,6 +213,9 @@ describe('creating an account', () => {
 
     const login = await new WebClient(system.url).login(email, NEW_PASSWORD, true);
     expect(login.status).toBe(303);
+
+    // Neither the link's secret nor the password reached a log line.
+    expect(logLines.filter((line) => line.includes(secret) || line.includes(NEW_PASSWORD))).toEqual([]);
   });
 
   it('refuses an expired link, a forged secret and a malformed token', async () => {
