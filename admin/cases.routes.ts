@@ -6,11 +6,10 @@ import type {
   CaseViewService,
   RecordDocument,
 } from '../engine/services/case-view.service.js';
-import { NOTE_MAX_LENGTH } from '../engine/services/case-view.service.js';
+import { NOTE_MAX_LENGTH, personLabel, type TimelineItem } from '../engine/services/case-view.service.js';
 import { hasRole } from '../engine/services/auth.service.js';
 import type { DocumentService } from '../engine/services/document.service.js';
 import type { IncidentService } from '../engine/services/incident.service.js';
-import { personLabel, type TimelineItem } from '../engine/case/timeline.js';
 import { CSV_MEDIA_TYPE, csvLines, toCsv } from '../engine/web/csv.js';
 import { translate, type Locale } from '../engine/web/i18n.js';
 import { NotFoundError, formInput, isUuid, localeOf, pageOf } from '../engine/web/http.js';

@@ -20,6 +20,9 @@ import { hasRole, type StaffSession } from './auth.service.js';
 import { startStepsOf, type CatalogService } from './catalog.service.js';
 
 export type { CaseSearchFilter, CaseSearchRow };
+// The routes word the timeline; they reach engine/case only through this service.
+export { personLabel } from '../case/timeline.js';
+export type { TimelineItem };
 
 /** Results per page of the case search. */
 export const CASE_PAGE_SIZE = 25;
