@@ -53,7 +53,10 @@ async function start(section: HTMLElement): Promise<void> {
     marked.add(element.id);
     canvas.addMarker(element.id, `lotse-${element.state}`);
     const badge = badgeOf(element, section.dataset);
-    if (badge) overlays.add(element.id, 'lotse-state', { position: { bottom: 8, right: 8 }, html: badge });
+    // A count or a tick at the shape's corner; a word above the shape, where it covers no label.
+    const worded = element.state === 'incident' || element.state === 'terminated';
+    const position = worded ? { top: -14, left: 0 } : { bottom: 8, right: 8 };
+    if (badge) overlays.add(element.id, 'lotse-state', { position, html: badge });
   }
   for (const flowId of data.takenFlowIds) {
     if (registry.get(flowId)) canvas.addMarker(flowId, 'lotse-taken');
