@@ -170,7 +170,9 @@ export function inboxPageView(
     label,
     selected: value === (selected ?? ''),
   });
-  const filtered = Boolean(query.q || query.service || query.task || query.due || query.company || query.assignee);
+  const filtered = Boolean(
+    query.q || query.service || query.task || query.due || query.status || query.company || query.assignee,
+  );
   return {
     view,
     viewLabel: t(`tasks.view.${view}`),
@@ -188,6 +190,7 @@ export function inboxPageView(
       service: undefined,
       task: undefined,
       due: undefined,
+      status: undefined,
       company: undefined,
       assignee: undefined,
     }),
@@ -199,6 +202,9 @@ export function inboxPageView(
     ],
     dueOptions: ['', 'overdue', 'today', 'week', 'none'].map((value) =>
       option(value, t(value ? `tasks.dueFilter.${value}` : 'tasks.any'), query.due),
+    ),
+    statusOptions: ['', 'ready', 'waiting'].map((value) =>
+      option(value, t(value ? `tasks.status.${value}` : 'tasks.any'), query.status),
     ),
     assigneeOptions: [
       option('', t('tasks.any'), query.assignee),
@@ -225,6 +231,7 @@ export function inboxPageView(
     saveQuery: savedFilterSearch({ ...query, view }),
     save: {
       name: saveForm?.name ?? '',
+      open: saveForm !== undefined,
       nameError: saveForm?.errors.name ? t(`tasks.save.error.${saveForm.errors.name}`) : undefined,
       groupError: saveForm?.errors.group ? t(`tasks.save.error.${saveForm.errors.group}`) : undefined,
       groupOptions: [
@@ -248,6 +255,7 @@ function rowView(row: InboxRow, locale: Locale, now: Date) {
     serviceTitle: locale === 'en' ? row.serviceTitleEn : row.serviceTitleDe,
     dueDate: row.task.dueDate,
     due,
+    waitingSince: row.task.waitingSince,
     followUpDate: row.task.followUpDate,
     followUpReached: row.task.followUpDate !== null && row.task.followUpDate.getTime() <= now.getTime(),
     priority: `${t(`tasks.priority.${row.priorityLevel}`)} (${row.task.priority})`,

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { TaskAudience } from '../case/task-completion.js';
 import {
   CASE_SEARCH_DOCUMENT,
@@ -40,6 +40,8 @@ export interface InboxCriteria {
   /** ILIKE pattern over the company's name. */
   companyLike?: string;
   due?: { from?: Date; before?: Date } | 'none';
+  /** Whether the task waits for the company's answer to a Rückfrage. */
+  waiting?: boolean;
   /** null: unassigned; otherwise assigned to one of these names. */
   assignees?: string[] | null;
   /** Free text: the case number as typed, a prefix tsquery over the case's search document, ILIKE over the company. */
@@ -137,6 +139,9 @@ function criteriaSql(criteria: InboxCriteria): SQL[] {
     if (criteria.due.from) conditions.push(sql`${tasks.dueDate} >= ${criteria.due.from.toISOString()}::timestamptz`);
     if (criteria.due.before) conditions.push(sql`${tasks.dueDate} < ${criteria.due.before.toISOString()}::timestamptz`);
   }
+  if (criteria.waiting !== undefined) {
+    conditions.push(criteria.waiting ? isNotNull(tasks.waitingSince) : isNull(tasks.waitingSince));
+  }
   if (criteria.assignees === null) conditions.push(isNull(tasks.assignee));
   else if (criteria.assignees) conditions.push(sql`${tasks.assignee} = any(${textArray(criteria.assignees)})`);
   if (criteria.text) {
@@ -170,6 +175,7 @@ export function createInboxRepository(db: Executor) {
             followUpDate: tasks.followUpDate,
             priority: tasks.priority,
             createdAt: tasks.createdAt,
+            waitingSince: tasks.waitingSince,
           },
           caseNumber: cases.number,
           caseSubject: cases.subject,

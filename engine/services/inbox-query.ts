@@ -12,6 +12,9 @@ export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDirection = 'asc' | 'desc';
 export const DUE_FILTERS = ['overdue', 'today', 'week', 'none'] as const;
 export type DueFilter = (typeof DUE_FILTERS)[number];
+/** `waiting`: a Rückfrage to the company is open (its due date paused); `ready`: workable now. */
+export const STATUS_FILTERS = ['ready', 'waiting'] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 /** Tasks per page of the inbox. */
 export const INBOX_PAGE_SIZE = 50;
@@ -27,6 +30,7 @@ export interface InboxQuery {
   /** Part of the task's name. */
   task?: string;
   due?: DueFilter;
+  status?: StatusFilter;
   /** Part of the company's name. */
   company?: string;
   /** `me`, `none` (unassigned) or a staff e-mail. */
@@ -94,6 +98,7 @@ export function parseInboxQuery(params: Record<string, unknown>): { query: Inbox
   set('service', matching('service', SLUG));
   set('task', text('task'));
   set('due', oneOf('due', DUE_FILTERS));
+  set('status', oneOf('status', STATUS_FILTERS));
   set('company', text('company'));
   const assignee = text('assignee');
   if (assignee === 'me' || assignee === 'none') set('assignee', assignee);
@@ -105,7 +110,19 @@ export function parseInboxQuery(params: Record<string, unknown>): { query: Inbox
 }
 
 /** Order of the parameters in a canonical query string. */
-const PARAMETER_ORDER = ['view', 'q', 'service', 'task', 'due', 'company', 'assignee', 'sort', 'dir', 'after'] as const;
+const PARAMETER_ORDER = [
+  'view',
+  'q',
+  'service',
+  'task',
+  'due',
+  'status',
+  'company',
+  'assignee',
+  'sort',
+  'dir',
+  'after',
+] as const;
 
 /**
  * The query as a query string (without `?`), parameters in a fixed order and defaults left out: what a link

@@ -151,6 +151,7 @@ export function createInboxService(deps: InboxServiceDeps): InboxService {
     if (query.task) criteria.taskNameLike = containsPattern(query.task);
     if (query.company) criteria.companyLike = containsPattern(query.company);
     if (query.due) criteria.due = dueRange(query.due, now);
+    if (query.status) criteria.waiting = query.status === 'waiting';
     if (query.assignee) {
       criteria.assignees = query.assignee === 'none' ? null : query.assignee === 'me' ? names : [query.assignee];
     }
@@ -196,7 +197,8 @@ export function createInboxService(deps: InboxServiceDeps): InboxService {
           const byOther = row.task.assignee !== null && !mine;
           return {
             ...row,
-            urgency: row.task.dueDate ? dueUrgency(row.task.dueDate, now) : undefined,
+            // A task waiting for the company's answer has its due date paused: nothing to stand out for.
+            urgency: row.task.dueDate && !row.task.waitingSince ? dueUrgency(row.task.dueDate, now) : undefined,
             priorityLevel: priorityLevel(row.task.priority),
             mine,
             canClaim:

@@ -166,7 +166,7 @@ beforeAll(async () => {
   await addCase({
     key: 'mine',
     subject: 'Neubau Lagerhalle',
-    task: { name: 'Bescheid erstellen', groups: [group], due: 1, followUp: -1, assignee: amy.email },
+    task: { name: 'Bescheid erstellen', groups: [group], due: 1, followUp: -1, priority: 60, assignee: amy.email },
   });
   await addCase({
     key: 'nodate',
@@ -176,7 +176,7 @@ beforeAll(async () => {
   await addCase({
     key: 'bens',
     subject: 'Zufahrt verbreitern',
-    task: { name: 'Vollständigkeit prüfen', groups: [group], due: 10, assignee: ben.email },
+    task: { name: 'Vollständigkeit prüfen', groups: [group], due: 10, assignee: ben.email, createdDaysAgo: 3 },
   });
   await addCase({ key: 'other', subject: 'Andere Abteilung', task: { name: 'Prüfen', groups: [otherGroup] } });
   await addCase({
@@ -329,12 +329,32 @@ describe('filters and sorting', () => {
 
   it.each([
     ['priority, highest first', 'sort=priority&dir=desc', ['overdue', 'mine', 'bens', 'nodate']],
-    ['created, newest first', 'sort=created&dir=desc', ['mine', 'bens', 'nodate', 'overdue']],
+    ['created, newest first', 'sort=created&dir=desc', ['mine', 'nodate', 'bens', 'overdue']],
     ['due date, latest first (none last)', 'sort=due&dir=desc', ['bens', 'mine', 'overdue', 'nodate']],
     ['follow-up date (none last)', 'sort=followUp', ['mine']],
   ])('sorts by %s', async (_name, search, expected) => {
     const ordered = keysOf((await (await as(amy)).get(`/staff/tasks?view=all&${search}`)).html);
     expect(ordered.slice(0, expected.length)).toEqual(expected);
+  });
+
+  it('by status: a task waiting for the company’s answer has its due date paused, not overdue', async () => {
+    await system.db
+      .update(tasks)
+      .set({ waitingSince: at(-1) })
+      .where(eq(tasks.id, idOf('overdue')));
+    try {
+      const client = await as(amy);
+      const waiting = await client.get('/staff/tasks?view=all&status=waiting');
+      expect(keysOf(waiting.html)).toEqual(['overdue']);
+      expect(waiting.html).toContain('wartet auf Rückmeldung seit');
+      expect(waiting.html).not.toContain('überfällig seit');
+      expect(keysOf((await client.get('/staff/tasks?view=all&status=ready')).html)).toEqual(['mine', 'bens', 'nodate']);
+    } finally {
+      await system.db
+        .update(tasks)
+        .set({ waitingSince: null })
+        .where(eq(tasks.id, idOf('overdue')));
+    }
   });
 
   it('drops invalid parameters and says which', async () => {
