@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bpmn, CaseDriver, compile } from '../interpreter/test-driver.js';
 import { diagramStateOf, type ElementDiagramState, type TrailEntry } from './diagram-state.js';
@@ -307,5 +308,68 @@ describe('diagramStateOf', () => {
     // Then
     expect(stateOf(run).takenFlowIds).toEqual(['F1', 'F_Message', 'F2']);
     expect(byId(stateOf(run).elements).Deadline?.state).toBe('notReached');
+  });
+
+  it('follows the shipped permit guidance through a Rückfrage with a reminder into the parallel statements', async () => {
+    // Given a permit case sent back once (reminded after five days), then complete, one statement given
+    const permit = await compile(
+      readFileSync(new URL('../interpreter/fixtures/permit-guidance.bpmn', import.meta.url), 'utf8'),
+    );
+    const run = new CaseDriver(permit).start({
+      applicant: { name: 'Muster GmbH', email: 'info@muster.example' },
+      caseNumber: 'GL-2025-0007',
+      submittedAt: '2025-03-01T10:00:00+01:00',
+    });
+    run.completeTask('Task_Check', { complete: false, missingDocuments: ['Lageplan'] });
+    run.fireTimer('Timer_Reminder').completeJob('Send_Reminder');
+    run.at('2025-03-08T08:00:00.000Z').completeTask('Task_Rueckfrage', { documents: ['lageplan.pdf'] });
+    run.completeTask('Task_Check', { complete: true }).completeTask('Task_Statement_Environment', { statement: 'ok' });
+
+    // When
+    const state = stateOf(run);
+
+    // Then the loop back to the check, the reminder's path and the statement waiting at the join are marked;
+    // the escalation, whose timer never fired, is not
+    expect(state.takenFlowIds).toEqual([
+      'Flow_ToCheck',
+      'Flow_Check',
+      'Flow_Checked',
+      'Flow_Incomplete',
+      'Flow_Remind',
+      'Flow_Reminded',
+      'Flow_Answered',
+      'Flow_Complete',
+      'Flow_Building',
+      'Flow_Environment',
+      'Flow_EnvironmentDone',
+    ]);
+    expect(
+      state.elements.map(({ elementId, state: at, tokens, timesCompleted }) => ({
+        elementId,
+        at,
+        tokens,
+        timesCompleted,
+      })),
+    ).toEqual([
+      { elementId: 'Start_Submitted', at: 'completed', tokens: 0, timesCompleted: 1 },
+      { elementId: 'Merge_Check', at: 'completed', tokens: 0, timesCompleted: 2 },
+      { elementId: 'Task_Check', at: 'completed', tokens: 0, timesCompleted: 2 },
+      { elementId: 'Gateway_Complete', at: 'completed', tokens: 0, timesCompleted: 2 },
+      { elementId: 'Task_Rueckfrage', at: 'completed', tokens: 0, timesCompleted: 1 },
+      { elementId: 'Timer_Reminder', at: 'completed', tokens: 0, timesCompleted: 1 },
+      { elementId: 'Send_Reminder', at: 'completed', tokens: 0, timesCompleted: 1 },
+      { elementId: 'End_Reminded', at: 'completed', tokens: 0, timesCompleted: 1 },
+      { elementId: 'Fork_Statements', at: 'completed', tokens: 0, timesCompleted: 1 },
+      { elementId: 'Task_Statement_Building', at: 'active', tokens: 1, timesCompleted: 0 },
+      { elementId: 'Task_Statement_Environment', at: 'completed', tokens: 0, timesCompleted: 1 },
+      { elementId: 'Join_Statements', at: 'active', tokens: 1, timesCompleted: 0 },
+      { elementId: 'Timer_Escalation', at: 'notReached', tokens: 0, timesCompleted: 0 },
+      { elementId: 'Task_Escalate', at: 'notReached', tokens: 0, timesCompleted: 0 },
+      { elementId: 'Gateway_Continue', at: 'notReached', tokens: 0, timesCompleted: 0 },
+      { elementId: 'End_Closed', at: 'notReached', tokens: 0, timesCompleted: 0 },
+      { elementId: 'Task_Decide', at: 'notReached', tokens: 0, timesCompleted: 0 },
+      { elementId: 'Send_Decision', at: 'notReached', tokens: 0, timesCompleted: 0 },
+      { elementId: 'End_Decided', at: 'notReached', tokens: 0, timesCompleted: 0 },
+    ]);
   });
 });

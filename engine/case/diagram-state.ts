@@ -41,7 +41,7 @@ export interface ElementDiagramState<Task> {
 }
 
 export interface DiagramState<Task> {
-  /** The main process's elements in process order: as first reached in the trail, then the unreached ones. */
+  /** The main process's elements in process order: as first reached in the trail, then the unreached ones in model order. */
   elements: ElementDiagramState<Task>[];
   /** The sequence flows the case took, in the order it first took them. */
   takenFlowIds: string[];
@@ -71,7 +71,9 @@ export function diagramStateOf<Task extends { elementId: string }>(input: Diagra
   // Elements of a called process are keyed `<processId>/<id>` and drawn in another file; the version keeps the
   // BPMN of the main process only, so only its elements are on the diagram.
   const elements = Object.values(model.elements).filter((element) => element.processId === undefined);
-  const reachedFirst = (element: ProcessElement) => firstReached.get(element.id) ?? Number.MAX_SAFE_INTEGER;
+  // A token waiting at a join has not entered it (no trail entry) but is there now: after everything entered.
+  const reachedFirst = (element: ProcessElement) =>
+    firstReached.get(element.id) ?? (tokens.has(element.id) ? trail.length : Number.MAX_SAFE_INTEGER);
   const ordered = elements
     .map((element, modelOrder) => ({ element, modelOrder }))
     .sort((a, b) => reachedFirst(a.element) - reachedFirst(b.element) || a.modelOrder - b.modelOrder)
