@@ -14,8 +14,8 @@ import { CSV_MEDIA_TYPE, csvLines, toCsv } from '../engine/web/csv.js';
 import { translate, type Locale } from '../engine/web/i18n.js';
 import { NotFoundError, formInput, isUuid, localeOf, pageOf } from '../engine/web/http.js';
 import { previewKindOf, sendDocument } from '../engine/web/send-document.js';
-import { guardOf } from '../engine/web/sign-in.js';
 import type { ViewRenderer } from '../engine/web/views.js';
+import { staffMember } from './staff-guard.js';
 
 export interface CasesRouteDeps {
   caseViews: CaseViewService;
@@ -24,8 +24,6 @@ export interface CasesRouteDeps {
   incidents: IncidentService;
   views: ViewRenderer;
 }
-
-const staffMember = guardOf({ kind: 'staff', loginPath: '/staff/login', returnBelow: '/staff/' });
 
 const STATUSES = ['active', 'completed', 'incident'] as const;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
