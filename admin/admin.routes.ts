@@ -27,6 +27,7 @@ import type { StaffAdminService } from '../engine/services/staff-admin.service.j
 import { createStaffAdminRouter } from './staff-admin.routes.js';
 import { createProfileRouter } from './profile.routes.js';
 import { STAFF_AREA, requireRole, staffMember } from './staff-guard.js';
+import { maskDeliveredPasswordLink } from '../engine/services/staff-rules.js';
 import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
 import { translate } from '../engine/web/i18n.js';
 import {
@@ -271,7 +272,8 @@ export function createAdminRouter({
   // A caseworker sees a case's mails on the case page, where the case's visibility already applies.
   router.get('/outbox', async (req, res) => {
     if (!administrator(req, res)) return;
-    res.send(views.render('admin/outbox', pageOf(req, t(req, 'outbox.title')), { mails: await outbox.latest() }));
+    const mails = (await outbox.latest()).map(maskDeliveredPasswordLink);
+    res.send(views.render('admin/outbox', pageOf(req, t(req, 'outbox.title')), { mails }));
   });
 
   return router;

@@ -7,6 +7,7 @@ import type { SessionRepository } from '../repositories/session.repository.js';
 import { hashPassword, type StaffSession } from './auth.service.js';
 import {
   PASSWORD_LINK_HOURS,
+  PASSWORD_LINK_MAIL,
   accountInputOf,
   accountProblems,
   awayProblems,
@@ -114,7 +115,7 @@ export function createStaffAdminService(deps: StaffAdminServiceDeps): StaffAdmin
     );
     const link = `${origin}/staff/password?token=${stored.id}.${secret}`;
     await mailer.send({
-      idempotencyKey: `password-link:${stored.id}`,
+      idempotencyKey: `${PASSWORD_LINK_MAIL}${stored.id}`,
       to: account.email,
       ...passwordMail(account.name, purpose, link),
     });

@@ -11,6 +11,7 @@ import {
   newPasswordProblems,
   parsePasswordToken,
   passwordTokenUsable,
+  maskDeliveredPasswordLink,
 } from './staff-rules.js';
 
 const fields = (problems: { field: string; messageKey: string }[]) =>
@@ -185,5 +186,25 @@ describe('set-password links', () => {
     expect(subject).toContain('Ihr Zugang');
     expect(body.indexOf('Guten Tag Eva Stein')).toBeLessThan(body.indexOf('Hello Eva Stein'));
     expect(body.split('https://lotse.example/staff/password?token=x')).toHaveLength(3);
+  });
+});
+
+describe('set-password mails on the outbox page', () => {
+  const mail = {
+    idempotencyKey: 'password-link:0b7f6a52-7c1e-4a5e-9d55-6f1f0a2b3c4d',
+    body: 'Link:\nhttps://lotse.example/staff/password?token=abc.def\nLink:\nhttps://lotse.example/staff/password?token=abc.def',
+    sentAt: null as Date | null,
+  };
+
+  it('are masked once delivered, so reading the outbox does not give the account away', () => {
+    const masked = maskDeliveredPasswordLink({ ...mail, sentAt: new Date() });
+    expect(masked.body).not.toContain('abc.def');
+    expect(masked.body).toContain('/staff/password?token=…');
+  });
+
+  it('stay readable while the outbox is where mail ends (no SMTP), and other mails are never touched', () => {
+    expect(maskDeliveredPasswordLink(mail)).toEqual(mail);
+    const other = { ...mail, idempotencyKey: 'case:x:1', sentAt: new Date() };
+    expect(maskDeliveredPasswordLink(other)).toEqual(other);
   });
 });

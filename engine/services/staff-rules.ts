@@ -187,3 +187,18 @@ export function parsePasswordToken(token: unknown): { id: string; secret: string
 export function passwordTokenUsable(token: { expiresAt: Date; usedAt: Date | null }, now: Date): boolean {
   return token.usedAt === null && token.expiresAt.getTime() > now.getTime();
 }
+
+/** The idempotency key of a set-password mail starts with this (staff-admin.service.ts). */
+export const PASSWORD_LINK_MAIL = 'password-link:';
+
+/**
+ * A set-password mail as the outbox page shows it: once delivered (SMTP), its link is masked, so that an
+ * administrator reading the outbox cannot take over the account. Undelivered (no SMTP: the outbox is where
+ * mail ends) it stays readable, or nobody could pass the link on.
+ */
+export function maskDeliveredPasswordLink<Mail extends { idempotencyKey: string; body: string; sentAt: Date | null }>(
+  mail: Mail,
+): Mail {
+  if (!mail.idempotencyKey.startsWith(PASSWORD_LINK_MAIL) || mail.sentAt === null) return mail;
+  return { ...mail, body: mail.body.replace(/([?&]token=)\S+/g, '$1…') };
+}
