@@ -38,7 +38,7 @@ export async function logIn(context: BrowserContext, account: { email: string },
   await page.locator('#email').fill(account.email);
   await page.locator('#password').fill(password);
   await Promise.all([
-    page.waitForURL(staff ? '**/staff/inbox' : '**/cases'),
+    page.waitForURL(staff ? '**/staff/tasks' : '**/cases'),
     page.getByRole('button', { name: 'Anmelden' }).click(),
   ]);
   return page;

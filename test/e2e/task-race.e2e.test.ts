@@ -19,6 +19,7 @@ describe('two caseworkers answer the same task in Chromium', () => {
 
     // And two caseworkers with the task form open at the same time
     const first = await logIn(await userContext(), DEMO_ACCOUNTS.caseworker, DEMO_PASSWORD, true);
+    await first.goto(`/staff/tasks?view=all&q=${caseNumber ?? 'missing'}`);
     // This case's task: the inbox also lists open tasks of other test files' cases, which no worker serves any more.
     const taskLink = first
       .getByRole('row')

@@ -209,7 +209,7 @@ describe('the outbox (issue 7, defect 7)', () => {
       const staff = new WebClient(system.url);
       await staff.login(account.email, DEMO_PASSWORD, true);
       expect((await staff.get('/staff/outbox')).status).toBe(404);
-      expect((await staff.get('/staff/inbox')).html).not.toContain('href="/staff/outbox"');
+      expect((await staff.get('/staff/tasks')).html).not.toContain('href="/staff/outbox"');
     }
     const admin = new WebClient(system.url);
     await admin.login(DEMO_ACCOUNTS.administrator.email, DEMO_PASSWORD, true);

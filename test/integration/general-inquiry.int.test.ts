@@ -57,7 +57,7 @@ describe('general inquiry, end to end over HTTP', () => {
     const task = await openTaskOf(system, caseId);
     expect(task.elementId).toBe('Task_Answer');
     const caseworker = await demoCaseworker(system);
-    const inbox = await caseworker.get('/staff/inbox');
+    const inbox = await caseworker.get('/staff/tasks?view=all&sort=created&dir=desc');
     expect(inbox.html).toContain(`/staff/tasks/${task.id}`);
     const taskPage = await caseworker.get(`/staff/tasks/${task.id}`);
     expect(taskPage.html).toContain(inquiry.message);
@@ -214,7 +214,7 @@ describe('general inquiry, end to end over HTTP', () => {
     await otherDepartment.login(DEMO_ACCOUNTS.buildingAuthority.email, DEMO_PASSWORD, true);
     expect((await otherDepartment.get(`/staff/cases/${caseId}`)).status).toBe(404);
     expect((await otherDepartment.get(`/staff/tasks/${task.id}`)).status).toBe(404);
-    expect((await otherDepartment.get('/staff/inbox')).html).not.toContain(task.id);
+    expect((await otherDepartment.get('/staff/tasks?view=all&sort=created&dir=desc')).html).not.toContain(task.id);
   });
 
   it('a wrong CSRF token gets 403 and changes nothing', async () => {

@@ -62,7 +62,7 @@ describe('staff login returns to the page asked for', () => {
   it('without a page asked for, the login leads to the inbox', async () => {
     const client = new WebClient(system.url);
     const loggedIn = await client.login(administrator, DEMO_PASSWORD, true);
-    expect(loggedIn.headers.get('location')).toBe('/staff/inbox');
+    expect(loggedIn.headers.get('location')).toBe('/staff/tasks');
   });
 
   it('a form posted while logged out leads to the plain login (a POST cannot be replayed by a redirect)', async () => {
@@ -83,7 +83,7 @@ describe('staff login returns to the page asked for', () => {
     const form = await client.get(`/staff/login?next=${encodeURIComponent(next)}`);
     expect(form.html).not.toContain('name="next"');
     const loggedIn = await client.submit('/staff/login', { email: administrator, password: DEMO_PASSWORD, next });
-    expect(loggedIn.headers.get('location')).toBe('/staff/inbox');
+    expect(loggedIn.headers.get('location')).toBe('/staff/tasks');
   });
 });
 

@@ -24,9 +24,9 @@ const navLinks = (html: string) =>
 describe('each area has its own menu', () => {
   it('staff pages show the staff menu, never the company menu', async () => {
     const caseworker = await demoCaseworker(system);
-    for (const path of ['/staff/inbox']) {
+    for (const path of ['/staff/tasks']) {
       const links = navLinks((await caseworker.get(path)).html);
-      expect(links, path).toContain('/staff/inbox');
+      expect(links, path).toContain('/staff/tasks');
       for (const companyLink of ['/cases', '/drafts', '/account']) expect(links, path).not.toContain(companyLink);
     }
   });
@@ -37,13 +37,13 @@ describe('each area has its own menu', () => {
     // The login lands on the inbox by itself.
     expect(anonymous.headers.get('location')).toBe('/staff/login');
     const home = await (await demoCaseworker(system)).get('/staff');
-    expect(home.headers.get('location')).toBe('/staff/inbox');
+    expect(home.headers.get('location')).toBe('/staff/tasks');
   });
 
   it('company pages show the company menu, never the staff menu', async () => {
     const company = await demoCompany(system);
     const links = navLinks((await company.get('/cases')).html);
     expect(links).toEqual(expect.arrayContaining(['/services', '/cases', '/drafts', '/account']));
-    expect(links).not.toContain('/staff/inbox');
+    expect(links).not.toContain('/staff/tasks');
   });
 });
