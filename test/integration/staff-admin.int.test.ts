@@ -237,6 +237,20 @@ describe('creating an account', () => {
   });
 });
 
+describe('the outbox page and set-password mails', () => {
+  it('shows the link while the outbox is where mail ends, and masks it once the mail was delivered', async () => {
+    const email = freshEmail('postausgang');
+    await createAccount(email);
+    const secret = tokenOf(await latestLink(email)).split('.')[1] ?? '';
+    expect((await admin.get('/staff/outbox')).html).toContain(secret);
+    // As the mailer does after an SMTP delivery.
+    await system.db.update(outboxMails).set({ sentAt: new Date() }).where(eq(outboxMails.recipient, email));
+    const page = await admin.get('/staff/outbox');
+    expect(page.html).toContain(email);
+    expect(page.html).not.toContain(secret);
+  });
+});
+
 describe('disabling, enabling, resetting', () => {
   it('disabling ends the person’s session at once; they cannot log in until enabled again', async () => {
     const email = freshEmail('deaktiviert');
