@@ -12,7 +12,7 @@ import type { TaskService } from '../engine/services/task.service.js';
 import type { DashboardService } from '../engine/services/dashboard.service.js';
 import { createDashboardRouter } from './dashboard.routes.js';
 import type { InformationRequestService } from '../engine/services/information-request.service.js';
-import { uploadsOf } from '../engine/files/multipart.js';
+import { uploadsOf } from '../engine/web/uploads.js';
 import { fileFieldsOf } from '../engine/services/start-steps.js';
 import {
   createInformationRequestRouter,

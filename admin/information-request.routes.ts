@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
-import type { RequestFieldError } from '../engine/case/information-request.js';
 import type {
   InformationRequestService,
+  RequestFieldError,
   RequestView,
   StaffRequestsView,
 } from '../engine/services/information-request.service.js';

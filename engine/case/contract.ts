@@ -53,7 +53,7 @@ export const retryIncidentUpdate = defineUpdate<{ seq: number }, [{ incidentId: 
 /** A published message for one of the case's open subscriptions; rejected if none matches. */
 export const deliverMessageUpdate = defineUpdate<{ seq: number }, [DeliverMessageInput]>('deliverMessage');
 /**
- * Rückfrage (engine/case/information-request.ts, ADR 0016): a caseworker who may complete an open staff task
+ * Rückfrage (engine/case/information-request.ts, ADR 0017): a caseworker who may complete an open staff task
  * asks the company; the company answers through `completeTaskUpdate` on the Rückfrage's task. Update id = the
  * form's submission token.
  */

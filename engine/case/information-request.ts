@@ -2,7 +2,7 @@
  * Rückfrage on any task: a caseworker asks the company for missing information from an open staff task,
  * without the model knowing. The workflow shell (workflows/case.workflow.ts) carries it out; this module is
  * its pure part — the rule who may ask what (shared by the route, the update validator and the handler, like
- * the completion rule), the company task's generated form, and how each step changes the case (ADR 0016).
+ * the completion rule), the company task's generated form, and how each step changes the case (ADR 0017).
  *
  * The case keeps every Rückfrage in its variable `rueckfragen` (a list, oldest first): the open ones are the
  * shell's whole state, so a continue-as-new carries them, and a model may read the answers

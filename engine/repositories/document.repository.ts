@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull, lt, notInArray, sql, type SQLWrapper } from 'drizzle-orm';
-import { documents } from '../db/schema.js';
+import { and, asc, eq, inArray, isNull, lt, notInArray, or, sql, type SQLWrapper } from 'drizzle-orm';
+import { documents, tasks } from '../db/schema.js';
 import type { Executor } from './executor.js';
 
 export type DocumentRow = typeof documents.$inferSelect;
@@ -72,7 +72,16 @@ export function createDocumentRepository(db: Executor) {
     /** Documents of neither a draft nor a case (their draft was deleted), older than `before`: removed; returns how many. */
     /** Retention: the case's documents go with the case; their blobs go with the next clean-up once unreferenced. */
     async deleteOfCase(caseId: string): Promise<number> {
-      return (await db.delete(documents).where(eq(documents.caseId, caseId)).returning({ id: documents.id })).length;
+      // Uploads of a task form whose completion never went through belong to no case yet, but hold its task.
+      const pendingOfTasks = inArray(
+        documents.taskId,
+        db.select({ id: tasks.id }).from(tasks).where(eq(tasks.caseId, caseId)),
+      );
+      const removed = await db
+        .delete(documents)
+        .where(or(eq(documents.caseId, caseId), pendingOfTasks))
+        .returning({ id: documents.id });
+      return removed.length;
     },
     async deleteDetached(before: Date): Promise<number> {
       const removed = await db

@@ -20,6 +20,8 @@ import type { DocumentService } from './document.service.js';
 import type { TaskForPrincipal, TaskService } from './task.service.js';
 import { agencyToday } from './today.js';
 
+export type { RequestFieldError };
+
 /** What the caseworker filled in on the task page: one question and one document per line. */
 export interface RequestFormInput {
   questions: string;
