@@ -6,10 +6,11 @@
  */
 declare module 'bpmn-js/lib/NavigatedViewer.js' {
   export interface Canvas {
-    zoom(level: 'fit-viewport'): number;
+    /** Sets the scale (a number, or to fit the diagram into the container) and returns the new scale. */
+    zoom(level: number | 'fit-viewport'): number;
     addMarker(elementId: string, marker: string): void;
     removeMarker(elementId: string, marker: string): void;
-    scrollToElement(elementId: string): void;
+    scrollToElement(elementId: string, padding?: number): void;
   }
   export interface ElementRegistry {
     get(elementId: string): object | undefined;

@@ -14,6 +14,8 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 import type { ProcessDiagramData } from '../process-diagram.js';
 
 const SELECTED = 'lotse-selected';
+/** Below this scale the labels of a BPMN diagram (11px) are too small to read. */
+const MIN_READABLE_SCALE = 0.7;
 
 async function start(section: HTMLElement): Promise<void> {
   const view = section.querySelector<HTMLElement>('.process-diagram__view');
@@ -38,7 +40,14 @@ async function start(section: HTMLElement): Promise<void> {
   const registry = viewer.get('elementRegistry');
   const overlays = viewer.get('overlays');
   const eventBus = viewer.get('eventBus');
-  canvas.zoom('fit-viewport');
+  // A large model fitted into the box would be too small to read: then it stays readable and shows where the case
+  // stands (its first incident, else its first active element); the viewer pans by dragging.
+  if (canvas.zoom('fit-viewport') < MIN_READABLE_SCALE) {
+    canvas.zoom(MIN_READABLE_SCALE);
+    const current =
+      data.elements.find(({ state }) => state === 'incident') ?? data.elements.find(({ state }) => state === 'active');
+    if (current && registry.get(current.id)) canvas.scrollToElement(current.id, 120);
+  }
 
   const svg = container.querySelector('svg');
   if (svg) {
