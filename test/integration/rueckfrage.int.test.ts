@@ -17,6 +17,8 @@ import {
 } from '../../engine/case/information-request.js';
 import { NOT_ALLOWED, TASK_NOT_OPEN, type Actor } from '../../engine/case/task-completion.js';
 import { agencyToday } from '../../engine/case/today.js';
+import { CATALOG_DIR } from '../../engine/main/system.js';
+import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import {
   caseEvents,
   cases,
@@ -369,5 +371,64 @@ describe('Rückfrage on any task', () => {
     expect(await rejectionType(send(valid))).toBe(TASK_NOT_OPEN);
 
     expect(await workflowTaskFailures(caseId)).toBe(0);
+  });
+
+  it('a staff task form takes uploads too: they become case documents linked to the task, their ids the value', async () => {
+    // Given a service of its own whose answer form has a file field (other test files share this database)
+    const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+    const answerForm = shipped.forms['general-inquiry-answer'];
+    if (!answerForm) throw new Error('answer form missing');
+    const slug = `rueckfrage-upload-${Date.now()}`;
+    await system.services.catalog.publish({
+      ...shipped,
+      slug,
+      forms: {
+        ...shipped.forms,
+        'general-inquiry-answer': {
+          ...answerForm,
+          components: [
+            ...answerForm.components,
+            { id: 'Field_Attachment', type: 'filepicker', key: 'attachment', label: 'Anlage', multiple: true },
+          ],
+        },
+      },
+      contentHash: `${shipped.contentHash.slice(0, 56)}${Date.now().toString(16).slice(-8)}`,
+    });
+    const company = await demoCompany(system);
+    await company.get(`/services/${slug}/start`);
+    const sent = await company.submit(`/services/${slug}/start`, {
+      subject: 'Mit Anlage',
+      message: 'Bitte mit einer Anlage antworten.',
+      contactChannel: 'email',
+    });
+    const caseId = /\/cases\/([0-9a-f-]{36})/.exec(sent.headers.get('location') ?? '')?.[1] ?? '';
+    const staffTask = await openTaskOf(system, caseId);
+    // A document of another case, whose id a forged form names
+    const [foreign] = await system.db.select().from(documents).limit(1);
+
+    // When the caseworker completes the task with a PDF (and the forged id)
+    const caseworker = await demoCaseworker(system);
+    const page = await caseworker.get(`/staff/tasks/${staffTask.id}`);
+    expect(page.html).toContain('enctype="multipart/form-data"');
+    const done = await caseworker.submitMultipart(
+      `/staff/tasks/${staffTask.id}`,
+      {
+        _token: caseworker.hidden('_token') ?? '',
+        answer: 'Anbei unsere Unterlagen zu Ihrer Anfrage.',
+        ...(foreign && { attachment: foreign.id }),
+      },
+      [{ field: 'attachment', name: 'merkblatt.pdf', content: PDF, type: 'application/pdf' }],
+    );
+    expect(done.status).toBe(303);
+
+    // Then the PDF is the case's, linked to the task, uploaded by staff, and only its id is the value
+    const [document] = await system.db.select().from(documents).where(eq(documents.taskId, staffTask.id));
+    expect(document).toMatchObject({ caseId, fileName: 'merkblatt.pdf' });
+    expect(document?.uploadedBy).toMatch(/^staff:/);
+    const finished = await eventually(async () => {
+      const row = await caseRow(caseId);
+      return Array.isArray(row.variables.attachment) ? row : undefined;
+    });
+    expect(finished.variables.attachment).toEqual([document?.id]);
   });
 });
