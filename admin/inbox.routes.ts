@@ -10,15 +10,13 @@ import {
 import { translate, type Locale } from '../engine/web/i18n.js';
 import { NotFoundError, formInput, isUuid, localeOf, pageOf } from '../engine/web/http.js';
 import { safeReturnPath } from '../engine/web/return-path.js';
-import { guardOf } from '../engine/web/sign-in.js';
 import type { ViewRenderer } from '../engine/web/views.js';
+import { staffMember } from './staff-guard.js';
 
 export interface InboxRouteDeps {
   inbox: InboxService;
   views: ViewRenderer;
 }
-
-const staffMember = guardOf({ kind: 'staff', loginPath: '/staff/login', returnBelow: '/staff/' });
 
 const VIEWS: InboxView[] = ['mine', 'groups', 'all'];
 

@@ -52,7 +52,7 @@ export function matchesText(text: string): SQL {
 
 /**
  * A task of the case is for the audience: the rule of `mayComplete` (engine/case/task-completion.ts) as SQL,
- * as the inbox query states it (case.repository.ts `openTasksForStaff`), over open and done tasks alike.
+ * as the inbox query states it (inbox.repository.ts `mayCompleteSql`), over open and done tasks alike.
  */
 function hasTaskFor({ groups, names }: TaskAudience): SQL {
   return sql`exists (${sql`select 1 from ${tasks} where ${and(

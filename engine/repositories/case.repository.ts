@@ -1,22 +1,5 @@
-import {
-  and,
-  arrayContains,
-  arrayOverlaps,
-  asc,
-  desc,
-  eq,
-  inArray,
-  isNotNull,
-  isNull,
-  lt,
-  not,
-  notLike,
-  or,
-  sql,
-} from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, notLike, or, sql } from 'drizzle-orm';
 import type { projectionOf } from '../case/projection.js';
-import type { TaskAudience } from '../case/task-completion.js';
-import { APPLICANT_GROUP } from '../model/process-model.js';
 import {
   caseDeletions,
   caseEvents,
@@ -368,39 +351,6 @@ export function createCaseRepository(db: Executor) {
       if (!table) return undefined;
       const [row] = await db.select({ name: table.name }).from(table).where(eq(table.id, id));
       return row?.name;
-    },
-    /**
-     * Open staff tasks the audience may complete (the rule of `mayComplete` in engine/case, as SQL):
-     * overdue first, then priority, then age.
-     */
-    async openTasksForStaff({ groups, names }: TaskAudience) {
-      return db
-        .select({
-          task: tasks,
-          caseNumber: cases.number,
-          caseSubject: cases.subject,
-          companyName: companies.name,
-          serviceTitleDe: services.titleDe,
-          serviceTitleEn: services.titleEn,
-        })
-        .from(tasks)
-        .innerJoin(cases, eq(cases.id, tasks.caseId))
-        .innerJoin(companies, eq(companies.id, cases.companyId))
-        .innerJoin(serviceVersions, eq(serviceVersions.id, cases.serviceVersionId))
-        .innerJoin(services, eq(services.id, serviceVersions.serviceId))
-        .where(
-          and(
-            eq(tasks.status, 'open'),
-            // Applicant tasks are the company's, whatever groups a staff member has.
-            not(arrayContains(tasks.candidateGroups, [APPLICANT_GROUP])),
-            or(
-              groups.length > 0 ? arrayOverlaps(tasks.candidateGroups, groups) : sql`false`,
-              arrayOverlaps(tasks.candidateUsers, names),
-              inArray(tasks.assignee, names),
-            ),
-          ),
-        )
-        .orderBy(sql`${tasks.dueDate} asc nulls last`, desc(tasks.priority), asc(tasks.createdAt));
     },
   };
 }

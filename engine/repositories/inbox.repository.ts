@@ -69,7 +69,7 @@ function textArray(values: string[]): SQL {
       )}]::text[]`;
 }
 
-/** Open staff tasks the audience may complete: the rule of `mayComplete` (and of `openTasksForStaff`). */
+/** Open staff tasks the audience may complete: the rule of `mayComplete` (engine/case/task-completion.ts) as SQL. */
 function mayCompleteSql({ groups: memberGroups, names }: TaskAudience): SQL {
   return sql`(${tasks.status} = 'open'
     and not (${tasks.candidateGroups} @> array[${APPLICANT_GROUP}]::text[])

@@ -4,7 +4,7 @@ import { initialValues, validateSubmission, type Locale } from '../../forms/vali
 import { actorLabel, actorOf, audienceOf, mayComplete } from '../case/task-completion.js';
 import type { CaseRepository, CaseRow, TaskRow } from '../repositories/case.repository.js';
 import type { InboxRepository } from '../repositories/inbox.repository.js';
-import type { CompanyUserSession, SessionPrincipal, StaffSession } from './auth.service.js';
+import type { CompanyUserSession, SessionPrincipal } from './auth.service.js';
 import { startFormOf, type CatalogService } from './catalog.service.js';
 import { rootKeysOf } from './start-steps.js';
 import { createTaskUpdater, type CompletionOutcome } from './task-update.js';
@@ -58,8 +58,6 @@ export interface TaskForPrincipal {
 export interface TaskService {
   /** The task with its case and form, if this principal may complete it; undefined (→ 404) otherwise. */
   taskFor(principal: SessionPrincipal, taskId: string): Promise<TaskForPrincipal | undefined>;
-  /** Inbox: open tasks the staff member may complete; overdue first, then by priority and age. */
-  inbox(member: StaffSession): ReturnType<CaseRepository['openTasksForStaff']>;
   /**
    * Completes the task through the case workflow's update. The update id is the form's submission
    * token: a double submit is one completion. Returns once the read model shows it; undefined (→ 404)
@@ -170,8 +168,6 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
 
   return {
     taskFor,
-
-    inbox: (member: StaffSession) => cases.openTasksForStaff(audienceOf(actorOf(member))),
 
     complete,
   };
