@@ -75,7 +75,7 @@ describe('Rückfrage in Chromium', () => {
     await company.screenshot({ path: '/tmp/e2e-rueckfrage-company-answer.png', fullPage: true });
     await Promise.all([
       company.waitForURL(`**${casePath}`),
-      company.getByRole('button', { name: 'Erledigen' }).click(),
+      company.getByRole('button', { name: 'Antwort senden' }).click(),
     ]);
     expect(await company.locator('.rueckfrage__notice').count()).toBe(0);
     expect(await company.getByRole('link', { name: 'lageplan.pdf' }).count()).toBe(1);
