@@ -113,6 +113,20 @@ function timelineText(item: TimelineItem, locale: Locale): string {
       return fill('timeline.incidentResolved', { element: item.element });
     case 'completed':
       return t('timeline.completed');
+    case 'rueckfrageAsked':
+      return fill('timeline.rueckfrageAsked', {
+        actor: personLabel(item.actor, system),
+        task: item.task,
+        deadline: item.deadline,
+      });
+    case 'rueckfrageAnswered':
+      return fill('timeline.rueckfrageAnswered', { actor: personLabel(item.actor, system) });
+    case 'rueckfrageWithdrawn':
+      return fill('timeline.rueckfrageWithdrawn', { actor: personLabel(item.actor, system) });
+    case 'rueckfrageExpired':
+      return t('timeline.rueckfrageExpired');
+    case 'rueckfrageCancelled':
+      return t('timeline.rueckfrageCancelled');
   }
 }
 
@@ -144,6 +158,7 @@ export function caseRecordView(record: CaseRecord, locale: Locale) {
       preview: previewKindOf(document.mediaType),
       size: sizeOf(document.size, locale),
       uploadedBy: document.generated ? system : personLabel(document.uploadedBy, system),
+      fromTask: document.fromTask && translate(locale, 'caseRecord.fromTask').replace('{task}', document.fromTask),
     })),
   };
 }

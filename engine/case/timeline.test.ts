@@ -10,7 +10,9 @@ const event = (type: string, minute: number, more: Partial<TimelineInput['events
   elementId: 'element',
   elementName: null,
   publicStatus: null,
+  actor: 'system',
   at: at(minute),
+  detail: null,
   ...more,
 });
 
@@ -31,6 +33,7 @@ const inquiry: TimelineInput = {
   ],
   tasks: [
     {
+      tokenId: 't4',
       name: 'Anfrage beantworten',
       elementId: 'answer',
       status: 'completed',
@@ -73,7 +76,9 @@ describe('caseTimeline', () => {
   it('a task that ended without being done (a boundary timer, a terminated case) is cancelled, not completed', () => {
     const timeline = caseTimeline({
       ...inquiry,
-      tasks: [{ name: null, elementId: 'review', status: 'cancelled', completedAt: at(7), completedBy: null }],
+      tasks: [
+        { tokenId: 't9', name: null, elementId: 'review', status: 'cancelled', completedAt: at(7), completedBy: null },
+      ],
     });
     expect(timeline.at(-1)).toEqual({ kind: 'taskCancelled', at: at(7), task: 'review' });
   });
@@ -81,7 +86,9 @@ describe('caseTimeline', () => {
   it('open tasks are not in the story yet', () => {
     const timeline = caseTimeline({
       ...inquiry,
-      tasks: [{ name: 'Prüfen', elementId: 'check', status: 'open', completedAt: null, completedBy: null }],
+      tasks: [
+        { tokenId: 't8', name: 'Prüfen', elementId: 'check', status: 'open', completedAt: null, completedBy: null },
+      ],
     });
     expect(timeline.some((item) => item.kind === 'taskCompleted' || item.kind === 'taskCancelled')).toBe(false);
   });
@@ -101,6 +108,52 @@ describe('caseTimeline', () => {
       { kind: 'incident', at: at(1), element: 'Bescheid erstellen' },
       { kind: 'incidentResolved', at: at(2), element: 'letter' },
       { kind: 'mail', at: at(4), subject: 'Bescheid', recipient: 'a@example.com' },
+    ]);
+  });
+});
+
+describe('a Rückfrage in the timeline', () => {
+  it('tells who asked (with the deadline), who answered, and not the company task a second time', () => {
+    const timeline = caseTimeline({
+      ...inquiry,
+      events: [
+        event('informationRequested', 1, {
+          elementName: 'Anfrage beantworten',
+          actor: CASEWORKER,
+          detail: 'bis 21.12.2026',
+        }),
+        event('informationAnswered', 2, { actor: APPLICANT }),
+        event('informationRequested', 3, {
+          elementName: 'Anfrage beantworten',
+          actor: CASEWORKER,
+          detail: 'bis 28.12.2026',
+        }),
+        event('informationRequestWithdrawn', 4, { actor: CASEWORKER }),
+        event('informationRequestExpired', 5),
+        event('informationRequestCancelled', 6),
+      ],
+      tasks: [
+        {
+          tokenId: 'rueckfrage-1',
+          name: 'Rückfrage',
+          elementId: 'answer',
+          status: 'completed',
+          completedAt: at(2),
+          completedBy: APPLICANT,
+        },
+      ],
+      mails: [],
+      notes: [],
+    });
+    const anna = { name: 'Anna Schmidt', companyName: 'Schmidt Metallbau GmbH' };
+    const jonas = { name: 'Jonas Weber' };
+    expect(timeline.slice(1)).toEqual([
+      { kind: 'rueckfrageAsked', at: at(1), actor: jonas, task: 'Anfrage beantworten', deadline: '21.12.2026' },
+      { kind: 'rueckfrageAnswered', at: at(2), actor: anna },
+      { kind: 'rueckfrageAsked', at: at(3), actor: jonas, task: 'Anfrage beantworten', deadline: '28.12.2026' },
+      { kind: 'rueckfrageWithdrawn', at: at(4), actor: jonas },
+      { kind: 'rueckfrageExpired', at: at(5) },
+      { kind: 'rueckfrageCancelled', at: at(6) },
     ]);
   });
 });

@@ -4,6 +4,7 @@
  * from the audit trail, the tasks, the mails and the notes; the words are the web layer's (i18n keys
  * `timeline.<kind>`), names come resolved in `people`.
  */
+import { isRequestToken } from './information-request.js';
 
 /** A person behind an actor label; applicants with their company. */
 export interface TimelinePerson {
@@ -20,9 +21,12 @@ export interface TimelineInput {
     elementName: string | null;
     elementId: string | null;
     publicStatus: string | null;
+    actor: string;
     at: Date;
+    detail: string | null;
   }[];
   tasks: readonly {
+    tokenId: string;
     name: string | null;
     elementId: string;
     status: string;
@@ -45,6 +49,11 @@ export type TimelineItem = { at: Date } & (
   | { kind: 'incident'; element: string }
   | { kind: 'incidentResolved'; element: string }
   | { kind: 'completed' }
+  | { kind: 'rueckfrageAsked'; actor: TimelinePerson | undefined; task: string; deadline: string }
+  | { kind: 'rueckfrageAnswered'; actor: TimelinePerson | undefined }
+  | { kind: 'rueckfrageWithdrawn'; actor: TimelinePerson | undefined }
+  | { kind: 'rueckfrageExpired' }
+  | { kind: 'rueckfrageCancelled' }
 );
 
 /** The case's story, oldest first; at the same moment: submission, tasks, trail, mails, notes. */
@@ -54,7 +63,8 @@ export function caseTimeline(input: TimelineInput): TimelineItem[] {
 
   // A task's completion is told before the status it led to (the same step, the same moment).
   for (const task of input.tasks) {
-    if (!task.completedAt) continue;
+    // A Rückfrage's company task is told by its own trail entries below (asked, answered, withdrawn, …).
+    if (!task.completedAt || isRequestToken(task.tokenId)) continue;
     const name = task.name ?? task.elementId;
     items.push(
       task.status === 'cancelled'
@@ -71,6 +81,16 @@ export function caseTimeline(input: TimelineInput): TimelineItem[] {
     } else if (event.type === 'incidentRaised') items.push({ kind: 'incident', at: event.at, element });
     else if (event.type === 'incidentResolved') items.push({ kind: 'incidentResolved', at: event.at, element });
     else if (event.type === 'caseCompleted') items.push({ kind: 'completed', at: event.at });
+    else if (event.type === 'informationRequested') {
+      // The trail's detail reads "bis 21.12.2026": the deadline, in the agency's words.
+      const deadline = event.detail?.replace(/^bis /, '') ?? '';
+      items.push({ kind: 'rueckfrageAsked', at: event.at, actor: person(event.actor), task: element, deadline });
+    } else if (event.type === 'informationAnswered') {
+      items.push({ kind: 'rueckfrageAnswered', at: event.at, actor: person(event.actor) });
+    } else if (event.type === 'informationRequestWithdrawn') {
+      items.push({ kind: 'rueckfrageWithdrawn', at: event.at, actor: person(event.actor) });
+    } else if (event.type === 'informationRequestExpired') items.push({ kind: 'rueckfrageExpired', at: event.at });
+    else if (event.type === 'informationRequestCancelled') items.push({ kind: 'rueckfrageCancelled', at: event.at });
   }
 
   for (const mail of input.mails) {

@@ -3,7 +3,8 @@ import type { FormSchema } from '../../forms/schema.js';
 import { summarizeAnswers, type AnswerLine } from '../../forms/summary.js';
 import { localizeForm } from '../../forms/translate.js';
 import type { Locale } from '../../forms/validate.js';
-import { caseTimeline, type TimelineItem, type TimelinePerson } from '../case/timeline.js';
+import { requestsOf } from '../case/information-request.js';
+import { caseTimeline, personLabel, type TimelineItem, type TimelinePerson } from '../case/timeline.js';
 import { actorOf, audienceOf, mayComplete } from '../case/task-completion.js';
 import type { CaseNoteRepository } from '../repositories/case-note.repository.js';
 import type { CaseRepository, TaskRow } from '../repositories/case.repository.js';
@@ -41,6 +42,8 @@ export interface CaseSearchPage {
 export interface RecordSection {
   /** The step's or the task's title; a single start step has none. */
   title?: string;
+  /** Set for a Rückfrage's answers: its number (the title is then the staff task it was asked on). */
+  rueckfrage?: number;
   /** Who completed the task, and when (task sections only). */
   completedBy?: string;
   completedAt?: Date;
@@ -57,6 +60,8 @@ export interface RecordDocument {
   createdAt: Date;
   /** The label of the field it was uploaded through; undefined for a letter Lotse generated. */
   field?: string;
+  /** The task whose form it came with (a task form's upload, a Rückfrage's answer). */
+  fromTask?: string;
   generated: boolean;
   /** Who uploaded it (generated: undefined, the system). */
   uploadedBy?: TimelinePerson;
@@ -174,10 +179,12 @@ export function createCaseViewService(deps: CaseViewServiceDeps): CaseViewServic
       answers: summarizeAnswers(step.form, file.variables, locale, file.variables),
     }));
     const done = tasks.filter((task) => task.status === 'completed' && task.formId && version?.forms[task.formId]);
+    const answered = requestsOf(file.variables).filter((request) => request.status === 'answered' && request.answers);
     const people = await peopleOf(
       [
         ...done.flatMap((task) => (task.completedBy ? [task.completedBy] : [])),
-        ...caseDocuments.map((d) => d.uploadedBy),
+        ...caseDocuments.map((document) => document.uploadedBy),
+        ...answered.flatMap((request) => (request.closedBy ? [request.closedBy] : [])),
       ],
       file.company.name,
     );
@@ -196,11 +203,33 @@ export function createCaseViewService(deps: CaseViewServiceDeps): CaseViewServic
         },
       ];
     });
+    // A Rückfrage's form is generated from its questions (engine/case/information-request.ts): its answers are
+    // in the case's `rueckfragen`, question by question.
+    const rueckfrageSections = answered.map((request): RecordSection => {
+      const by = request.closedBy ? people.get(request.closedBy) : undefined;
+      return {
+        title: request.staffTaskName ?? undefined,
+        rueckfrage: request.number,
+        completedBy: by ? personLabel(by, '') : undefined,
+        completedAt: request.closedAt ? new Date(request.closedAt) : undefined,
+        answers: request.questions.map((question, index) => ({
+          key: `rueckfragen[${request.number - 1}].answers[${index}]`,
+          label: question,
+          value: request.answers?.[index] ?? '',
+        })),
+      };
+    });
     const forms = version ? Object.values(version.forms) : [];
+    const taskName = (taskId: string | null) => {
+      const task = taskId ? tasks.find((candidate) => candidate.id === taskId) : undefined;
+      return task ? (task.name ?? task.elementId) : undefined;
+    };
     return {
       caseId: file.id,
       startSections,
-      taskSections,
+      taskSections: [...taskSections, ...rueckfrageSections].sort(
+        (a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0),
+      ),
       documents: caseDocuments.map((document) => {
         const generated = document.fieldKey.startsWith('generated:');
         return {
@@ -212,6 +241,7 @@ export function createCaseViewService(deps: CaseViewServiceDeps): CaseViewServic
           createdAt: document.createdAt,
           generated,
           field: generated ? undefined : fieldLabel(forms, document.fieldKey, locale),
+          fromTask: taskName(document.taskId),
           uploadedBy: people.get(document.uploadedBy),
         };
       }),
@@ -251,7 +281,12 @@ export function createCaseViewService(deps: CaseViewServiceDeps): CaseViewServic
       const open = tasks.filter((task) => task.status === 'open');
       const submittedBy = `applicant:${file.contact.id}`;
       const people = await peopleOf(
-        [submittedBy, ...tasks.flatMap((task) => (task.completedBy ? [task.completedBy] : []))],
+        [
+          submittedBy,
+          ...tasks.flatMap((task) => (task.completedBy ? [task.completedBy] : [])),
+          // Who asked or answered a Rückfrage is named by the trail only.
+          ...events.map((event) => event.actor),
+        ],
         file.company.name,
       );
       const assignees = await search.staffNamed(open.flatMap((task) => (task.assignee ? [task.assignee] : [])));

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseNotes, cases, companies, documents, staff, staffGroups, tasks } from '../../engine/db/schema.js';
+import { addDays } from '../../engine/case/information-request.js';
+import { agencyToday } from '../../engine/case/today.js';
 import type { StaffSession } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
@@ -281,5 +283,56 @@ describe('a permit case: every start step, every document, previews', () => {
     expect(page.html).toContain('Stellungnahme Bauamt');
     const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
     expect(page.html).toContain(`<h1>${row?.number}: Neubau einer Lagerhalle</h1>`);
+  });
+});
+
+describe('a Rückfrage on the case page', () => {
+  it('is told in the timeline; its answers and its document are in the case record', async () => {
+    const company = await demoCompany(system);
+    const caseId = await submitGeneralInquiry(company, 'Rückfrage auf der Vorgangsseite');
+    const staffTask = await openTaskOf(system, caseId);
+    const caseworker = await demoCaseworker(system);
+    await caseworker.get(`/staff/tasks/${staffTask.id}`);
+    const askToken = /action="\/staff\/tasks\/[^"]+\/rueckfrage"[\s\S]*?name="_token" value="([^"]+)"/.exec(
+      caseworker.lastHtml,
+    )?.[1];
+    const deadline = addDays(agencyToday(), 14);
+    const asked = await caseworker.submit(
+      `/staff/tasks/${staffTask.id}/rueckfrage`,
+      { questions: 'Wie groß ist die Halle (m²)?', documents: 'Lageplan', message: 'Bitte ergänzen.', deadline },
+      { token: askToken },
+    );
+    expect(asked.status).toBe(303);
+    const requestTask = await eventually(
+      async () => {
+        const [row] = await system.db
+          .select()
+          .from(tasks)
+          .where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open'), isNotNull(tasks.informationRequest)));
+        return row;
+      },
+      15_000,
+      'the Rückfrage task',
+    );
+    await company.get(`/tasks/${requestTask.id}`);
+    const answered = await company.submitMultipart(
+      `/tasks/${requestTask.id}`,
+      { _token: company.hidden('_token') ?? '', answer1: '1.200 m²' },
+      [{ field: 'document1', name: 'lageplan-rueckfrage.pdf', content: SITE_PLAN, type: 'application/pdf' }],
+    );
+    expect(answered.status).toBe(303);
+
+    const html = (await caseworker.get(`/staff/cases/${caseId}`)).html;
+    const [day, month, year] = [deadline.slice(8, 10), deadline.slice(5, 7), deadline.slice(0, 4)];
+    expect(html).toContain(
+      `Jonas Weber hat zur Aufgabe „${staffTask.name}“ eine Rückfrage an das Unternehmen gestellt (Antwort bis ${day}.${month}.${year})`,
+    );
+    expect(html).toContain('Anna Schmidt (Schmidt Metallbau GmbH) hat die Rückfrage beantwortet');
+    // The company task is told once, by the Rückfrage's own entry
+    expect(html).not.toContain('hat die Aufgabe „Rückfrage“ erledigt');
+    expect(html).toContain(`<h3>Rückfrage 1: ${staffTask.name}</h3>`);
+    expect(html).toContain('<dt>Wie groß ist die Halle (m²)?</dt><dd>1.200 m²</dd>');
+    expect(html).toContain('lageplan-rueckfrage.pdf');
+    expect(html).toContain('aus der Aufgabe „Rückfrage“ · hochgeladen von Anna Schmidt (Schmidt Metallbau GmbH)');
   });
 });
