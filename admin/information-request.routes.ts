@@ -49,7 +49,11 @@ export function informationRequestView(
   const shown = (request: RequestView) => ({
     ...request,
     deadlineText: dateText(request.deadline, locale),
-    statusText: t(`rueckfrage.status.${request.status}`),
+    // "Keine Antwort bis 21.12.2026": an expired Rückfrage names its deadline.
+    statusText: [
+      t(`rueckfrage.status.${request.status}`),
+      ...(request.status === 'expired' ? [dateText(request.deadline, locale)] : []),
+    ].join(' '),
   });
   return {
     taskId: task.id,

@@ -317,6 +317,9 @@ describe('Rückfrage on any task', () => {
       .from(caseEvents)
       .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.type, 'informationRequestExpired')));
     expect(expired[0]?.detail).toBe(`keine Antwort bis ${day}.${month}.${year}`);
+    const staffPage = await (await demoCaseworker(system)).get(`/staff/tasks/${staffTask.id}`);
+    expect(staffPage.html).toContain(`Keine Antwort bis ${day}.${month}.${year}`);
+    expect(staffPage.html).toContain(`action="/staff/tasks/${staffTask.id}"`);
     expect(await workflowTaskFailures(caseId)).toBe(0);
   });
 
