@@ -80,6 +80,18 @@ describe('the inbox in Chromium', () => {
       `Diese Aufgabe wird bearbeitet von ${DEMO_ACCOUNTS.administrator.name}.`,
     );
     await expectAccessible(page, 'the refused claim (German)');
+
+    // Every view and the task page in English too
+    for (const view of ['mine', 'groups', 'all']) {
+      await page.goto(`/staff/tasks?view=${view}&lang=en`);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tasks');
+      await expectAccessible(page, `the inbox, ${view} (English)`);
+    }
+    await page.goto(`/staff/tasks/${task.id}?lang=en`);
+    expect(await page.getByRole('region', { name: 'Assignment' }).textContent()).toContain(
+      `This task is being worked on by ${DEMO_ACCOUNTS.administrator.name}`,
+    );
+    await expectAccessible(page, 'the task page with its assignment (English)');
     await system.db.update(tasks).set({ assignee: null }).where(eq(tasks.id, task.id));
   });
 
