@@ -3,12 +3,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  completeTaskUpdate,
   increaseTimeSignal,
   requestInformationUpdate,
   withdrawInformationRequestUpdate,
 } from '../../engine/case/contract.js';
 import {
   ALREADY_WAITING,
+  AWAITING_ANSWER,
   INVALID_REQUEST,
   addDays,
   deadlineEnd,
@@ -363,6 +365,15 @@ describe('Rückfrage on any task', () => {
     // A valid one goes through; a second one on the same task is refused
     await send(valid);
     expect(await rejectionType(send(valid))).toBe(ALREADY_WAITING);
+    // While it waits: staff cannot answer in the company's place, nor complete the waiting task
+    const complete = (tokenId: string, actor: Actor, data: Record<string, unknown>) =>
+      handle.executeUpdate(completeTaskUpdate, { args: [{ tokenId, actor, data }] });
+    expect(await rejectionType(complete('rueckfrage-1', caseworker, { answer1: 'Von der Sachbearbeitung' }))).toBe(
+      NOT_ALLOWED,
+    );
+    expect(await rejectionType(complete(staffTask.tokenId, caseworker, { answer: 'Trotzdem erledigt.' }))).toBe(
+      AWAITING_ANSWER,
+    );
     // Withdrawn, the task completed: asking from the closed task is refused
     await handle.executeUpdate(withdrawInformationRequestUpdate, {
       args: [{ staffTokenId: staffTask.tokenId, actor: caseworker }],
