@@ -283,6 +283,34 @@ describe('a permit case: every start step, every document, previews', () => {
     expect(page.html).toContain('Stellungnahme Bauamt');
     const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
     expect(page.html).toContain(`<h1>${row?.number}: Neubau einer Lagerhalle</h1>`);
+
+    // Once decided, the generated decision letter is a document of the case, previewed like an upload
+    const buildingTask = await openTask(caseId, 'Task_StatementBuilding');
+    const environmentTask = await openTask(caseId, 'Task_StatementEnvironment');
+    const statement = { recommendation: 'approve', statement: 'Keine Bedenken.' };
+    const lena = await staffSession(DEMO_ACCOUNTS.buildingAuthority.email);
+    const max = await staffSession(DEMO_ACCOUNTS.environmentAgency.email);
+    expect(await system.services.tasks.complete(lena, buildingTask.id, randomUUID(), statement)).toMatchObject({
+      ok: true,
+    });
+    expect(await system.services.tasks.complete(max, environmentTask.id, randomUUID(), statement)).toMatchObject({
+      ok: true,
+    });
+    const decide = await openTask(caseId, 'Task_Decide');
+    const decision = { decision: 'approve', decisionText: 'Das Vorhaben fügt sich in die Umgebung ein.' };
+    expect(await system.services.tasks.complete(jonas, decide.id, randomUUID(), decision)).toMatchObject({ ok: true });
+    const letter = await eventually(
+      async () => {
+        const rows = await system.db.select().from(documents).where(eq(documents.caseId, caseId));
+        return rows.find((document) => document.fieldKey.startsWith('generated:'));
+      },
+      15_000,
+      'the decision letter',
+    );
+    const decided = await (await demoCaseworker(system)).get(`/staff/cases/${caseId}`);
+    expect(decided.html).toContain(`/staff/cases/${caseId}/documents/${letter.id}/preview`);
+    expect(decided.html).toContain('Von Lotse erstelltes Schreiben');
+    expect(decided.html).toContain('Das Vorhaben fügt sich in die Umgebung ein.');
   });
 });
 
