@@ -14,7 +14,11 @@ const MARKED: ReadonlySet<ElementState> = new Set(['incident', 'active', 'comple
  * The partial's data (admin/views/partials/process-diagram.hbs): the list of states, which is the page's
  * accessible equivalent of the diagram and all a browser without JavaScript shows, and the JSON the script draws.
  */
-export function processDiagramView({ bpmnXml, state }: CaseDiagram) {
+export function processDiagramView(
+  { bpmnXml, state }: CaseDiagram,
+  /** The case page's open tasks with their assignee's name (case-view.service): shown instead of the raw login. */
+  openTasks: readonly { id: string; assignee?: string }[] = [],
+) {
   const data: ProcessDiagramData = {
     bpmnXml,
     elements: state.elements
@@ -33,7 +37,7 @@ export function processDiagramView({ bpmnXml, state }: CaseDiagram) {
       tasks: element.tasks.map((task) => ({
         id: task.id,
         name: task.name,
-        assignee: task.assignee,
+        assignee: openTasks.find((open) => open.id === task.id)?.assignee ?? task.assignee,
         status: task.status,
         open: task.status === 'open',
       })),
