@@ -271,7 +271,12 @@ export function createCasesRouter({ caseViews, catalog, documents, incidents, vi
         text: timelineText(item, locale),
         note: item.kind === 'note' ? item.body : undefined,
       })),
-      incidents: await incidents.ofCase(caseId),
+      // An incident names its element by id; the trail knows the element's name, which people read.
+      incidents: (await incidents.ofCase(caseId)).map((incident) => ({
+        ...incident,
+        elementName: found.events.find((event) => event.elementId === incident.elementId && event.elementName)
+          ?.elementName,
+      })),
       isAdmin,
       // The raw audit trail is for administrators only ("technical details").
       events: isAdmin ? found.events : [],

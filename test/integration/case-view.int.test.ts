@@ -1,7 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseNotes, cases, companies, documents, staff, staffGroups, tasks } from '../../engine/db/schema.js';
+import {
+  caseNotes,
+  cases,
+  companies,
+  documents,
+  incidents,
+  staff,
+  staffGroups,
+  tasks,
+} from '../../engine/db/schema.js';
+import { CATALOG_DIR } from '../../engine/main/system.js';
+import { compileProcess } from '../../engine/model/compile.js';
+import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { addDays } from '../../engine/case/information-request.js';
 import { agencyToday } from '../../engine/case/today.js';
 import type { StaffSession } from '../../engine/services/auth.service.js';
@@ -362,5 +374,47 @@ describe('a Rückfrage on the case page', () => {
     expect(html).toContain('<dt>Wie groß ist die Halle (m²)?</dt><dd>1.200 m²</dd>');
     expect(html).toContain('lageplan-rueckfrage.pdf');
     expect(html).toContain('aus der Aufgabe „Rückfrage“ · hochgeladen von Anna Schmidt (Schmidt Metallbau GmbH)');
+  });
+});
+
+describe('an incident on the case page', () => {
+  it('is named by its step, in the timeline too; only administrators get the retry button', async () => {
+    // Given a general inquiry whose answer mail names a job type nobody implements
+    const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+    const bpmnXml = shipped.bpmnXml.replace('type="email"', 'type="fax"');
+    const compiled = await compileProcess(bpmnXml);
+    if (!compiled.ok) throw new Error('did not compile');
+    const slug = `case-view-incident-${Date.now()}`;
+    await system.services.catalog.publish({
+      ...shipped,
+      slug,
+      bpmnXml,
+      model: compiled.model,
+      contentHash: createHash('sha256').update(bpmnXml).digest('hex'),
+    });
+    const company = await demoCompany(system);
+    await company.get(`/services/${slug}/start`);
+    const sent = await company.submit(`/services/${slug}/start`, {
+      subject: 'Störung auf der Vorgangsseite',
+      message: 'Dieser Vorgang läuft in eine Störung.',
+      contactChannel: 'email',
+    });
+    const caseId = /\/cases\/([0-9a-f-]{36})/.exec(sent.headers.get('location') ?? '')?.[1] ?? '';
+    const task = await openTaskOf(system, caseId);
+    const jonas = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    await system.services.tasks.complete(jonas, task.id, randomUUID(), { answer: 'Antwort per Fax, bitte.' });
+    await eventually(
+      async () => (await system.db.select().from(incidents).where(eq(incidents.caseId, caseId)))[0],
+      15_000,
+      'the incident',
+    );
+
+    const caseworker = await demoCaseworker(system);
+    const page = (await caseworker.get(`/staff/cases/${caseId}`)).html;
+    expect(page).toContain('Störung im Schritt „Antwort senden“');
+    expect(page).toMatch(/<li>\s*Antwort senden: /);
+    expect(page).not.toContain('/retry"');
+    const administrator = await staffClient(DEMO_ACCOUNTS.administrator.email);
+    expect((await administrator.get(`/staff/cases/${caseId}`)).html).toContain(`/staff/cases/${caseId}/incidents/`);
   });
 });
