@@ -257,7 +257,8 @@ export function createCasesRouter({ caseViews, catalog, documents, incidents, vi
     const found = isUuid(caseId) ? await caseViews.caseFileFor(member, caseId, locale) : undefined;
     if (!found) throw new NotFoundError();
     const isAdmin = hasRole(member, 'administrator');
-    return views.render('admin/case', pageOf(req, `${found.file.number}: ${found.file.subject ?? ''}`), {
+    // The title is the number only: a subject may be personal, and titles end up in browser histories.
+    return views.render('admin/case', pageOf(req, found.file.number), {
       ...found,
       serviceTitle: locale === 'en' ? found.file.serviceTitleEn : found.file.serviceTitleDe,
       // "Schmidt Metallbau GmbH", not "Schmidt Metallbau GmbH (GmbH)": the legal form only when the name lacks it.
