@@ -62,7 +62,10 @@ export async function messageCommand(args: string[]): Promise<number> {
     tls: config.TEMPORAL_TLS,
   });
   try {
-    const messages = createMessageService({ messages: createMessageRepository(database.db), temporal: temporal.client });
+    const messages = createMessageService({
+      messages: createMessageRepository(database.db),
+      temporal: temporal.client,
+    });
     const result = await messages.publish({
       name,
       correlationKey,
