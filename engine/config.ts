@@ -19,6 +19,12 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(32).optional(),
   /** Unset: mail is only captured in the outbox (viewable in the admin area). */
   SMTP_URL: z.url().optional(),
+  /**
+   * The address people reach Lotse at (`https://service.kreis.example`), for links in e-mails. Unset: the
+   * address of the request that caused the mail — fine on one machine, but a Host header is the sender's to
+   * choose, so production requires it.
+   */
+  PUBLIC_URL: z.url().optional(),
   MAIL_FROM: z.string().default('Wirtschaftsförderung <noreply@wirtschaftsfoerderung.example>'),
   SEED_DEMO: z.stringbool().default(true),
   /** Days a start-form draft is kept after its last change. */
@@ -50,6 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.data.NODE_ENV === 'production' && !parsed.data.SESSION_SECRET) {
     throw new Error('Invalid configuration:\n  SESSION_SECRET: required in production (at least 32 characters)');
+  }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.PUBLIC_URL) {
+    throw new Error('Invalid configuration:\n  PUBLIC_URL: required in production (the address in mailed links)');
   }
   return parsed.data;
 }

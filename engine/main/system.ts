@@ -293,6 +293,7 @@ export async function startSystem(
         passwordTokens: createPasswordTokenRepository(db),
         sessions: createSessionRepository(db),
         mailer,
+        publicUrl: config.PUBLIC_URL,
       }),
       exports: createCompanyExportService({
         cases: caseService,

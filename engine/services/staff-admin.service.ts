@@ -79,6 +79,8 @@ export interface StaffAdminServiceDeps {
   passwordTokens: PasswordTokenRepository;
   sessions: SessionRepository;
   mailer: Mailer;
+  /** PUBLIC_URL: where mailed links point; unset, the origin of the administrator's request. */
+  publicUrl?: string;
   clock?: () => Date;
 }
 
@@ -113,7 +115,7 @@ export function createStaffAdminService(deps: StaffAdminServiceDeps): StaffAdmin
       },
       issuedAt,
     );
-    const link = `${origin}/staff/password?token=${stored.id}.${secret}`;
+    const link = `${(deps.publicUrl ?? origin).replace(/\/$/, '')}/staff/password?token=${stored.id}.${secret}`;
     await mailer.send({
       idempotencyKey: `${PASSWORD_LINK_MAIL}${stored.id}`,
       to: account.email,

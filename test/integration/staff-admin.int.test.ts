@@ -17,7 +17,7 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => logLines.push(line) } });
-  system = await startTestSystem({}, logger);
+  system = await startTestSystem({ PUBLIC_URL }, logger);
   admin = new WebClient(system.url);
   await admin.login(DEMO_ACCOUNTS.administrator.email, DEMO_PASSWORD, true);
 });
@@ -27,6 +27,9 @@ afterAll(async () => {
 });
 
 /** An address no other test file uses. */
+/** Mailed links point here, whatever Host header the administrator's request carried. */
+const PUBLIC_URL = 'https://service.kreis.example/';
+
 const freshEmail = (who: string) => `${who}.${randomUUID().slice(0, 8)}@amt.example`;
 
 /** The latest set-password link mailed to `email`, read from the outbox (the mail catcher of the test system). */
@@ -37,7 +40,7 @@ async function latestLink(email: string): Promise<string> {
     .where(eq(outboxMails.recipient, email))
     .orderBy(desc(outboxMails.createdAt))
     .limit(1);
-  const link = /https?:\/\/\S+\/staff\/password\?token=(\S+)/.exec(mail?.body ?? '');
+  const link = /https:\/\/service\.kreis\.example\/staff\/password\?token=(\S+)/.exec(mail?.body ?? '');
   if (!link?.[1]) throw new Error(`no set-password link mailed to ${email}`);
   return `/staff/password?token=${link[1]}`;
 }
