@@ -37,6 +37,60 @@ export async function submitGeneralInquiry(company: WebClient, subject: string):
   return caseId;
 }
 
+export const SITE_PLAN_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
+);
+
+/** What the permit-guidance applicant writes on the first step. */
+export const PERMIT_PROJECT = {
+  subject: 'Neubau einer Lagerhalle',
+  projectDescription: 'Wir möchten auf unserem Grundstück eine Lagerhalle mit 800 m² errichten.',
+  permitType: 'building',
+  plannedStart: '06/2027',
+};
+const PERMIT_SITE = {
+  siteStreet: 'Industriestraße 9',
+  sitePostalCode: '12345',
+  siteCity: 'Musterstadt',
+  siteParcel: '',
+};
+
+/**
+ * The permit guidance's three start steps over HTTP as a company user sends them, the site plan uploaded on
+ * the last; returns the case id.
+ */
+export async function submitPermitGuidance(
+  client: WebClient,
+  applicant: { email: string; companyName: string },
+): Promise<string> {
+  const expectStatus = (response: { status: number }, status: number, what: string) => {
+    if (response.status !== status) throw new Error(`${what}: ${response.status} instead of ${status}`);
+  };
+  const started = await client.get('/services/permit-guidance/start');
+  const draftId = /^\/drafts\/([0-9a-f-]{36})\/steps\/1/.exec(started.headers.get('location') ?? '')?.[1];
+  if (!draftId) throw new Error('no draft');
+  await client.get(`/drafts/${draftId}/steps/1`);
+  const first = await client.submitMultipart(`/drafts/${draftId}/steps/1`, {
+    ...PERMIT_PROJECT,
+    companyName: applicant.companyName,
+    contactEmail: applicant.email,
+    _action: 'next',
+  });
+  expectStatus(first, 303, 'step 1');
+  await client.get(`/drafts/${draftId}/steps/2`);
+  expectStatus(await client.submit(`/drafts/${draftId}/steps/2`, { ...PERMIT_SITE, _action: 'next' }), 303, 'step 2');
+  await client.get(`/drafts/${draftId}/steps/3`);
+  const uploaded = await client.submitMultipart(`/drafts/${draftId}/steps/3`, { _action: 'next' }, [
+    { field: 'sitePlan', name: 'Lageplan.pdf', content: SITE_PLAN_PDF, type: 'application/pdf' },
+  ]);
+  if (uploaded.headers.get('location') !== `/drafts/${draftId}/review`) throw new Error('step 3: no review next');
+  await client.get(`/drafts/${draftId}/review`);
+  const submitted = await client.submit(`/drafts/${draftId}/submit`, {});
+  const caseId = /^\/cases\/([0-9a-f-]{36})\?submitted=1$/.exec(submitted.headers.get('location') ?? '')?.[1];
+  if (!caseId) throw new Error(`no case in ${submitted.headers.get('location')}`);
+  return caseId;
+}
+
 /** The case's open task, once the workflow has projected it. */
 export function openTaskOf(system: System, caseId: string) {
   return eventually(

@@ -7,6 +7,7 @@ import { cases, companies, documents, outboxMails, staff, staffGroups, tasks } f
 import type { StaffSession } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
+import { PERMIT_PROJECT, submitPermitGuidance } from '../journeys.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -22,16 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
 });
-
-const SITE_PLAN = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
-
-const project = {
-  subject: 'Neubau einer Lagerhalle',
-  projectDescription: 'Wir möchten auf unserem Grundstück eine Lagerhalle mit 800 m² errichten.',
-  permitType: 'building',
-  plannedStart: '06/2027',
-};
-const site = { siteStreet: 'Industriestraße 9', sitePostalCode: '12345', siteCity: 'Musterstadt', siteParcel: '' };
 
 /** A company with its registered address and a logged-in user of it. */
 async function newApplicant() {
@@ -50,36 +41,6 @@ async function newApplicant() {
   const client = new WebClient(system.url);
   await client.login(email, 'Test-Password-1');
   return { client, email, companyId, companyName };
-}
-
-/** The three start steps through the portal, the site plan uploaded on the last; returns the case id. */
-async function submitPermitGuidance({ client, email, companyName }: Awaited<ReturnType<typeof newApplicant>>) {
-  const started = await client.get('/services/permit-guidance/start');
-  const draftId = /^\/drafts\/([0-9a-f-]{36})\/steps\/1/.exec(started.headers.get('location') ?? '')?.[1];
-  if (!draftId) throw new Error('no draft');
-  await client.get(`/drafts/${draftId}/steps/1`);
-  expect(
-    (
-      await client.submitMultipart(`/drafts/${draftId}/steps/1`, {
-        ...project,
-        companyName,
-        contactEmail: email,
-        _action: 'next',
-      })
-    ).status,
-  ).toBe(303);
-  await client.get(`/drafts/${draftId}/steps/2`);
-  expect((await client.submit(`/drafts/${draftId}/steps/2`, { ...site, _action: 'next' })).status).toBe(303);
-  await client.get(`/drafts/${draftId}/steps/3`);
-  const uploaded = await client.submitMultipart(`/drafts/${draftId}/steps/3`, { _action: 'next' }, [
-    { field: 'sitePlan', name: 'Lageplan.pdf', content: SITE_PLAN, type: 'application/pdf' },
-  ]);
-  expect(uploaded.headers.get('location')).toBe(`/drafts/${draftId}/review`);
-  await client.get(`/drafts/${draftId}/review`);
-  const submitted = await client.submit(`/drafts/${draftId}/submit`, {});
-  const caseId = /^\/cases\/([0-9a-f-]{36})\?submitted=1$/.exec(submitted.headers.get('location') ?? '')?.[1];
-  if (!caseId) throw new Error(`no case in ${submitted.headers.get('location')}`);
-  return caseId;
 }
 
 /** A staff member of the demo seed as the web layer would have them in the session. */
@@ -137,7 +98,7 @@ describe('permit guidance on the real system', () => {
 
     // Given a company that applies in three steps with its site plan
     const applicant = await newApplicant();
-    const caseId = await submitPermitGuidance(applicant);
+    const caseId = await submitPermitGuidance(applicant.client, applicant);
     const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
     const caseNumber = row?.number ?? 'missing';
 
@@ -148,7 +109,7 @@ describe('permit guidance on the real system', () => {
     const rueckfrage = await openTask(caseId, 'Task_Rueckfrage');
     const rueckfrageMail = await eventually(async () => (await mailsOf(caseId))[0], 15_000, 'the Rückfrage mail');
     expect(rueckfrageMail).toMatchObject({ recipient: applicant.email });
-    expect(rueckfrageMail?.subject).toBe(`Rückfrage zu Ihrem Antrag ${caseNumber}: ${project.subject}`);
+    expect(rueckfrageMail?.subject).toBe(`Rückfrage zu Ihrem Antrag ${caseNumber}: ${PERMIT_PROJECT.subject}`);
     expect(rueckfrageMail?.body).toContain(missing);
     const casePage = await applicant.client.get(`/cases/${caseId}`);
     expect(casePage.html).toContain('Rückfrage');
@@ -236,7 +197,7 @@ describe('permit guidance on the real system', () => {
     expect(mails).toHaveLength(2);
     expect(mails[1]).toMatchObject({
       recipient: applicant.email,
-      subject: `Entscheidung zu Ihrem Antrag ${caseNumber}: ${project.subject}`,
+      subject: `Entscheidung zu Ihrem Antrag ${caseNumber}: ${PERMIT_PROJECT.subject}`,
     });
     expect(mails[1]?.body).toContain('unter Auflagen genehmigungsfähig');
     expect(mails[1]?.body).toContain('Unternehmensportal');
