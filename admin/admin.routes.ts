@@ -23,6 +23,7 @@ import type { InboxService } from '../engine/services/inbox.service.js';
 import { createInboxRouter } from './inbox.routes.js';
 import type { CaseViewService } from '../engine/services/case-view.service.js';
 import { caseRecordView, createCasesRouter } from './cases.routes.js';
+import type { CaseDiagramService } from '../engine/services/case-diagram.service.js';
 import type { StaffAdminService } from '../engine/services/staff-admin.service.js';
 import { createStaffAdminRouter } from './staff-admin.routes.js';
 import { createProfileRouter } from './profile.routes.js';
@@ -55,6 +56,8 @@ export interface AdminDeps {
   /** Rückfrage on any task (admin/information-request.routes.ts). */
   informationRequests: InformationRequestService;
   caseViews: CaseViewService;
+  /** The process diagram on the case page. */
+  caseDiagrams: CaseDiagramService;
   staffAdmin: StaffAdminService;
   outbox: OutboxRepository;
   views: ViewRenderer;
@@ -72,6 +75,7 @@ export function createAdminRouter({
   dashboard,
   informationRequests,
   caseViews,
+  caseDiagrams,
   staffAdmin,
   outbox,
   views,
@@ -133,7 +137,7 @@ export function createAdminRouter({
   router.use(createDashboardRouter({ dashboard, views }));
   router.use(createInformationRequestRouter({ informationRequests, views }));
   router.use(createInboxRouter({ inbox, views }));
-  router.use(createCasesRouter({ caseViews, catalog, documents, incidents, views }));
+  router.use(createCasesRouter({ caseViews, catalog, documents, incidents, caseDiagrams, views }));
   router.use(createStaffAdminRouter({ staffAdmin, views }));
   router.use(createProfileRouter({ staffAdmin, views }));
 

@@ -10,18 +10,22 @@ import { NOTE_MAX_LENGTH, personLabel, type TimelineItem } from '../engine/servi
 import { hasRole } from '../engine/services/auth.service.js';
 import type { DocumentService } from '../engine/services/document.service.js';
 import type { IncidentService } from '../engine/services/incident.service.js';
+import type { CaseDiagramService } from '../engine/services/case-diagram.service.js';
 import { CSV_MEDIA_TYPE, csvLines, toCsv } from '../engine/web/csv.js';
 import { translate, type Locale } from '../engine/web/i18n.js';
 import { NotFoundError, formInput, isUuid, localeOf, pageOf } from '../engine/web/http.js';
 import { previewKindOf, sendDocument } from '../engine/web/send-document.js';
 import type { ViewRenderer } from '../engine/web/views.js';
 import { staffMember } from './staff-guard.js';
+import { processDiagramView } from './process-diagram.js';
 
 export interface CasesRouteDeps {
   caseViews: CaseViewService;
   catalog: CatalogService;
   documents: DocumentService;
   incidents: IncidentService;
+  /** The process diagram on the case page (admin/views/partials/process-diagram.hbs). */
+  caseDiagrams: CaseDiagramService;
   views: ViewRenderer;
 }
 
@@ -164,7 +168,14 @@ export function caseRecordView(record: CaseRecord, locale: Locale) {
 }
 
 /** `/staff/cases`: search and CSV export; `/staff/cases/:id`: the case page, its documents and notes. */
-export function createCasesRouter({ caseViews, catalog, documents, incidents, views }: CasesRouteDeps): Router {
+export function createCasesRouter({
+  caseViews,
+  catalog,
+  documents,
+  incidents,
+  caseDiagrams,
+  views,
+}: CasesRouteDeps): Router {
   const router = Router();
 
   const services = async (locale: Locale) =>
@@ -279,6 +290,9 @@ export function createCasesRouter({ caseViews, catalog, documents, incidents, vi
           ?.elementName,
       })),
       isAdmin,
+      diagram: await caseDiagrams
+        .forStaff(caseId, member)
+        .then((diagram) => diagram && processDiagramView(diagram, found.openTasks)),
       // The raw audit trail is for administrators only ("technical details").
       events: isAdmin ? found.events : [],
       noteMaxLength: NOTE_MAX_LENGTH,

@@ -271,6 +271,7 @@ export async function startSystem(
       caseStarts,
       tasks: taskService,
       inbox: inboxService,
+      caseDiagrams,
       // Rückfrage on any task (admin/information-request.routes.ts, the portal's case and task pages).
       informationRequests: createInformationRequestService({
         cases,

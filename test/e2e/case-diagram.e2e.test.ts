@@ -1,14 +1,6 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { processDiagramView } from '../../admin/process-diagram.js';
-import { createAccountRepository } from '../../engine/repositories/account.repository.js';
-import { createAuthService } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { createViewRenderer } from '../../engine/web/views.js';
 import { demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
 import { expectAccessible, logIn, useBrowserSystem } from './browser.js';
 
@@ -24,36 +16,9 @@ function problemsOf(context: BrowserContext): string[] {
   return problems;
 }
 
-// TEMPORARY preview until the case route passes `diagram` (admin/cases.routes.ts is being rewritten).
+/** The staff case page, in German or English. */
 async function openDiagram(page: Page, caseId: string, locale: 'de' | 'en') {
-  const system = harness.system;
-  const auth = createAuthService({ accounts: createAccountRepository(system.db) });
-  const member = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
-  if (!member) throw new Error('no caseworker');
-  const diagram = await system.services.caseDiagrams.forStaff(caseId, member);
-  if (!diagram) throw new Error('no diagram');
-  const folder = await mkdtemp(path.join(tmpdir(), 'diagram-preview-'));
-  await writeFile(path.join(folder, 'preview.hbs'), '<h1>Vorschau</h1>{{> processDiagram diagram}}');
-  const views = createViewRenderer({
-    web: fileURLToPath(new URL('../../engine/web/views', import.meta.url)),
-    admin: fileURLToPath(new URL('../../admin/views', import.meta.url)),
-    preview: folder,
-  });
-  const html = views.render(
-    'preview/preview',
-    { locale, csrfToken: 'x', title: 'Vorschau', currentPath: '/staff/diagram-preview', area: 'staff' },
-    { diagram: processDiagramView(diagram) },
-  );
-  const csp = (await fetch(`${system.url}/healthz`)).headers.get('content-security-policy') ?? '';
-  await page.route('**/staff/diagram-preview', (route) =>
-    route.fulfill({
-      status: 200,
-      contentType: 'text/html; charset=utf-8',
-      headers: { 'content-security-policy': csp },
-      body: html,
-    }),
-  );
-  await page.goto('/staff/diagram-preview');
+  await page.goto(`/staff/cases/${caseId}${locale === 'en' ? '?lang=en' : ''}`);
 }
 
 describe('the process diagram on the staff case page in Chromium', () => {
