@@ -10,7 +10,8 @@ import type { CaseDiagram } from '../../engine/services/case-diagram.service.js'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
-import { completedCase, demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
+import { WebClient } from '../browserless-client.js';
+import { completedCase, demoCaseworker, demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -151,5 +152,40 @@ describe('the process diagram of a case', () => {
     expect(sendAnswer?.incidents[0]?.message).toContain('fax');
     expect(marks(diagram).elements.Task_Answer).toBe('completed 0');
     expect(marks(diagram).takenFlowIds).toEqual(['Flow_ToAnswer', 'Flow_ToMail']);
+  });
+
+  it('is on the case page: the list of states in words and the JSON block the script draws from', async () => {
+    // Given a general inquiry at its task
+    const caseId = await submitGeneralInquiry(await demoCompany(system), `Diagramm ${randomUUID()}`);
+    await openTaskOf(system, caseId);
+
+    // When the caseworker opens the case page
+    const page = await (await demoCaseworker(system)).get(`/staff/cases/${caseId}`);
+
+    // Then
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<h2 id="process-diagram-title">Prozessdiagramm</h2>');
+    expect(page.html).toMatch(
+      /<li id="process-diagram-item-Task_Answer" class="process-diagram__item process-diagram__item--active">/,
+    );
+    const json = /<script type="application\/json" class="process-diagram__data">(.*?)<\/script>/s.exec(page.html)?.[1];
+    const data: unknown = JSON.parse(json ?? 'null');
+    expect(data).toMatchObject({
+      elements: [
+        { id: 'StartEvent_Submitted', state: 'completed', tokens: 0 },
+        { id: 'Task_Answer', state: 'active', tokens: 1 },
+      ],
+      takenFlowIds: ['Flow_ToAnswer'],
+    });
+    expect(page.html).toContain('<script src="/static/process-diagram.js" defer></script>');
+    const script = await new WebClient(system.url).get('/static/process-diagram.js');
+    expect(script.status).toBe(200);
+
+    // And staff who may not see the case get 404, not its diagram
+    const buildingAuthority = new WebClient(system.url);
+    await buildingAuthority.login(DEMO_ACCOUNTS.buildingAuthority.email, DEMO_PASSWORD, true);
+    const refused = await buildingAuthority.get(`/staff/cases/${caseId}`);
+    expect(refused.status).toBe(404);
+    expect(refused.html).not.toContain('process-diagram');
   });
 });
