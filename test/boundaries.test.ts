@@ -40,6 +40,7 @@ function tree(files: Record<string, string>): string {
   const entryPoints = {
     'workflows/index.ts': 'export {};\n',
     'forms/browser/forms-live.ts': 'export {};\n',
+    'admin/browser/process-diagram.ts': 'export {};\n',
   };
   for (const [file, text] of Object.entries({ ...placeholders, ...entryPoints, ...stubs, ...files })) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });

@@ -2,6 +2,14 @@
  * A user agent for HTTP tests: keeps cookies, follows nothing by itself, and reads the CSRF and
  * submission tokens out of the last page like a browser submitting the form would.
  */
+/** A file as a browser's upload form sends it. */
+export interface UploadFile {
+  field: string;
+  name: string;
+  content: Uint8Array;
+  type?: string;
+}
+
 export class WebClient {
   private cookies = new Map<string, string>();
   lastHtml = '';
@@ -30,7 +38,7 @@ export class WebClient {
   async submitMultipart(
     path: string,
     fields: Record<string, string | string[]>,
-    files: { field: string; name: string; content: Uint8Array; type?: string }[] = [],
+    files: UploadFile[] = [],
     tokens: { csrf?: string } = {},
   ) {
     const form = new FormData();

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { cases, tasks } from '../engine/db/schema.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../engine/services/seed.js';
-import { WebClient } from './browserless-client.js';
+import { cases, companies, tasks } from '../engine/db/schema.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../engine/services/seed.js';
+import { WebClient, type UploadFile } from './browserless-client.js';
 import { eventually, type startTestSystem } from './system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -55,13 +56,36 @@ const PERMIT_SITE = {
   siteParcel: '',
 };
 
+/** A company of its own, with its registered address, and a logged-in user of it (Paula Planer). */
+export async function newApplicant(
+  system: System,
+  companyName = `Planer Bau ${randomUUID().slice(0, 8)} GmbH`,
+): Promise<{ client: WebClient; email: string; companyId: string; companyName: string }> {
+  const email = `applicant-${randomUUID()}@example.com`;
+  const password = 'Test-Password-1';
+  const { companyId } = await createCompanyWithUser(system.db, {
+    company: companyName,
+    email,
+    name: 'Paula Planer',
+    password,
+  });
+  await system.db
+    .update(companies)
+    .set({ street: 'Am Hafen 3', postalCode: '12347', city: 'Musterhafen' })
+    .where(eq(companies.id, companyId));
+  const client = new WebClient(system.url);
+  await client.login(email, password);
+  return { client, email, companyId, companyName };
+}
+
 /**
- * The permit guidance's three start steps over HTTP as a company user sends them, the site plan uploaded on
- * the last; returns the case id.
+ * The permit guidance's three start steps over HTTP as a company user sends them, `sitePlan` (by default one
+ * PDF) uploaded on the last; returns the case id.
  */
 export async function submitPermitGuidance(
   client: WebClient,
   applicant: { email: string; companyName: string },
+  options: { subject?: string; sitePlan?: UploadFile[] } = {},
 ): Promise<string> {
   const expectStatus = (response: { status: number }, status: number, what: string) => {
     if (response.status !== status) throw new Error(`${what}: ${response.status} instead of ${status}`);
@@ -72,6 +96,7 @@ export async function submitPermitGuidance(
   await client.get(`/drafts/${draftId}/steps/1`);
   const first = await client.submitMultipart(`/drafts/${draftId}/steps/1`, {
     ...PERMIT_PROJECT,
+    ...(options.subject && { subject: options.subject }),
     companyName: applicant.companyName,
     contactEmail: applicant.email,
     _action: 'next',
@@ -80,9 +105,10 @@ export async function submitPermitGuidance(
   await client.get(`/drafts/${draftId}/steps/2`);
   expectStatus(await client.submit(`/drafts/${draftId}/steps/2`, { ...PERMIT_SITE, _action: 'next' }), 303, 'step 2');
   await client.get(`/drafts/${draftId}/steps/3`);
-  const uploaded = await client.submitMultipart(`/drafts/${draftId}/steps/3`, { _action: 'next' }, [
+  const sitePlan = options.sitePlan ?? [
     { field: 'sitePlan', name: 'Lageplan.pdf', content: SITE_PLAN_PDF, type: 'application/pdf' },
-  ]);
+  ];
+  const uploaded = await client.submitMultipart(`/drafts/${draftId}/steps/3`, { _action: 'next' }, sitePlan);
   if (uploaded.headers.get('location') !== `/drafts/${draftId}/review`) throw new Error('step 3: no review next');
   await client.get(`/drafts/${draftId}/review`);
   const submitted = await client.submit(`/drafts/${draftId}/submit`, {});

@@ -1,11 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { companies } from '../../engine/db/schema.js';
 import { renderLetterPdf } from '../../engine/documents/letter-pdf.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../../engine/services/seed.js';
-import { WebClient } from '../browserless-client.js';
-import { demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
+import { demoCompany, newApplicant, openTaskOf, submitGeneralInquiry, submitPermitGuidance } from '../journeys.js';
 import { expectAccessible, logIn, reloadUntil, useBrowserSystem } from './browser.js';
 
 const harness = useBrowserSystem({ DATA_DIR: `/tmp/lotse-test-data-${randomUUID()}` });
@@ -31,52 +28,14 @@ const PHOTO = Buffer.from(
 
 /** A permit application in three steps over HTTP, with a site plan (PDF) and a photo (PNG); returns the case id. */
 async function submitPermit(): Promise<string> {
-  const system = harness.system;
-  const email = `e2e-${randomUUID()}@example.com`;
-  const companyName = `Planer Bau ${TAG} GmbH`;
-  const { companyId } = await createCompanyWithUser(system.db, {
-    company: companyName,
-    email,
-    name: 'Paula Planer',
-    password: 'E2e-Password-1',
-  });
-  await system.db
-    .update(companies)
-    .set({ street: 'Am Hafen 3', postalCode: '12347', city: 'Musterhafen' })
-    .where(eq(companies.id, companyId));
-  const client = new WebClient(system.url);
-  await client.login(email, 'E2e-Password-1');
-  const started = await client.get('/services/permit-guidance/start');
-  const draftId = /^\/drafts\/([0-9a-f-]{36})\/steps\/1/.exec(started.headers.get('location') ?? '')?.[1];
-  if (!draftId) throw new Error('no draft');
-  await client.get(`/drafts/${draftId}/steps/1`);
-  await client.submitMultipart(`/drafts/${draftId}/steps/1`, {
+  const applicant = await newApplicant(harness.system, `Planer Bau ${TAG} GmbH`);
+  return submitPermitGuidance(applicant.client, applicant, {
     subject: `Neubau einer Lagerhalle ${TAG}`,
-    projectDescription: 'Wir möchten auf unserem Grundstück eine Lagerhalle mit 800 m² errichten.',
-    permitType: 'building',
-    plannedStart: '06/2027',
-    companyName,
-    contactEmail: email,
-    _action: 'next',
+    sitePlan: [
+      { field: 'sitePlan', name: 'Lageplan.pdf', content: await sitePlan(), type: 'application/pdf' },
+      { field: 'sitePlan', name: 'Foto.png', content: PHOTO, type: 'image/png' },
+    ],
   });
-  await client.get(`/drafts/${draftId}/steps/2`);
-  await client.submit(`/drafts/${draftId}/steps/2`, {
-    siteStreet: 'Industriestraße 9',
-    sitePostalCode: '12345',
-    siteCity: 'Musterstadt',
-    siteParcel: '',
-    _action: 'next',
-  });
-  await client.get(`/drafts/${draftId}/steps/3`);
-  await client.submitMultipart(`/drafts/${draftId}/steps/3`, { _action: 'next' }, [
-    { field: 'sitePlan', name: 'Lageplan.pdf', content: await sitePlan(), type: 'application/pdf' },
-    { field: 'sitePlan', name: 'Foto.png', content: PHOTO, type: 'image/png' },
-  ]);
-  await client.get(`/drafts/${draftId}/review`);
-  const submitted = await client.submit(`/drafts/${draftId}/submit`, {});
-  const caseId = /^\/cases\/([0-9a-f-]{36})\?submitted=1$/.exec(submitted.headers.get('location') ?? '')?.[1];
-  if (!caseId) throw new Error(`no case in ${submitted.headers.get('location')}`);
-  return caseId;
 }
 
 describe('case search and case view in Chromium', () => {

@@ -1,25 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  caseNotes,
-  cases,
-  companies,
-  documents,
-  incidents,
-  staff,
-  staffGroups,
-  tasks,
-} from '../../engine/db/schema.js';
+import { caseNotes, cases, documents, incidents, staff, staffGroups, tasks } from '../../engine/db/schema.js';
 import { CATALOG_DIR } from '../../engine/main/system.js';
 import { compileProcess } from '../../engine/model/compile.js';
 import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { addDays } from '../../engine/case/information-request.js';
 import { agencyToday } from '../../engine/case/today.js';
 import type { StaffSession } from '../../engine/services/auth.service.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../../engine/services/seed.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
-import { answeredInquiry, demoCaseworker, demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
+import {
+  answeredInquiry,
+  demoCaseworker,
+  demoCompany,
+  newApplicant,
+  openTaskOf,
+  submitGeneralInquiry,
+  submitPermitGuidance,
+} from '../journeys.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -70,51 +69,14 @@ function openTask(caseId: string, elementId: string) {
 
 /** A permit application in three steps by a new company, with a site plan (PDF) and a photo (PNG). */
 async function submitPermit() {
-  const email = `applicant-${randomUUID()}@example.com`;
-  const companyName = `Planer Bau ${randomUUID().slice(0, 8)} GmbH`;
-  const { companyId } = await createCompanyWithUser(system.db, {
-    company: companyName,
-    email,
-    name: 'Paula Planer',
-    password: 'Test-Password-1',
+  const applicant = await newApplicant(system);
+  const caseId = await submitPermitGuidance(applicant.client, applicant, {
+    sitePlan: [
+      { field: 'sitePlan', name: 'Lageplan.pdf', content: SITE_PLAN, type: 'application/pdf' },
+      { field: 'sitePlan', name: 'Foto.png', content: PHOTO, type: 'image/png' },
+    ],
   });
-  await system.db
-    .update(companies)
-    .set({ street: 'Am Hafen 3', postalCode: '12347', city: 'Musterhafen' })
-    .where(eq(companies.id, companyId));
-  const client = new WebClient(system.url);
-  await client.login(email, 'Test-Password-1');
-  const started = await client.get('/services/permit-guidance/start');
-  const draftId = /^\/drafts\/([0-9a-f-]{36})\/steps\/1/.exec(started.headers.get('location') ?? '')?.[1];
-  if (!draftId) throw new Error('no draft');
-  await client.get(`/drafts/${draftId}/steps/1`);
-  await client.submitMultipart(`/drafts/${draftId}/steps/1`, {
-    subject: 'Neubau einer Lagerhalle',
-    projectDescription: 'Wir möchten auf unserem Grundstück eine Lagerhalle mit 800 m² errichten.',
-    permitType: 'building',
-    plannedStart: '06/2027',
-    companyName,
-    contactEmail: email,
-    _action: 'next',
-  });
-  await client.get(`/drafts/${draftId}/steps/2`);
-  await client.submit(`/drafts/${draftId}/steps/2`, {
-    siteStreet: 'Industriestraße 9',
-    sitePostalCode: '12345',
-    siteCity: 'Musterstadt',
-    siteParcel: '',
-    _action: 'next',
-  });
-  await client.get(`/drafts/${draftId}/steps/3`);
-  await client.submitMultipart(`/drafts/${draftId}/steps/3`, { _action: 'next' }, [
-    { field: 'sitePlan', name: 'Lageplan.pdf', content: SITE_PLAN, type: 'application/pdf' },
-    { field: 'sitePlan', name: 'Foto.png', content: PHOTO, type: 'image/png' },
-  ]);
-  await client.get(`/drafts/${draftId}/review`);
-  const submitted = await client.submit(`/drafts/${draftId}/submit`, {});
-  const caseId = /^\/cases\/([0-9a-f-]{36})\?submitted=1$/.exec(submitted.headers.get('location') ?? '')?.[1];
-  if (!caseId) throw new Error(`no case in ${submitted.headers.get('location')}`);
-  return { caseId, client, companyName, email };
+  return { caseId, client: applicant.client, companyName: applicant.companyName, email: applicant.email };
 }
 
 describe('the staff case page of a general inquiry', () => {

@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, companies, documents, outboxMails, staff, staffGroups, tasks } from '../../engine/db/schema.js';
+import { cases, documents, outboxMails, staff, staffGroups, tasks } from '../../engine/db/schema.js';
 import type { StaffSession } from '../../engine/services/auth.service.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../../engine/services/seed.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
-import { PERMIT_PROJECT, submitPermitGuidance } from '../journeys.js';
+import { PERMIT_PROJECT, newApplicant, submitPermitGuidance } from '../journeys.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -23,25 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
 });
-
-/** A company with its registered address and a logged-in user of it. */
-async function newApplicant() {
-  const email = `applicant-${randomUUID()}@example.com`;
-  const companyName = `Planer Bau ${randomUUID().slice(0, 8)} GmbH`;
-  const { companyId } = await createCompanyWithUser(system.db, {
-    company: companyName,
-    email,
-    name: 'Paula Planer',
-    password: 'Test-Password-1',
-  });
-  await system.db
-    .update(companies)
-    .set({ street: 'Am Hafen 3', postalCode: '12347', city: 'Musterhafen' })
-    .where(eq(companies.id, companyId));
-  const client = new WebClient(system.url);
-  await client.login(email, 'Test-Password-1');
-  return { client, email, companyId, companyName };
-}
 
 /** A staff member of the demo seed as the web layer would have them in the session. */
 async function staffSession(email: string): Promise<StaffSession> {
@@ -97,7 +78,7 @@ describe('permit guidance on the real system', () => {
     const environmentAgency = await staffSession(DEMO_ACCOUNTS.environmentAgency.email);
 
     // Given a company that applies in three steps with its site plan
-    const applicant = await newApplicant();
+    const applicant = await newApplicant(system);
     const caseId = await submitPermitGuidance(applicant.client, applicant);
     const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
     const caseNumber = row?.number ?? 'missing';
@@ -222,7 +203,7 @@ describe('permit guidance on the real system', () => {
     expect(download.headers.get('content-type')).toBe('application/pdf');
     expect(download.html.startsWith('%PDF-')).toBe(true);
     // Another company cannot fetch it
-    const other = await newApplicant();
+    const other = await newApplicant(system);
     expect((await other.client.get(href)).status).toBe(404);
   });
 });
