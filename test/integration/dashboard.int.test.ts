@@ -269,7 +269,7 @@ describe('GET /staff/dashboard', () => {
     expect(german.html).toContain(`<td>4,0 Tage</td><td>2</td><td>6,0 Tage</td><td>3</td>`);
     // de-DE writes a no-break space before the percent sign.
     expect(german.html).toContain('<td>5</td><td>1</td><td>20\u00a0%</td>');
-    expect(german.html).toContain('<a href="/staff/dashboard">Dashboard</a>');
+    expect(german.html).toContain('<a href="/staff/dashboard" aria-current="page">Dashboard</a>');
 
     const english = await client.get('/staff/dashboard?lang=en');
     expect(english.html).toContain('<h2 id="open-cases-heading">Open cases per service</h2>');
