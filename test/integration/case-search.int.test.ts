@@ -10,6 +10,7 @@ import { createOutboxRepository } from '../../engine/repositories/outbox.reposit
 import type { StaffSession } from '../../engine/services/auth.service.js';
 import { createCaseViewService } from '../../engine/services/case-view.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
+import { clearOfAgencyMidnight } from '../agency-day.js';
 import { WebClient } from '../browserless-client.js';
 import { demoCaseworker, demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
 import { startTestSystem } from '../system.js';
@@ -49,6 +50,7 @@ function numbersIn(html: string): string[] {
 }
 
 beforeAll(async () => {
+  await clearOfAgencyMidnight();
   system = await startTestSystem();
   const company = await demoCompany(system);
   // Given three general inquiries of the demo company, their tasks for the Wirtschaftsförderung
@@ -62,7 +64,7 @@ beforeAll(async () => {
     .where(inArray(cases.id, Object.values(ids)));
   const numberOf = (id: string) => rows.find((row) => row.id === id)?.number ?? '';
   numbers = { warehouse: numberOf(ids.warehouse), solar: numberOf(ids.solar), formula: numberOf(ids.formula) };
-}, 60_000);
+}, 8 * 60_000);
 
 afterAll(async () => {
   await system?.stop();

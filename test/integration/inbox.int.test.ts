@@ -17,6 +17,7 @@ import {
 import type { ProcessModel } from '../../engine/model/process-model.js';
 import { hashPassword, type StaffRole } from '../../engine/services/auth.service.js';
 import { createCompanyWithUser, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
+import { agencyNoon, clearOfAgencyMidnight } from '../agency-day.js';
 import { WebClient } from '../browserless-client.js';
 import { demoCaseworker, demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
 import { startTestSystem } from '../system.js';
@@ -51,6 +52,8 @@ const pager = account('pager', 'Paula Pager', [pagerGroup]);
 let system: System;
 const now = new Date();
 const at = (days: number) => new Date(now.getTime() + days * DAY);
+/** Due and follow-up dates at noon of an agency day, so "morgen" stays "morgen" at any hour of the run. */
+const onDay = (days: number | undefined) => (days === undefined ? null : agencyNoon(days));
 const ids = { staff: new Map<string, string>(), cases: [] as string[], versionId: '', serviceId: '', companyId: '' };
 /** The numbered tasks of the main fixture, by name. */
 const fixture = new Map<string, { taskId: string; caseNumber: string }>();
@@ -95,8 +98,8 @@ async function addCase(spec: {
       name: spec.task.name,
       candidateGroups: spec.task.groups,
       assignee: spec.task.assignee ?? null,
-      dueDate: spec.task.due === undefined ? null : at(spec.task.due),
-      followUpDate: spec.task.followUp === undefined ? null : at(spec.task.followUp),
+      dueDate: onDay(spec.task.due),
+      followUpDate: onDay(spec.task.followUp),
       priority: spec.task.priority ?? 50,
       createdAt: at(-(spec.task.createdDaysAgo ?? 1)),
     })
@@ -106,6 +109,7 @@ async function addCase(spec: {
 }
 
 beforeAll(async () => {
+  await clearOfAgencyMidnight();
   system = await startTestSystem();
   const db = system.db;
   await db.insert(groups).values([
@@ -201,7 +205,7 @@ beforeAll(async () => {
     });
     paged.push(task);
   }
-}, 120_000);
+}, 8 * 60_000);
 
 afterAll(async () => {
   const db = system.db;
