@@ -609,6 +609,14 @@ const de = {
   'diagram.kind.parallelGateway': 'Parallele Verzweigung',
   'diagram.kind.inclusiveGateway': 'Verzweigung (ein oder mehrere Wege)',
   'diagram.kind.eventBasedGateway': 'Verzweigung nach Ereignis',
+  // ── designer (keys added below this line) ──
+  // ── end designer ──
+  // ── migration (keys added below this line) ──
+  // ── end migration ──
+  // ── account (keys added below this line) ──
+  // ── end account ──
+  // ── testrun (keys added below this line) ──
+  // ── end testrun ──
 };
 
 type MessageKey = keyof typeof de;
@@ -1207,6 +1215,14 @@ const en: Record<MessageKey, string> = {
   'diagram.kind.parallelGateway': 'Parallel gateway',
   'diagram.kind.inclusiveGateway': 'Gateway (one or more paths)',
   'diagram.kind.eventBasedGateway': 'Gateway by event',
+  // ── designer (keys added below this line) ──
+  // ── end designer ──
+  // ── migration (keys added below this line) ──
+  // ── end migration ──
+  // ── account (keys added below this line) ──
+  // ── end account ──
+  // ── testrun (keys added below this line) ──
+  // ── end testrun ──
 };
 
 const messages: Record<Locale, Record<string, string>> = { de, en };
