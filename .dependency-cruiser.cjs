@@ -144,6 +144,22 @@ module.exports = {
       ['^engine/(interpreter|model|feel|dmn|case)/', ACTIVITY_CONTRACT, ...PURE_FORMS],
       ['^engine/activities/', '^forms/schema\\.ts$'],
     ),
+    ...mayImport(
+      'designer-imports-cores',
+      'engine/designer/',
+      ['^engine/(model|feel|dmn)/', '^forms/', '^engine/services/start-steps\\.ts$'],
+      ['^engine/db/schema\\.ts$'],
+      'The designer core works on file maps in memory; the services store and run them (engine/designer/README.md).',
+    ),
+    {
+      name: 'designer-no-io',
+      severity: 'error',
+      comment: 'engine/designer/ does no I/O: no file system, network, processes or I/O library; its callers do.',
+      from: { path: '^engine/designer/', pathNot: TESTS },
+      to: {
+        path: ['^(node:)?(fs|fs/promises|child_process|net|http|https|dgram|worker_threads)$', IO_PACKAGES],
+      },
+    },
     ...mayImport('db-not-services', 'engine/db/', [], ['^engine/model/', '^forms/schema\\.ts$']),
     ...mayImport(
       'repositories-import-db',
@@ -203,7 +219,7 @@ module.exports = {
     ...mayImport(
       'admin-imports-services-web-forms',
       'admin/',
-      ['^engine/(services|web)/', '^forms/'],
+      ['^engine/(services|web|designer)/', '^forms/'],
       ['^engine/repositories/'],
       'Never the database layer or portal/ (admin/README.md).',
     ),

@@ -231,6 +231,10 @@ describe('npm run lint:deps', () => {
           rules: ['log-imports-nothing-of-ours'],
         },
       ],
+      'engine/designer/reads-db.ts': [
+        { imports: "import { db } from '../db/database.js';", rules: ['designer-imports-cores'] },
+        { imports: "import { readFileSync } from 'node:fs';", rules: ['designer-no-io'] },
+      ],
       'engine/documents/reads-db.ts': [
         { imports: "import { db } from '../db/database.js';", rules: ['documents-import-nothing-of-ours'] },
       ],
