@@ -616,6 +616,54 @@ const de = {
   // ── account (keys added below this line) ──
   // ── end account ──
   // ── testrun (keys added below this line) ──
+  'testrun.title': 'Testlauf',
+  'testrun.back': 'Zurück zur Leistung',
+  'testrun.intro':
+    'Die Testfälle des Entwurfs (Dateien *.test.json im Format Camunda Process Test, wie „lotse test“ sie ausführt) laufen auf der echten Engine als verborgene Testleistung. Ihre Vorgänge erscheinen in keinem Postkorb und werden nach jedem Testfall gelöscht.',
+  'testrun.files': 'Testdateien',
+  'testrun.file': 'Datei',
+  'testrun.testCases': 'Testfälle',
+  'testrun.oneCase': '1 Testfall',
+  'testrun.cases': '{count} Testfälle',
+  'testrun.problem.invalid-json': 'Kein gültiges JSON',
+  'testrun.problem.no-test-cases': 'Keine Testdatei: die Liste „testCases“ fehlt',
+  'testrun.run': 'Tests ausführen',
+  'testrun.limits':
+    'Höchstens {cases} Testfälle und {minutes} Minuten je Lauf; jede Anweisung wartet bis zu {seconds} Sekunden.',
+  'testrun.noFiles': 'Der Entwurf hat noch keine Testdatei. Legen Sie unten eine an.',
+  'testrun.lastRun': 'Letzter Lauf',
+  'testrun.startedBy': 'Gestartet von',
+  'testrun.running': 'Die Tests laufen noch.',
+  'testrun.refresh': 'Ergebnis aktualisieren',
+  'testrun.broken':
+    'Der Lauf konnte nicht ausgeführt werden: die Engine hat nicht geantwortet. Versuchen Sie es später noch einmal.',
+  'testrun.summary': '{passed} bestanden, {failed} fehlgeschlagen, {notRun} nicht ausgeführt',
+  'testrun.allPassed': 'alle Testfälle bestanden',
+  'testrun.resultsCaption': 'Ergebnis je Testfall',
+  'testrun.testCase': 'Testfall',
+  'testrun.result': 'Ergebnis',
+  'testrun.duration': 'Dauer',
+  'testrun.outcome.passed': 'Bestanden',
+  'testrun.outcome.failed': 'Fehlgeschlagen',
+  'testrun.outcome.not-run': 'Nicht ausgeführt',
+  'testrun.notRun.limit': 'Die Höchstzahl der Testfälle je Lauf ist erreicht.',
+  'testrun.notRun.time': 'Die Zeitgrenze des Laufs ist erreicht.',
+  'testrun.noRun': 'Noch kein Lauf.',
+  'testrun.newFile': 'Neue Testdatei',
+  'testrun.newFileHint':
+    'Die neue Datei enthält einen Testfall, der einen Vorgang am Startereignis startet; sie öffnet sich danach im Editor.',
+  'testrun.newFileName': 'Dateiname',
+  'testrun.newFileNameHint': 'Buchstaben, Ziffern, Punkt, Binde- und Unterstrich; „.test.json“ wird ergänzt.',
+  'testrun.create': 'Testdatei anlegen',
+  'testrun.newFile.empty': 'Bitte geben Sie einen Dateinamen an.',
+  'testrun.newFile.invalid': 'Erlaubt sind Buchstaben, Ziffern, Punkt, Binde- und Unterstrich.',
+  'testrun.newFile.too-long': 'Der Dateiname ist zu lang (höchstens 100 Zeichen).',
+  'testrun.newFile.taken': 'Eine Datei dieses Namens gibt es im Entwurf schon.',
+  'testrun.newFile.refused': 'Der Entwurf hat die Datei nicht angenommen.',
+  'testrun.started': 'Der Testlauf wurde gestartet.',
+  'testrun.refused.no-tests': 'Der Entwurf hat keine Testdatei.',
+  'testrun.refused.running': 'Für diese Leistung läuft schon ein Testlauf. Warten Sie sein Ergebnis ab.',
+  'testrun.refused.busy': 'Gerade laufen zu viele Testläufe. Versuchen Sie es gleich noch einmal.',
   // ── end testrun ──
 };
 
@@ -1222,6 +1270,53 @@ const en: Record<MessageKey, string> = {
   // ── account (keys added below this line) ──
   // ── end account ──
   // ── testrun (keys added below this line) ──
+  'testrun.title': 'Test run',
+  'testrun.back': 'Back to the service',
+  'testrun.intro':
+    'The draft’s test cases (files *.test.json in the Camunda Process Test format, as “lotse test” runs them) run on the real engine as a hidden test service. Their cases appear in no inbox and are deleted after each test case.',
+  'testrun.files': 'Test files',
+  'testrun.file': 'File',
+  'testrun.testCases': 'Test cases',
+  'testrun.oneCase': '1 test case',
+  'testrun.cases': '{count} test cases',
+  'testrun.problem.invalid-json': 'Not valid JSON',
+  'testrun.problem.no-test-cases': 'Not a test file: the “testCases” list is missing',
+  'testrun.run': 'Run tests',
+  'testrun.limits':
+    'At most {cases} test cases and {minutes} minutes per run; each instruction waits up to {seconds} seconds.',
+  'testrun.noFiles': 'The draft has no test file yet. Create one below.',
+  'testrun.lastRun': 'Last run',
+  'testrun.startedBy': 'Started by',
+  'testrun.running': 'The tests are still running.',
+  'testrun.refresh': 'Refresh the result',
+  'testrun.broken': 'The run could not be carried out: the engine did not answer. Please try again later.',
+  'testrun.summary': '{passed} passed, {failed} failed, {notRun} not run',
+  'testrun.allPassed': 'all test cases passed',
+  'testrun.resultsCaption': 'Result per test case',
+  'testrun.testCase': 'Test case',
+  'testrun.result': 'Result',
+  'testrun.duration': 'Duration',
+  'testrun.outcome.passed': 'Passed',
+  'testrun.outcome.failed': 'Failed',
+  'testrun.outcome.not-run': 'Not run',
+  'testrun.notRun.limit': 'The most test cases per run have run.',
+  'testrun.notRun.time': 'The run’s time limit was reached.',
+  'testrun.noRun': 'No run yet.',
+  'testrun.newFile': 'New test file',
+  'testrun.newFileHint':
+    'The new file holds one test case that starts a case at the start event; it then opens in the editor.',
+  'testrun.newFileName': 'File name',
+  'testrun.newFileNameHint': 'Letters, digits, dot, hyphen and underscore; “.test.json” is added.',
+  'testrun.create': 'Create test file',
+  'testrun.newFile.empty': 'Please enter a file name.',
+  'testrun.newFile.invalid': 'Use letters, digits, dot, hyphen and underscore.',
+  'testrun.newFile.too-long': 'The file name is too long (at most 100 characters).',
+  'testrun.newFile.taken': 'The draft already has a file of this name.',
+  'testrun.newFile.refused': 'The draft did not accept the file.',
+  'testrun.started': 'The test run has started.',
+  'testrun.refused.no-tests': 'The draft has no test file.',
+  'testrun.refused.running': 'A test run of this service is going. Please wait for its result.',
+  'testrun.refused.busy': 'Too many test runs are going. Please try again in a moment.',
   // ── end testrun ──
 };
 

@@ -1,0 +1,257 @@
+/**
+ * The designer's test-run (issue 10, ADR 0021): a draft's scenario files run on the running system's Temporal and
+ * PostgreSQL, as `lotse test` runs them, and each test case's result comes back — passed, or failed with the
+ * runner's reason. The draft is the shipped general inquiry's folder read into a map of files.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { like, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases } from '../../engine/db/schema.js';
+import { CATALOG_DIR } from '../../engine/main/system.js';
+import { createServiceFilesRunner } from '../../engine/scenario/run-service-files.js';
+import type { StaffSession } from '../../engine/services/auth.service.js';
+import {
+  createDesignerTestRunService,
+  TEST_RUN_LIMITS,
+  type DesignerTestRunService,
+  type ServiceFiles,
+} from '../../engine/services/designer-testrun.service.js';
+import { startTestSystem } from '../system.js';
+
+type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+const DESIGNER: StaffSession = {
+  kind: 'staff',
+  staffId: '00000000-0000-4000-8000-000000000001',
+  name: 'Petra Berg',
+  email: 'petra.berg@example.org',
+  groups: [],
+  roles: ['service_designer'],
+};
+
+async function folderFiles(folder: string): Promise<ServiceFiles> {
+  const files: ServiceFiles = {};
+  for (const name of await readdir(folder)) files[name] = await readFile(path.join(folder, name), 'utf8');
+  return files;
+}
+
+/** A test file with one test case of the general inquiry: start, then the given assertion on Task_Answer. */
+function testFile(testCases: { name: string; state: string }[]): string {
+  return JSON.stringify({
+    testCases: testCases.map(({ name, state }) => ({
+      name,
+      instructions: [
+        {
+          type: 'CREATE_PROCESS_INSTANCE',
+          processDefinitionSelector: { processDefinitionId: 'general-inquiry' },
+          variables: { subject: 'Test', message: 'Eine Frage', contactChannel: 'email' },
+        },
+        {
+          type: 'ASSERT_ELEMENT_INSTANCES',
+          processInstanceSelector: { processDefinitionId: 'general-inquiry' },
+          elementSelectors: [{ elementId: 'Task_Answer' }],
+          state,
+        },
+      ],
+    })),
+  });
+}
+
+describe('designer test-run', () => {
+  let system: System;
+  let testRuns: DesignerTestRunService;
+  let shipped: ServiceFiles;
+  const drafts = new Map<string, ServiceFiles>();
+  const scenarioCases = async () => {
+    const [row] = await system.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(cases)
+      .where(like(cases.submissionToken, 'scenario:%'));
+    return row?.count ?? 0;
+  };
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    shipped = await folderFiles(path.join(CATALOG_DIR, 'general-inquiry'));
+    testRuns = createDesignerTestRunService({
+      drafts: {
+        files: async (slug) => drafts.get(slug),
+        saveFile: async (_member, slug, name, content) => {
+          const files = drafts.get(slug);
+          if (!files) return false;
+          drafts.set(slug, { ...files, [name]: content });
+          return true;
+        },
+      },
+      run: createServiceFilesRunner({
+        db: system.db,
+        temporal: system.temporalClient,
+        caseStarts: system.services.caseStarts,
+        messages: system.services.messages,
+      }),
+      // An assertion that does not hold waits this long before it fails.
+      limits: { ...TEST_RUN_LIMITS, instructionTimeoutMs: 2_000 },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('runs the shipped scenarios of a draft: every test case passes, and no scenario case stays behind', async () => {
+    // Given a draft that is the general inquiry as shipped, with its test file
+    drafts.set('shipped', shipped);
+    const before = await scenarioCases();
+    const overview = await testRuns.overview('shipped');
+    const listed = overview?.files.find((file) => file.name === 'general-inquiry.test.json');
+    expect(listed?.testCases.length).toBeGreaterThan(0);
+
+    // When the designer runs its tests
+    expect(await testRuns.start(DESIGNER, 'shipped')).toEqual({ ok: true });
+    const run = await testRuns.settled('shipped');
+
+    // Then each of its test cases passed, by name; their cases are deleted again
+    expect(run?.status).toBe('finished');
+    expect(run?.results.map((result) => [result.name, result.outcome])).toEqual(
+      listed?.testCases.map((name) => [name, 'passed']),
+    );
+    expect(run).toMatchObject({ failed: 0, notRun: 0, startedBy: 'Petra Berg' });
+    expect(await scenarioCases()).toBe(before);
+  }, 120_000);
+
+  it('tells a failing test case by the instruction that failed and why, next to one that passes', async () => {
+    // Given a test file with one assertion that holds and one that does not
+    drafts.set('failing', {
+      ...shipped,
+      'general-inquiry.test.json': testFile([
+        { name: 'Die Aufgabe ist offen', state: 'IS_ACTIVE' },
+        { name: 'Die Aufgabe ist schon erledigt', state: 'IS_COMPLETED' },
+      ]),
+    });
+
+    // When it runs
+    await testRuns.start(DESIGNER, 'failing');
+    const run = await testRuns.settled('failing');
+
+    // Then the first passed, the second failed with the runner's reason
+    expect(run).toMatchObject({ status: 'finished', passed: 1, failed: 1, notRun: 0 });
+    expect(run?.results[0]).toMatchObject({ name: 'Die Aufgabe ist offen', outcome: 'passed' });
+    expect(run?.results[1]).toMatchObject({
+      name: 'Die Aufgabe ist schon erledigt',
+      outcome: 'failed',
+      failure: 'instruction #2 ASSERT_ELEMENT_INSTANCES: Task_Answer expected IS_COMPLETED but is active',
+    });
+  }, 120_000);
+
+  it('names a malformed test file as a failed result instead of breaking the run', async () => {
+    // Given a test file that is no JSON, one with an unknown instruction, and a good one
+    drafts.set('malformed', {
+      ...shipped,
+      'a-broken.test.json': '{ "testCases": [ { "name": "halb',
+      'b-unknown.test.json': JSON.stringify({
+        testCases: [{ name: 'Unbekannte Anweisung', instructions: [{ type: 'FLY_TO_THE_MOON' }] }],
+      }),
+      'general-inquiry.test.json': testFile([{ name: 'Die Aufgabe ist offen', state: 'IS_ACTIVE' }]),
+    });
+    const overview = await testRuns.overview('malformed');
+    expect(overview?.files.map((file) => [file.name, file.problem])).toEqual([
+      ['a-broken.test.json', 'invalid-json'],
+      ['b-unknown.test.json', undefined],
+      ['general-inquiry.test.json', undefined],
+    ]);
+
+    // When it runs
+    await testRuns.start(DESIGNER, 'malformed');
+    const run = await testRuns.settled('malformed');
+
+    // Then the broken files fail with the parser's words, the good test case passes
+    expect(run?.status).toBe('finished');
+    expect(run?.results.map((result) => [result.file, result.name, result.outcome])).toEqual([
+      ['a-broken.test.json', 'a-broken.test.json', 'failed'],
+      ['b-unknown.test.json', 'Unbekannte Anweisung', 'failed'],
+      ['general-inquiry.test.json', 'Die Aufgabe ist offen', 'passed'],
+    ]);
+    expect(run?.results[0]?.failure).toMatch(/^not valid JSON: /);
+    expect(run?.results[1]?.failure).toMatch(/FLY_TO_THE_MOON/);
+  }, 120_000);
+
+  it('runs at most the limit of test cases and lists the rest as not run', async () => {
+    // Given a small limit and more test cases than it allows
+    const limited = createDesignerTestRunService({
+      drafts: { files: async (slug) => drafts.get(slug), saveFile: async () => false },
+      run: createServiceFilesRunner({
+        db: system.db,
+        temporal: system.temporalClient,
+        caseStarts: system.services.caseStarts,
+        messages: system.services.messages,
+      }),
+      limits: { maxTestCases: 1, runTimeMs: 60_000, instructionTimeoutMs: 2_000 },
+    });
+    drafts.set('limited', {
+      ...shipped,
+      'general-inquiry.test.json': testFile([
+        { name: 'Erster', state: 'IS_ACTIVE' },
+        { name: 'Zweiter', state: 'IS_ACTIVE' },
+      ]),
+    });
+
+    // When it runs
+    await limited.start(DESIGNER, 'limited');
+    const run = await limited.settled('limited');
+
+    // Then the first ran, the second did not
+    expect(run?.results.map((result) => [result.name, result.outcome, result.notRun])).toEqual([
+      ['Erster', 'passed', undefined],
+      ['Zweiter', 'not-run', 'limit'],
+    ]);
+  }, 120_000);
+
+  it('runs one test-run per service at a time and refuses a draft without test files', async () => {
+    // Given a draft with tests whose run has started
+    drafts.set('once', {
+      ...shipped,
+      'general-inquiry.test.json': testFile([{ name: 'Die Aufgabe ist offen', state: 'IS_ACTIVE' }]),
+    });
+    expect(await testRuns.start(DESIGNER, 'once')).toEqual({ ok: true });
+
+    // When the designer starts it again before it ends, it is refused; after it ended, it runs again
+    expect(await testRuns.start(DESIGNER, 'once')).toEqual({ ok: false, reason: 'running' });
+    await testRuns.settled('once');
+    expect(await testRuns.start(DESIGNER, 'once')).toEqual({ ok: true });
+    await testRuns.settled('once');
+
+    // And a draft without test files, or no draft at all, is refused
+    const { 'general-inquiry.test.json': _tests, ...withoutTests } = shipped;
+    drafts.set('untested', withoutTests);
+    expect(await testRuns.start(DESIGNER, 'untested')).toEqual({ ok: false, reason: 'no-tests' });
+    expect(await testRuns.start(DESIGNER, 'no-such-service')).toEqual({ ok: false, reason: 'not-found' });
+  }, 120_000);
+
+  it('creates a test file from the skeleton that starts at the draft’s start event, and it passes as it is', async () => {
+    // Given a draft without test files
+    const { 'general-inquiry.test.json': _tests, ...withoutTests } = shipped;
+    drafts.set('skeleton', withoutTests);
+
+    // When the designer creates "anfrage" (a name taken or malformed is refused)
+    expect(await testRuns.createTestFile(DESIGNER, 'skeleton', 'anfrage', 'de')).toEqual({
+      ok: true,
+      name: 'anfrage.test.json',
+    });
+    expect(await testRuns.createTestFile(DESIGNER, 'skeleton', 'anfrage.test.json', 'de')).toEqual({
+      ok: false,
+      error: 'taken',
+    });
+    expect(await testRuns.createTestFile(DESIGNER, 'skeleton', '../x', 'de')).toEqual({ ok: false, error: 'invalid' });
+
+    // Then it names the start event, and running it passes
+    const skeleton = drafts.get('skeleton')?.['anfrage.test.json'] ?? '';
+    expect(skeleton).toContain('"processDefinitionId": "general-inquiry"');
+    expect(skeleton).toContain('StartEvent_Submitted');
+    await testRuns.start(DESIGNER, 'skeleton');
+    const run = await testRuns.settled('skeleton');
+    expect(run?.results.map((result) => [result.name, result.outcome, result.failure])).toEqual([
+      ['Neuer Testfall', 'passed', undefined],
+    ]);
+  }, 120_000);
+});
