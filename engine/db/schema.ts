@@ -129,6 +129,15 @@ export const services = pgTable('services', {
    * every finished case of the service.
    */
   retentionDays: integer('retention_days'),
+  /**
+   * Set while the service is paused (designer): the catalog and its start page show the message and no new case
+   * starts; running cases and drafts already submitted are not affected.
+   */
+  pausedAt: timestamp('paused_at', { withTimezone: true }),
+  pauseMessageDe: text('pause_message_de'),
+  pauseMessageEn: text('pause_message_en'),
+  /** service.json's descriptive metadata (description, category, required documents, …) as last published. */
+  metadata: jsonb('metadata').$type<Record<string, unknown>>(),
   createdAt: createdAt(),
 });
 
@@ -149,6 +158,13 @@ export const serviceVersions = pgTable(
     /** How a case starts: the start forms as steps and the prefill expressions (service.json). */
     start: jsonb('start').$type<StartConfig>(),
     model: jsonb('model').$type<ProcessModel>().notNull(),
+    /**
+     * The files the version was published from (file name → text), so an export gives them back byte for byte.
+     * Null for versions published before the designer: an export rebuilds them from bpmnXml, forms and dmn.
+     */
+    files: jsonb('files').$type<Record<string, string>>(),
+    /** Staff member who published it from the designer or `lotse publish`; null: the catalog at start. */
+    publishedBy: uuid('published_by').references(() => staff.id, { onDelete: 'set null' }),
     publishedAt: createdAt(),
   },
   (t) => [
@@ -156,6 +172,22 @@ export const serviceVersions = pgTable(
     uniqueIndex('service_versions_service_hash').on(t.serviceId, t.contentHash),
   ],
 );
+
+/**
+ * The designer's working copy of a service (one per service, by slug): a map of files as in a catalog folder.
+ * A new service has a draft and no row in `services` until it is first published.
+ */
+export const serviceDrafts = pgTable('service_drafts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slug: varchar('slug', { length: 80 }).notNull().unique(),
+  files: jsonb('files').$type<Record<string, string>>().notNull(),
+  /** The version the draft was opened from; null for a new service. */
+  basedOnVersionId: uuid('based_on_version_id').references(() => serviceVersions.id),
+  createdBy: uuid('created_by').references(() => staff.id, { onDelete: 'set null' }),
+  updatedBy: uuid('updated_by').references(() => staff.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export const caseNumberCounters = pgTable('case_number_counters', {
   year: integer('year').primaryKey(),
