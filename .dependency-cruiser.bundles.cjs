@@ -1,7 +1,7 @@
 /**
  * What the bundles contain, checked on run-time imports only (`import type` is erased, as the bundlers
  * erase it): the workflow bundle Temporal replays (`workflows/index.ts`) and the browser scripts
- * (`forms/browser/forms-live.ts`, `admin/browser/process-diagram.ts`, bundled by engine/web/browser-assets.ts). Part of `npm run lint:deps`.
+ * (`forms/browser/forms-live.ts`, `admin/browser/process-diagram.ts`, `admin/browser/designer-*.ts`, bundled by engine/web/browser-assets.ts). Part of `npm run lint:deps`.
  *
  * .dependency-cruiser.cjs checks each import of the pure cores; this checks everything the entry points
  * reach, however many files lie between (so a new forms/ module that validate.ts imports is covered too).
@@ -14,7 +14,8 @@ const targetOf = (ruleName) => base.forbidden.find((rule) => rule.name === ruleN
 const IO_PACKAGES = targetOf('pure-core-no-io-packages');
 const SHELLS = targetOf('pure-core-no-shells');
 
-const ENTRY_POINTS = '^(workflows/index\\.ts|forms/browser/forms-live\\.ts|admin/browser/process-diagram\\.ts)$';
+const ENTRY_POINTS =
+  '^(workflows/index\\.ts|forms/browser/forms-live\\.ts|admin/browser/(process-diagram|designer-modeler|designer-form|designer-dmn)\\.ts)$';
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const NODE_BUILTINS = `^(node:)?(${builtinModules.map(escapeRegExp).join('|')})$`;
 

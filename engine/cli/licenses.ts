@@ -32,6 +32,11 @@ export const ALLOWED_LICENSES: ReadonlySet<string> = new Set([
   'Zlib',
 ]);
 
+/** The bpmn.io licence of the designer's editors (form-js, dmn-js), like bpmn-js's: MIT terms plus a visible watermark. */
+const BPMN_IO_DESIGNER =
+  'declares "SEE LICENSE IN LICENSE": the bpmn.io licence, MIT terms plus the condition that the bpmn.io ' +
+  "watermark stays visible; the designer's form and decision editors keep it (designer.e2e)";
+
 /**
  * Packages (`name@version`, so a new version is looked at again) whose package.json declares no licence (or
  * only points to a file), with the licence found by reading the package and why it is fine.
@@ -49,6 +54,18 @@ export const LICENSE_EXCEPTIONS: ReadonlyMap<string, { license: string; reason: 
         'declares "SEE LICENSE IN LICENSE": the bpmn.io licence, MIT terms plus the condition that the bpmn.io ' +
         'watermark in rendered diagrams stays visible; the staff case view keeps it (caseworker-workspace.e2e)',
     },
+  ],
+  ['@bpmn-io/form-js-editor@1.23.0', { license: 'MIT', reason: BPMN_IO_DESIGNER }],
+  ['@bpmn-io/form-js-viewer@1.23.0', { license: 'MIT', reason: BPMN_IO_DESIGNER }],
+  ['dmn-js@17.10.2', { license: 'MIT', reason: BPMN_IO_DESIGNER }],
+  ['dmn-js-boxed-expression@17.10.2', { license: 'MIT', reason: BPMN_IO_DESIGNER }],
+  ['dmn-js-decision-table@17.13.0', { license: 'MIT', reason: BPMN_IO_DESIGNER }],
+  ['dmn-js-drd@17.13.0', { license: 'MIT', reason: BPMN_IO_DESIGNER }],
+  ['dmn-js-literal-expression@17.13.0', { license: 'MIT', reason: BPMN_IO_DESIGNER }],
+  ['dmn-js-shared@17.13.0', { license: 'MIT', reason: BPMN_IO_DESIGNER }],
+  [
+    'cli-table@0.3.11',
+    { license: 'MIT', reason: 'no licence field; its LICENSE file is the MIT licence (bpmnlint uses it)' },
   ],
   [
     'unionfs@4.6.0',

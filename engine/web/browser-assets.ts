@@ -6,6 +6,10 @@ const ENTRY_POINTS: Readonly<Record<string, string>> = {
   'forms-live': fileURLToPath(new URL('../../forms/browser/forms-live.ts', import.meta.url)),
   // The staff case page's diagram: the bpmn-js viewer, and its styles as `/static/process-diagram.css`.
   'process-diagram': fileURLToPath(new URL('../../admin/browser/process-diagram.ts', import.meta.url)),
+  // The service designer's editors (admin/views/designer/file.hbs): bpmn-js modeler, form-js editor, dmn-js.
+  'designer-modeler': fileURLToPath(new URL('../../admin/browser/designer-modeler.ts', import.meta.url)),
+  'designer-form': fileURLToPath(new URL('../../admin/browser/designer-form.ts', import.meta.url)),
+  'designer-dmn': fileURLToPath(new URL('../../admin/browser/designer-dmn.ts', import.meta.url)),
 };
 
 /**
@@ -25,6 +29,8 @@ export async function buildBrowserAssets(outDir: string): Promise<void> {
     platform: 'browser',
     // Browsers with BigInt (decimal numbers), optional chaining and `??`.
     target: ['es2020'],
+    // Icon fonts the editors' CSS names as fallbacks beside its embedded ones: copied beside the bundles.
+    loader: { '.eot': 'file', '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file' },
     // The CSP allows same-origin scripts only; a bundle needs nothing else.
     logLevel: 'silent',
   });
