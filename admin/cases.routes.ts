@@ -131,6 +131,8 @@ function timelineText(item: TimelineItem, locale: Locale): string {
       return t('timeline.rueckfrageExpired');
     case 'rueckfrageCancelled':
       return t('timeline.rueckfrageCancelled');
+    case 'migrated':
+      return fill('migration.timeline', { actor: personLabel(item.actor, system), from: item.from, to: item.to });
   }
 }
 

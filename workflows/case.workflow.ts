@@ -35,11 +35,13 @@ import {
 } from '../engine/case/task-completion.js';
 import {
   EVENT_NOT_ACCEPTED,
+  MIGRATION_REFUSED,
   NO_SUBSCRIPTION,
   caseStateQuery,
   completeTaskUpdate,
   deliverMessageUpdate,
   increaseTimeSignal,
+  migrateUpdate,
   requestInformationUpdate,
   retryIncidentUpdate,
   withdrawInformationRequestUpdate,
@@ -47,7 +49,9 @@ import {
   waitingJobsQuery,
   type CaseWorkflowInput,
   type DeliverMessageInput,
+  type MigrateCaseInput,
 } from '../engine/case/contract.js';
+import { planMigration } from '../engine/case/migration.js';
 import {
   AWAITING_ANSWER,
   answerRequest,
@@ -77,7 +81,11 @@ const { projectCase } = proxyActivities<CaseActivities>({
 });
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
-  const { model, caseId } = input;
+  const { caseId } = input;
+  // A migration (the `migrate` update) swaps the model and forms for the rest of the case.
+  let model = input.model;
+  let forms = input.forms;
+  let serviceVersionId = input.serviceVersionId;
   let state: CaseState = input.resumeState ?? initialState();
   let clockOffsetMs = input.clockOffsetMs ?? 0;
   let runningJobs = 0;
@@ -264,11 +272,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   // The agency's today in workflow time: the date rules of a form are checked as the route checked them.
   const completion = (update: CompleteTaskInput) =>
-    checkCompletion(
-      { model, forms: input.forms, state, scenario: input.scenario },
-      update,
-      agencyToday(new Date(clock())),
-    );
+    checkCompletion({ model, forms, state, scenario: input.scenario }, update, agencyToday(new Date(clock())));
 
   // A staff task waiting for a Rückfrage's answer is not completed meanwhile (withdraw the Rückfrage first).
   const awaiting = (update: CompleteTaskInput) =>
@@ -443,6 +447,69 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     },
   );
 
+  // Migration (engine/case/migration.ts, ADR 0020): validated in the validator and planned again in turn with the
+  // same pure function; a case that cannot move rejects the update with an ApplicationFailure and stays as it is.
+  const migrationPlan = (update: MigrateCaseInput) => {
+    if (serviceVersionId !== undefined && serviceVersionId !== update.fromVersionId) {
+      const reason = {
+        de: 'Der Fall läuft nicht mehr auf der Ausgangsversion.',
+        en: 'The case no longer runs on the version it was planned from.',
+      };
+      throw ApplicationFailure.create({
+        type: MIGRATION_REFUSED,
+        message: reason.en,
+        nonRetryable: true,
+        details: [[reason]],
+      });
+    }
+    const plan = planMigration({
+      state,
+      from: model,
+      fromForms: forms,
+      to: update.model,
+      toForms: update.forms,
+      mapping: update.mapping,
+    });
+    if (!plan.canMove) {
+      throw ApplicationFailure.create({
+        type: MIGRATION_REFUSED,
+        message: plan.reasons.map((reason) => reason.en).join(' '),
+        nonRetryable: true,
+        details: [plan.reasons],
+      });
+    }
+    return plan;
+  };
+
+  setHandler(
+    migrateUpdate,
+    async (update) => {
+      const at = now();
+      const result = await runStep(() => {
+        const plan = migrationPlan(update);
+        model = update.model;
+        forms = update.forms;
+        serviceVersionId = update.toVersionId;
+        const migrated: ProjectedStep = {
+          state: plan.state,
+          commands: [],
+          audit: [
+            {
+              type: 'caseMigrated',
+              actor: update.actor,
+              at,
+              detail: `Version ${update.fromVersion} → ${update.toVersion}`,
+            },
+          ],
+          migration: { serviceVersionId: update.toVersionId, tasks: plan.movedTasks },
+        };
+        return { result: migrated, at };
+      });
+      return { seq: result.state.seq };
+    },
+    { validator: (update) => void migrationPlan(update) },
+  );
+
   setHandler(increaseTimeSignal, ({ ms }) => {
     if (input.scenario && ms > 0) clockOffsetMs += ms;
   });
@@ -462,7 +529,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   await serial;
   await condition(allHandlersFinished);
   if (!finished()) {
-    await continueAsNew<typeof caseWorkflow>({ ...input, resumeState: state, clockOffsetMs });
+    await continueAsNew<typeof caseWorkflow>({
+      ...input,
+      resumeState: state,
+      clockOffsetMs,
+      // A migrated case goes on with its new version; any other carries its input as it was.
+      ...(serviceVersionId !== undefined && { model, forms, serviceVersionId }),
+    });
   }
 }
 

@@ -68,7 +68,18 @@ export type RequestAuditType =
   | 'informationRequestExpired'
   | 'informationRequestCancelled';
 
-export type ProjectedAuditEntry = Omit<AuditEntry, 'type'> & { type: AuditEntry['type'] | RequestAuditType };
+/** The trail entry of a migration to a newer version (engine/case/migration.ts); detail "Version 1 → 2". */
+export type MigrationAuditType = 'caseMigrated';
+
+export type ProjectedAuditEntry = Omit<AuditEntry, 'type'> & {
+  type: AuditEntry['type'] | RequestAuditType | MigrationAuditType;
+};
+
+/** A migration step: the case now runs on another version; its open tasks follow their moved elements. */
+export interface CaseMigrationProjection {
+  serviceVersionId: string;
+  tasks: { tokenId: string; elementId: string; name?: string; formId?: string }[];
+}
 
 /** Everything one interpreter step changed, written in one transaction, idempotent by `seq`. */
 export interface CaseProjection {
@@ -90,6 +101,8 @@ export interface CaseProjection {
   waitingTasks?: string[];
   /** Staff tasks whose Rückfrage ended in this step: their due date moves by the time they waited. */
   resumedTasks?: string[];
+  /** Only a migration step (the workflow's `migrate` update) carries this. */
+  migration?: CaseMigrationProjection;
 }
 
 export interface ProjectionResult {

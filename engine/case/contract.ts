@@ -10,6 +10,7 @@ import type { ProcessModel } from '../model/process-model.js';
 import type { FormSchema } from '../../forms/schema.js';
 import type { InformationRequestInput, WithdrawInformationRequestInput } from './information-request.js';
 import type { CompleteTaskInput } from './task-completion.js';
+import type { ElementMapping } from './migration.js';
 
 /** The workflow type every case runs (workflows/case.workflow.ts); workflow id = case id. */
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
@@ -31,6 +32,28 @@ export interface CaseWorkflowInput {
   resumeState?: CaseState;
   /** Set by continue-as-new: how far a scenario had moved the clock. */
   clockOffsetMs?: number;
+  /**
+   * Set by continue-as-new after a migration: the version the case now runs on (`model` and `forms` are then that
+   * version's). Absent: the version the case started on, which the workflow does not need to know.
+   */
+  serviceVersionId?: string;
+}
+
+/**
+ * Moves the case to a newer version of its service (engine/case/migration.ts, ADR 0020). The new model and forms
+ * travel in the argument: the workflow loads nothing, and continue-as-new carries them on. Update id =
+ * `migrate:<toVersionId>`, so a repeated request is one migration.
+ */
+export interface MigrateCaseInput {
+  /** Actor label (`staff:<id>`) for the trail. */
+  actor: string;
+  fromVersionId: string;
+  fromVersion: number;
+  toVersionId: string;
+  toVersion: number;
+  model: ProcessModel;
+  forms: Record<string, FormSchema>;
+  mapping: ElementMapping;
 }
 
 export interface CompleteTaskResult {
@@ -62,6 +85,8 @@ export const requestInformationUpdate = defineUpdate<{ seq: number }, [Informati
 export const withdrawInformationRequestUpdate = defineUpdate<{ seq: number }, [WithdrawInformationRequestInput]>(
   'withdrawInformationRequest',
 );
+/** Rejected with MIGRATION_REFUSED (details: [MigrationReason[]]) when the case cannot move. */
+export const migrateUpdate = defineUpdate<{ seq: number }, [MigrateCaseInput]>('migrate');
 /** Scenario runs only: the scenario completes, fails or throws a BPMN error from a waiting job. */
 export const scenarioJobUpdate = defineUpdate<{ seq: number }, [ScenarioJobInput]>('scenarioJob');
 /** Scenario runs only: move the case's clock forward (CPT `INCREASE_TIME`). */
@@ -71,5 +96,7 @@ export const caseStateQuery = defineQuery<CaseState>('caseState');
 export const waitingJobsQuery = defineQuery<Extract<Command, { type: 'runJob' }>[]>('waitingJobs');
 
 export const NO_SUBSCRIPTION = 'NoMatchingSubscription';
+/** A migration the case's state does not allow (or a case no longer on the version it was planned from). */
+export const MIGRATION_REFUSED = 'MigrationRefused';
 /** An update whose event no longer fits the case when its turn came (e.g. a job the scenario no longer waits on). */
 export const EVENT_NOT_ACCEPTED = 'EventNotAccepted';

@@ -63,10 +63,11 @@ export function targetOf(elementId: string, to: ProcessModel, mapping: ElementMa
   return to.elements[elementId] ? elementId : undefined;
 }
 
-/** The elements of the target a source element may map to: same kind, on the process level. */
+/** The elements of the target a source element may map to: same kind, on the process level or with its id. */
 export function mappableTargets(element: ProcessElement, to: ProcessModel): ProcessElement[] {
   return Object.values(to.elements).filter(
-    (candidate) => candidate.kind === element.kind && !candidate.parentId && !candidate.processId,
+    (candidate) =>
+      candidate.kind === element.kind && ((!candidate.parentId && !candidate.processId) || candidate.id === element.id),
   );
 }
 

@@ -1,4 +1,4 @@
-import type { CaseProjection, ProjectedAuditEntry } from '../activities/types.js';
+import type { CaseMigrationProjection, CaseProjection, ProjectedAuditEntry } from '../activities/types.js';
 import type { CaseState, Command } from '../interpreter/types.js';
 import { projectedRequest, type InformationRequest } from './information-request.js';
 
@@ -10,12 +10,13 @@ export interface ProjectedStep {
   waitingTasks?: string[];
   resumedTasks?: string[];
   openedRequest?: InformationRequest;
+  migration?: CaseMigrationProjection;
 }
 
 /** What one step changes in the read model: the projection activity's input (engine/activities/projection.activities.ts). */
 export function projectionOf(
   caseId: string,
-  { state, commands, audit, waitingTasks, resumedTasks, openedRequest }: ProjectedStep,
+  { state, commands, audit, waitingTasks, resumedTasks, openedRequest, migration }: ProjectedStep,
   at: string,
 ): CaseProjection {
   return {
@@ -78,5 +79,6 @@ export function projectionOf(
     // Only Rückfrage steps carry these: the activity input of every older step keeps its shape.
     ...(waitingTasks && waitingTasks.length > 0 && { waitingTasks }),
     ...(resumedTasks && resumedTasks.length > 0 && { resumedTasks }),
+    ...(migration && { migration }),
   };
 }

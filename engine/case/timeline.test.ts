@@ -156,6 +156,19 @@ describe('a Rückfrage in the timeline', () => {
       { kind: 'rueckfrageCancelled', at: at(6) },
     ]);
   });
+
+  it('tells who moved the case to which version', () => {
+    const timeline = caseTimeline({
+      ...inquiry,
+      events: [event('caseMigrated', 2, { elementId: null, actor: CASEWORKER, detail: 'Version 1 → 2' })],
+      tasks: [],
+      mails: [],
+      notes: [],
+    });
+    expect(timeline.slice(1)).toEqual([
+      { kind: 'migrated', at: at(2), actor: { name: 'Jonas Weber' }, from: '1', to: '2' },
+    ]);
+  });
 });
 
 describe('personLabel', () => {

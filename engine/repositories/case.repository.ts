@@ -105,6 +105,8 @@ export function createCaseRepository(db: Executor) {
           variables: step.variables,
           updatedAt: at,
           completedAt: step.status === 'completed' ? at : null,
+          // A migration (engine/case/migration.ts) moves the case to another version of its service.
+          ...(step.migration && { serviceVersionId: step.migration.serviceVersionId }),
         })
         .where(and(eq(cases.id, step.caseId), lt(cases.seq, step.seq)))
         .returning({ id: cases.id });
@@ -156,6 +158,13 @@ export function createCaseRepository(db: Executor) {
             waitingSince: null,
           })
           .where(and(eq(tasks.caseId, step.caseId), eq(tasks.tokenId, tokenId)));
+      }
+      // A migration: an open task follows its element into the new version (its id, name and form).
+      for (const task of step.migration?.tasks ?? []) {
+        await db
+          .update(tasks)
+          .set({ elementId: task.elementId, name: task.name ?? null, formId: task.formId ?? null })
+          .where(and(eq(tasks.caseId, step.caseId), eq(tasks.tokenId, task.tokenId), eq(tasks.status, 'open')));
       }
       if (step.status === 'completed') {
         // A case that ends leaves no open task behind (e.g. a terminate end event).

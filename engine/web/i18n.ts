@@ -612,6 +612,44 @@ const de = {
   // ── designer (keys added below this line) ──
   // ── end designer ──
   // ── migration (keys added below this line) ──
+  'migration.title': 'Laufende Fälle migrieren',
+  'migration.back': 'Zurück zur Leistung',
+  'migration.intro':
+    'Laufende Fälle einer Version auf eine neuere Version umstellen. Ein Probelauf zeigt für jeden Fall, ob er umziehen kann und warum nicht; Fälle, die nicht umziehen können, bleiben auf ihrer Version.',
+  'migration.versionsHeading': 'Versionen wählen',
+  'migration.fromVersion': 'Von Version',
+  'migration.toVersion': 'Auf Version',
+  'migration.versionOption': 'Version {version} ({running} laufende Fälle)',
+  'migration.choose': 'Weiter',
+  'migration.noVersions': 'Für eine Migration braucht die Leistung mindestens zwei veröffentlichte Versionen.',
+  'migration.casesHeading': 'Fälle',
+  'migration.casesLegend': 'Zu migrierende Fälle',
+  'migration.noCases': 'Auf dieser Version laufen keine Fälle.',
+  'migration.truncated': 'Es werden nur die ältesten {limit} Fälle gezeigt; die übrigen folgen in einem weiteren Durchgang.',
+  'migration.mappingHeading': 'Zuordnung der aktiven Elemente',
+  'migration.mappingHint':
+    'Vorgabe: das Element mit derselben ID. Für Elemente ohne Entsprechung ein Element derselben Art aus der neuen Version wählen.',
+  'migration.element': 'Element',
+  'migration.kind': 'Art',
+  'migration.target': 'Element in Version {version}',
+  'migration.noTarget': '— keine Entsprechung —',
+  'migration.dryRun': 'Probelauf',
+  'migration.migrate': 'Migrierbare Fälle umstellen',
+  'migration.dryRunHeading': 'Ergebnis des Probelaufs',
+  'migration.dryRunSummary': '{movable} von {total} gewählten Fällen können umziehen.',
+  'migration.case': 'Fall',
+  'migration.active': 'Aktive Elemente',
+  'migration.verdict': 'Ergebnis',
+  'migration.canMove': 'Kann umziehen',
+  'migration.cannotMove': 'Bleibt auf Version {version}:',
+  'migration.notSelected': 'Nicht gewählt',
+  'migration.resultsHeading': 'Ergebnis der Migration',
+  'migration.resultsSummary': '{migrated} Fälle auf Version {version} umgestellt, {other} nicht.',
+  'migration.migrated': 'Auf Version {version} umgestellt',
+  'migration.refused': 'Abgelehnt:',
+  'migration.failed': 'Fehlgeschlagen; der Fall bleibt auf seiner Version. Bitte später erneut versuchen.',
+  'migration.errorSummary': 'Bitte die markierten Angaben prüfen.',
+  'migration.timeline': '{actor} hat den Fall von Version {from} auf Version {to} migriert',
   // ── end migration ──
   // ── account (keys added below this line) ──
   // ── end account ──
@@ -1266,6 +1304,44 @@ const en: Record<MessageKey, string> = {
   // ── designer (keys added below this line) ──
   // ── end designer ──
   // ── migration (keys added below this line) ──
+  'migration.title': 'Migrate running cases',
+  'migration.back': 'Back to the service',
+  'migration.intro':
+    'Move running cases of one version to a newer version. A dry run shows for every case whether it can move and why not; cases that cannot move stay on their version.',
+  'migration.versionsHeading': 'Choose versions',
+  'migration.fromVersion': 'From version',
+  'migration.toVersion': 'To version',
+  'migration.versionOption': 'Version {version} ({running} running cases)',
+  'migration.choose': 'Continue',
+  'migration.noVersions': 'A migration needs at least two published versions of the service.',
+  'migration.casesHeading': 'Cases',
+  'migration.casesLegend': 'Cases to migrate',
+  'migration.noCases': 'No cases run on this version.',
+  'migration.truncated': 'Only the oldest {limit} cases are shown; the others follow in another run.',
+  'migration.mappingHeading': 'Mapping of the active elements',
+  'migration.mappingHint':
+    'Default: the element with the same id. For elements without a counterpart, choose an element of the same kind from the new version.',
+  'migration.element': 'Element',
+  'migration.kind': 'Kind',
+  'migration.target': 'Element in version {version}',
+  'migration.noTarget': '— no counterpart —',
+  'migration.dryRun': 'Dry run',
+  'migration.migrate': 'Move the movable cases',
+  'migration.dryRunHeading': 'Dry run result',
+  'migration.dryRunSummary': '{movable} of {total} chosen cases can move.',
+  'migration.case': 'Case',
+  'migration.active': 'Active elements',
+  'migration.verdict': 'Result',
+  'migration.canMove': 'Can move',
+  'migration.cannotMove': 'Stays on version {version}:',
+  'migration.notSelected': 'Not chosen',
+  'migration.resultsHeading': 'Migration result',
+  'migration.resultsSummary': '{migrated} cases moved to version {version}, {other} not.',
+  'migration.migrated': 'Moved to version {version}',
+  'migration.refused': 'Refused:',
+  'migration.failed': 'Failed; the case stays on its version. Please try again later.',
+  'migration.errorSummary': 'Please check the marked entries.',
+  'migration.timeline': '{actor} migrated the case from version {from} to version {to}',
   // ── end migration ──
   // ── account (keys added below this line) ──
   // ── end account ──
