@@ -93,8 +93,9 @@ export function createDesignerTestRunRouter({ testRuns, views }: DesignerTestRun
   router.get('/designer/:slug/tests', async (req, res) => {
     if (!serviceDesigner(req, res)) return;
     const slug = slugOf(req);
-    const done = req.query.done;
-    await testsPage(req, res, slug, { notice: done === 'started' ? t(req, 'testrun.started') : undefined });
+    // "Started" only while it runs: the same address, reloaded after the run, shows the result alone.
+    const started = req.query.done === 'started' && (await testRuns.overview(slug))?.run?.status === 'running';
+    await testsPage(req, res, slug, { notice: started ? t(req, 'testrun.started') : undefined });
   });
 
   router.post('/designer/:slug/tests/run', async (req, res) => {
