@@ -69,18 +69,25 @@ export interface CasePlan {
 
 export type MigrationField = 'fromVersion' | 'toVersion' | `mapping.${string}`;
 
+/** The cases and the mapping of a chosen pair of versions. */
+export interface MigrationSetup {
+  from: MigrationVersion;
+  to: MigrationVersion;
+  mapping: MappingRow[];
+  cases: CasePlan[];
+  /** More running cases than MIGRATION_CASE_LIMIT: only the oldest are shown. */
+  truncated: boolean;
+}
+
 export type PlannedMigration =
-  | { ok: false; overview: MigrationOverview; errors: { field: MigrationField; message: Localized }[] }
   | {
-      ok: true;
+      ok: false;
       overview: MigrationOverview;
-      from: MigrationVersion;
-      to: MigrationVersion;
-      mapping: MappingRow[];
-      cases: CasePlan[];
-      /** More running cases than MIGRATION_CASE_LIMIT: only the oldest are shown. */
-      truncated: boolean;
-    };
+      errors: { field: MigrationField; message: Localized }[];
+      /** With a mapping error: the cases and the mapping as chosen, to show the form again. */
+      setup?: MigrationSetup;
+    }
+  | ({ ok: true; overview: MigrationOverview } & MigrationSetup);
 
 export type CaseMigrationResult = { caseId: string; number: string } & (
   { outcome: 'migrated' } | { outcome: 'refused'; reasons: MigrationReason[] } | { outcome: 'failed' }
@@ -172,8 +179,6 @@ export function createMigrationService(deps: MigrationServiceDeps): MigrationSer
         });
       }
     }
-    if (errors.length > 0) return { ok: false, overview: found, errors };
-
     const cases = listed.map((row, index): CasePlan => {
       const state = states[index];
       const selected = chosen ? chosen.has(row.id) : true;
@@ -197,7 +202,9 @@ export function createMigrationService(deps: MigrationServiceDeps): MigrationSer
         reasons: planned.canMove ? [] : planned.reasons,
       };
     });
-    return { ok: true, overview: found, from, to, mapping, cases, truncated };
+    const setup = { from, to, mapping, cases, truncated };
+    if (errors.length > 0) return { ok: false, overview: found, errors, setup };
+    return { ok: true, overview: found, ...setup };
   }
 
   return {
