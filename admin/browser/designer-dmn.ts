@@ -22,7 +22,7 @@ async function start(root: HTMLElement): Promise<void> {
   if (!page || !view || !container) return;
 
   view.hidden = false;
-  const modeler = new DmnModeler({ container, common: { keyboard: { bindTo: container } } });
+  const modeler = new DmnModeler({ container });
   try {
     await modeler.importXML(page.textarea.value);
   } catch (error) {
@@ -41,7 +41,7 @@ async function start(root: HTMLElement): Promise<void> {
     const target = modeler.getViews().find((candidate) => candidate.element.id === problem.elementId);
     if (target) void modeler.open(target).then(() => view.scrollIntoView({ block: 'nearest' }));
   };
-  renderProblems(page, initialProblems(root), select);
+  renderProblems(page, initialProblems(), select);
 
   page.form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -23,7 +23,7 @@ async function start(root: HTMLElement): Promise<void> {
   const view = root.querySelector<HTMLElement>('.designer-form');
   const container = root.querySelector<HTMLElement>('.designer-form__editor');
   const previews = [...root.querySelectorAll<HTMLElement>('[data-preview-locale]')];
-  const translation = root.querySelector<HTMLTextAreaElement>('textarea[name="translation"]');
+  const translation = root.querySelector<HTMLTextAreaElement>('textarea[data-translation]');
   const previewUrl = root.dataset.previewUrl;
   if (!page || !view || !container || !previewUrl) return;
 
@@ -48,7 +48,7 @@ async function start(root: HTMLElement): Promise<void> {
   root.querySelector<HTMLElement>('.designer-editor__source')?.setAttribute('hidden', '');
   const current = () => JSON.stringify(editor.saveSchema(), null, 2);
 
-  let problems = initialProblems(root);
+  let problems = initialProblems();
   const fieldsWithProblems = () => {
     const keys = new Set(problems.flatMap((problem) => (problem.fieldKey ? [problem.fieldKey] : [])));
     const fields: FormField[] = editor.get<{ getAll(): FormField[] }>('formFieldRegistry').getAll();

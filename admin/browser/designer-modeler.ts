@@ -71,7 +71,6 @@ async function start(root: HTMLElement): Promise<void> {
   view.hidden = false;
   const modeler = new Modeler({
     container: canvasBox,
-    keyboard: { bindTo: document },
     propertiesPanel: { parent: panelBox },
     elementTemplates: elementTemplates(locale),
     additionalModules: [
@@ -113,7 +112,7 @@ async function start(root: HTMLElement): Promise<void> {
     markers.show(problems);
     renderProblems(page, problems, select);
   };
-  show(initialProblems(root));
+  show(initialProblems());
 
   templateChooser(modeler, dialog);
 

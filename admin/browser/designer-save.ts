@@ -3,6 +3,7 @@
  * edited file with fetch() and showing the server's problems. The page's form (admin/views/designer/file.hbs) does
  * the same without JavaScript; with it, the editor saves without leaving the page.
  */
+import './designer.css';
 
 /** A problem as the server words it for the page's language (admin/designer.routes.ts `problemView`). */
 export interface ProblemView {
@@ -117,8 +118,8 @@ export function renderProblems(
 }
 
 /** The problems the server rendered into the page, as data (for markers before the first save). */
-export function initialProblems(root: HTMLElement): ProblemView[] {
-  const text = root.querySelector('script.designer-editor__problems')?.textContent;
+export function initialProblems(): ProblemView[] {
+  const text = document.querySelector('script.designer-editor__problems')?.textContent;
   if (!text) return [];
   const data: unknown = JSON.parse(text);
   return Array.isArray(data) ? data.filter(isProblemView) : [];

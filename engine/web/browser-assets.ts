@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 /** Browser scripts by output name (`forms-live` → `/static/forms-live.js`) and TypeScript entry point. */
 const ENTRY_POINTS: Readonly<Record<string, string>> = {
@@ -10,6 +10,23 @@ const ENTRY_POINTS: Readonly<Record<string, string>> = {
   'designer-modeler': fileURLToPath(new URL('../../admin/browser/designer-modeler.ts', import.meta.url)),
   'designer-form': fileURLToPath(new URL('../../admin/browser/designer-form.ts', import.meta.url)),
   'designer-dmn': fileURLToPath(new URL('../../admin/browser/designer-dmn.ts', import.meta.url)),
+};
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * One preact for every bundle: the form-js editor pins an older preact of its own, but it renders the form-js
+ * viewer's and the properties panel's components, which must share its hooks (two copies fail at the first hook).
+ */
+const onePreact: Plugin = {
+  name: 'one-preact',
+  setup(builder) {
+    builder.onResolve({ filter: /^preact(\/.*)?$/ }, (args) =>
+      args.pluginData === 'one-preact'
+        ? undefined
+        : builder.resolve(args.path, { kind: args.kind, resolveDir: PROJECT_ROOT, pluginData: 'one-preact' }),
+    );
+  },
 };
 
 /**
@@ -33,5 +50,6 @@ export async function buildBrowserAssets(outDir: string): Promise<void> {
     loader: { '.eot': 'file', '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file' },
     // The CSP allows same-origin scripts only; a bundle needs nothing else.
     logLevel: 'silent',
+    plugins: [onePreact],
   });
 }
