@@ -601,3 +601,55 @@ function scenarioProblems(files: ServiceFiles): DesignProblem[] {
     }
   });
 }
+
+/** What a version stored before versions kept their files: enough to rebuild a folder that compiles the same. */
+export interface StoredVersion {
+  slug: string;
+  title: Localized;
+  summary: Localized;
+  bpmnXml: string;
+  forms: Record<string, FormSchema>;
+  dmn: Record<string, string>;
+  start: StartConfig | null;
+  retentionDays?: number | null;
+}
+
+/**
+ * Rebuilds the files of a version published before versions stored them: service.json, `<slug>.bpmn`, each form
+ * as `<form id>.form` with its English texts in `<form id>.en.json`, the DMN files by their names. Compiles to
+ * the same content hash; the bytes differ from the folder it came from (formatting, names of the files), and
+ * test scenarios and called processes' files are not part of a stored version.
+ */
+export function filesOfStoredVersion(version: StoredVersion): ServiceFiles {
+  const files: ServiceFiles = {};
+  const bpmnFile = `${version.slug}.bpmn`;
+  files[bpmnFile] = version.bpmnXml;
+  const formFiles: string[] = [];
+  for (const form of Object.values(version.forms)) {
+    const { translations, ...rest } = form;
+    const file = `${form.id}.form`;
+    formFiles.push(file);
+    files[file] = `${JSON.stringify(rest, null, 2)}\n`;
+    if (translations?.en) files[translationFileName(file, 'en')] = `${JSON.stringify(translations.en, null, 2)}\n`;
+  }
+  for (const [file, xml] of Object.entries(version.dmn)) files[file] = xml;
+  const manifest: Record<string, unknown> = {
+    slug: version.slug,
+    title: version.title,
+    summary: version.summary,
+    bpmn: bpmnFile,
+    ...(Object.keys(version.dmn).length > 0 && { dmn: Object.keys(version.dmn) }),
+    forms: formFiles,
+  };
+  const start = version.start;
+  if (
+    start &&
+    (start.steps.length > 1 || start.steps.some((step) => step.title) || Object.keys(start.prefill).length > 0)
+  ) {
+    manifest.steps = start.steps.map((step) => (step.title ? { form: step.formId, title: step.title } : step.formId));
+    if (Object.keys(start.prefill).length > 0) manifest.prefill = start.prefill;
+  }
+  if (version.retentionDays) manifest.retentionDays = version.retentionDays;
+  files[MANIFEST_FILE] = `${JSON.stringify(manifest, null, 2)}\n`;
+  return files;
+}

@@ -1,7 +1,10 @@
 import type { ServiceRepository, ServiceVersionRow } from '../repositories/service.repository.js';
 import type { FormSchema } from '../../forms/schema.js';
 import type { ProcessModel } from '../model/process-model.js';
+import { filesOfStoredVersion, type ServiceFiles } from '../designer/service-files.js';
 import type { ServiceDefinition, StartConfig, StartStep } from './service-definition.js';
+
+type Localized = { de: string; en: string };
 
 export interface PublishedService {
   slug: string;
@@ -12,6 +15,8 @@ export interface PublishedService {
   model: ProcessModel;
   forms: Record<string, FormSchema>;
   start: StartConfig;
+  /** Set while the service is paused: the message to show instead of starting (no new case starts). */
+  paused?: Localized;
 }
 
 /** The start form of a published version, if its start event has one. */
@@ -48,19 +53,41 @@ export interface ListedService {
   slug: string;
   title: { de: string; en: string };
   summary: { de: string; en: string };
+  /** Set while the service is paused: shown in place of the start button. */
+  paused?: Localized;
+}
+
+/** The files of a published version: as published, or rebuilt for versions from before files were stored. */
+export interface VersionFiles {
+  version: number;
+  files: ServiceFiles;
+  /** True when the version predates stored files and they were rebuilt from its BPMN, forms and DMN. */
+  reconstructed: boolean;
 }
 
 /** The published services and their immutable versions. */
 export interface CatalogService {
   /** Publishes the definition as a new immutable version unless the same content is already published. */
-  publish(definition: ServiceDefinition): Promise<{ version: number; created: boolean }>;
+  publish(
+    definition: ServiceDefinition,
+    options?: { publishedBy?: string },
+  ): Promise<{ version: number; created: boolean }>;
   /** The services shown in the catalog. */
   list(): Promise<ListedService[]>;
   /** The version new cases start on: the latest published. */
   current(slug: string): Promise<PublishedService | undefined>;
   /** One version by id, whether or not it is the latest: a case runs on the version it started on. */
   version(versionId: string): Promise<ServiceVersion | undefined>;
+  /** The pause message of the service a version belongs to; undefined while it is not paused. */
+  pauseOf(versionId: string): Promise<Localized | undefined>;
+  /** Pauses the service with a message, or resumes it (null); false: no such service. */
+  setPaused(slug: string, message: Localized | null): Promise<boolean>;
+  /** The files of a version (default: the latest); undefined: no such service or version. */
+  versionFiles(slug: string, version?: number): Promise<VersionFiles | undefined>;
 }
+
+const pauseMessage = (row: { pausedAt: Date | null; pauseMessageDe: string | null; pauseMessageEn: string | null }) =>
+  row.pausedAt ? { de: row.pauseMessageDe ?? '', en: row.pauseMessageEn ?? '' } : undefined;
 
 export interface CatalogServiceDeps {
   services: ServiceRepository;
@@ -73,7 +100,7 @@ export function createCatalogService(deps: CatalogServiceDeps): CatalogService {
     version.start ?? defaultStart(version.model);
 
   return {
-    async publish(definition) {
+    async publish(definition, options = {}) {
       const { version, created } = await services.publish(
         {
           slug: definition.slug,
@@ -82,6 +109,7 @@ export function createCatalogService(deps: CatalogServiceDeps): CatalogService {
           summaryDe: definition.summary.de,
           summaryEn: definition.summary.en,
           retentionDays: definition.retentionDays ?? null,
+          metadata: { ...definition.metadata },
         },
         {
           contentHash: definition.contentHash,
@@ -90,6 +118,8 @@ export function createCatalogService(deps: CatalogServiceDeps): CatalogService {
           dmn: definition.dmn,
           model: definition.model,
           start: definition.start,
+          files: definition.files,
+          publishedBy: options.publishedBy ?? null,
         },
       );
       return { version: version.version, created };
@@ -100,6 +130,7 @@ export function createCatalogService(deps: CatalogServiceDeps): CatalogService {
         slug: row.slug,
         title: { de: row.titleDe, en: row.titleEn },
         summary: { de: row.summaryDe, en: row.summaryEn },
+        ...(row.pausedAt && { paused: pauseMessage(row) }),
       }));
     },
     async current(slug) {
@@ -116,12 +147,40 @@ export function createCatalogService(deps: CatalogServiceDeps): CatalogService {
         model: version.model,
         forms: version.forms,
         start: startOf(version),
+        ...(service.pausedAt && { paused: pauseMessage(service) }),
       };
     },
     async version(versionId) {
       const version = await services.findVersion(versionId);
       if (!version) return undefined;
       return { ...version, start: startOf(version) };
+    },
+    async pauseOf(versionId) {
+      const version = await services.findVersion(versionId);
+      const service = version ? await services.findById(version.serviceId) : undefined;
+      return service ? pauseMessage(service) : undefined;
+    },
+    setPaused: (slug, message) => services.setPaused(slug, message),
+    async versionFiles(slug, number) {
+      const service = await services.findBySlug(slug);
+      if (!service) return undefined;
+      const version =
+        number === undefined
+          ? await services.latestVersion(service.id)
+          : await services.versionByNumber(service.id, number);
+      if (!version) return undefined;
+      if (version.files) return { version: version.version, files: version.files, reconstructed: false };
+      const files = filesOfStoredVersion({
+        slug: service.slug,
+        title: { de: service.titleDe, en: service.titleEn },
+        summary: { de: service.summaryDe, en: service.summaryEn },
+        bpmnXml: version.bpmnXml,
+        forms: version.forms,
+        dmn: version.dmn,
+        start: version.start,
+        retentionDays: service.retentionDays,
+      });
+      return { version: version.version, files, reconstructed: true };
     },
   };
 }
