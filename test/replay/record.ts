@@ -21,6 +21,11 @@ import { requestInformationUpdate } from '../../engine/case/contract.js';
 import { addDays } from '../../engine/case/information-request.js';
 import { actorOf } from '../../engine/case/task-completion.js';
 import { agencyToday } from '../../engine/case/today.js';
+import { createHash } from 'node:crypto';
+import { compileProcess } from '../../engine/model/compile.js';
+import { createMigrationRepository } from '../../engine/repositories/migration.repository.js';
+import { createMigrationService } from '../../engine/services/migration.service.js';
+import { loadServiceFolder } from '../../engine/services/service-definition.js';
 
 const HISTORIES = path.join(PROJECT_ROOT, 'test', 'replay', 'histories');
 
@@ -150,9 +155,62 @@ async function recordLiveRueckfrage() {
   });
 }
 
-// `--rueckfrage-only`: adds the Rückfrage recording and keeps every other history as it is.
+/**
+ * A live general inquiry migrated to a version 2 while its answer task is open (ADR 0020): the workflow's
+ * `migrate` update, then the task completed and v2's mail job run — a history that continues on another model.
+ */
+async function recordLiveMigration() {
+  await withRecordingSystem(async (system) => {
+    const auth = createAuthService({ accounts: createAccountRepository(system.db) });
+    const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
+    const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
+    const designer = await auth.loginStaff(DEMO_ACCOUNTS.administrator.email, DEMO_PASSWORD);
+    if (!company || !caseworker || !designer) throw new Error('demo accounts missing');
+    const started = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), {
+      subject: 'Aufzeichnung mit Migration',
+      message: 'Ein Vorgang, der auf Version 2 umzieht.',
+      contactChannel: 'email',
+    });
+    if (!started?.ok) throw new Error('case did not start');
+    const task = await openTask(system, started.caseId, false);
+    const v1 = await loadServiceFolder(path.join(CATALOG_DIR, 'general-inquiry'));
+    const bpmnXml = v1.bpmnXml.replace(
+      'value="Ihre Anfrage {{caseNumber}}: {{subject}}"',
+      'value="Ihre Anfrage (Version 2) {{caseNumber}}: {{subject}}"',
+    );
+    const compiled = await compileProcess(bpmnXml);
+    if (!compiled.ok) throw new Error('v2 did not compile');
+    const contentHash = createHash('sha256').update(bpmnXml).digest('hex');
+    const { version } = await system.services.catalog.publish({ ...v1, bpmnXml, model: compiled.model, contentHash });
+    const migrations = createMigrationService({
+      migrations: createMigrationRepository(system.db),
+      catalog: system.services.catalog,
+      temporal: system.temporalClient,
+    });
+    const run = await migrations.migrate(designer, 'general-inquiry', {
+      fromVersion: version - 1,
+      toVersion: version,
+      caseIds: [started.caseId],
+      mapping: {},
+    });
+    if (run?.results[0]?.outcome !== 'migrated') throw new Error('the case did not migrate');
+    await system.services.tasks.complete(caseworker, task.id, newSubmissionToken(), {
+      answer: 'Eine Antwort auf Version 2.',
+    });
+    await until(async () => {
+      const [row] = await system.db.select().from(cases).where(eq(cases.id, started.caseId));
+      return row?.status === 'completed' ? row : undefined;
+    });
+    const history = await system.temporalClient.workflow.getHandle(started.caseId).fetchHistory();
+    await writeFile(path.join(HISTORIES, 'live-general-inquiry-migrated.json'), historyToJSON(history));
+  });
+}
+
+// `--rueckfrage-only` / `--migration-only`: adds that recording and keeps every other history as it is.
 if (process.argv.includes('--rueckfrage-only')) {
   await recordLiveRueckfrage();
+} else if (process.argv.includes('--migration-only')) {
+  await recordLiveMigration();
 } else {
   await rm(HISTORIES, { recursive: true, force: true });
   await mkdir(HISTORIES, { recursive: true });
@@ -160,5 +218,6 @@ if (process.argv.includes('--rueckfrage-only')) {
   if (summary.exitCode !== 0) throw new Error('scenarios failed: histories not recorded');
   await recordLiveGeneralInquiry();
   await recordLiveRueckfrage();
+  await recordLiveMigration();
 }
 console.log(`Recorded histories in ${path.relative(PROJECT_ROOT, HISTORIES)}`);
