@@ -27,6 +27,12 @@ import type { CaseDiagramService } from '../engine/services/case-diagram.service
 import type { StaffAdminService } from '../engine/services/staff-admin.service.js';
 import { createStaffAdminRouter } from './staff-admin.routes.js';
 import { createProfileRouter } from './profile.routes.js';
+import { createMigrationRouter } from './migration.routes.js';
+import type { MigrationService } from '../engine/services/migration.service.js';
+import { createDesignerTestRunRouter } from './designer-testrun.routes.js';
+import { createDesignerRouter } from './designer.routes.js';
+import type { DesignerService } from '../engine/services/designer.service.js';
+import type { DesignerTestRunService } from '../engine/services/designer-testrun.service.js';
 import { STAFF_AREA, requireRole, staffMember } from './staff-guard.js';
 import { maskDeliveredPasswordLink } from '../engine/services/staff-rules.js';
 import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
@@ -59,6 +65,12 @@ export interface AdminDeps {
   /** The process diagram on the case page. */
   caseDiagrams: CaseDiagramService;
   staffAdmin: StaffAdminService;
+  /** Migrating running cases to a newer version (admin/migration.routes.ts). */
+  migrations: MigrationService;
+  /** The designer's test-run of a draft's scenario files (admin/designer-testrun.routes.ts, ADR 0021). */
+  testRuns: DesignerTestRunService;
+  /** The service designer: drafts, files, validation, publish, pause (admin/designer.routes.ts). */
+  designer: DesignerService;
   outbox: OutboxRepository;
   views: ViewRenderer;
   forms: FormRenderer;
@@ -77,6 +89,9 @@ export function createAdminRouter({
   caseViews,
   caseDiagrams,
   staffAdmin,
+  migrations,
+  testRuns,
+  designer,
   outbox,
   views,
   forms,
@@ -140,6 +155,9 @@ export function createAdminRouter({
   router.use(createCasesRouter({ caseViews, catalog, documents, incidents, caseDiagrams, views }));
   router.use(createStaffAdminRouter({ staffAdmin, views }));
   router.use(createProfileRouter({ staffAdmin, views }));
+  router.use(createDesignerTestRunRouter({ testRuns, views }));
+  router.use(createDesignerRouter({ designer, views, forms }));
+  router.use(createMigrationRouter({ migrations, views }));
 
   // The staff home: the inbox, where a working day starts (after the login, if needed).
   router.get('/', (req, res) => {

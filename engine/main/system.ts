@@ -39,8 +39,14 @@ import { createCaseStartService, type CaseStartService } from '../services/case-
 import { createCatalogService } from '../services/catalog.service.js';
 import { createCompanyExportService } from '../services/company-export.service.js';
 import { createIncidentService } from '../services/incident.service.js';
+import { createMigrationService } from '../services/migration.service.js';
+import { createMigrationRepository } from '../repositories/migration.repository.js';
 import { createCaseDiagramService } from '../services/case-diagram.service.js';
 import { createMessageService } from '../services/message.service.js';
+import { createDesignerTestRunService } from '../services/designer-testrun.service.js';
+import { createDesignerService } from '../services/designer.service.js';
+import { createServiceFilesRunner } from '../scenario/run-service-files.js';
+import { createServiceDraftRepository } from '../repositories/service-draft.repository.js';
 import { seedDemoAccounts, seedDemoSites, seedGroups } from '../services/seed.js';
 import { listServiceFolders, loadServiceFolder } from '../services/service-definition.js';
 import { createTaskService } from '../services/task.service.js';
@@ -302,11 +308,37 @@ export async function startSystem(
         accounts: createAccountRepository(db),
       }),
       incidents: incidentService,
+      // Running cases to a newer version (admin/migration.routes.ts, ADR 0020).
+      migrations: createMigrationService({
+        migrations: createMigrationRepository(db),
+        catalog,
+        temporal: client,
+        logger,
+      }),
+      // The service designer (admin/designer.routes.ts): drafts, validation, publishing without a restart.
+      designer: createDesignerService({
+        services: serviceRepository,
+        drafts: createServiceDraftRepository(db),
+        catalog,
+      }),
+      // The designer's test-run (ADR 0021): a draft's scenario files on this system's engine, as lotse test runs them.
+      testRuns: createDesignerTestRunService({
+        drafts: designerDrafts(createServiceDraftRepository(db)),
+        run: createServiceFilesRunner({
+          db,
+          temporal: client,
+          caseStarts,
+          messages: messageService,
+          warn: (line) => logger.warn(line),
+        }),
+        onError: (error, slug) => logger.error({ err: error, slug }, 'a designer test-run broke'),
+      }),
       outbox: createOutboxRepository(db),
       views: createViewRenderer({
         web: fileURLToPath(new URL('../web/views', import.meta.url)),
         portal: path.join(PROJECT_ROOT, 'portal', 'views'),
         admin: path.join(PROJECT_ROOT, 'admin', 'views'),
+        designer: path.join(PROJECT_ROOT, 'admin', 'views', 'designer'),
       }),
       forms: createFormRenderer(),
       health: async () => {
@@ -359,6 +391,15 @@ export async function startSystem(
 }
 
 export type System = Awaited<ReturnType<typeof startSystem>>;
+
+/** The drafts as the test-run reads and extends them. */
+function designerDrafts(drafts: ReturnType<typeof createServiceDraftRepository>) {
+  return {
+    files: async (slug: string) => (await drafts.findBySlug(slug))?.files,
+    saveFile: async (member: { staffId: string }, slug: string, name: string, content: string) =>
+      (await drafts.setFile(slug, name, content, member.staffId)) !== undefined,
+  };
+}
 
 /** True when `probe` succeeds within `ms`; a hanging probe counts as down (its promise is left to settle). */
 function answersWithin(ms: number, probe: () => Promise<unknown>): Promise<boolean> {
