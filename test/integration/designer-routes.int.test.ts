@@ -175,9 +175,12 @@ describe('editing the draft without JavaScript', () => {
     expect(refused.html).toContain('in_review: In Prüfung');
   });
 
-  it('pausing needs the message in both languages', async () => {
-    await designer.get(`/staff/designer/${slug}`);
-    const refused = await designer.submit(`/staff/designer/${slug}/pause`, { messageDe: 'Wartung', messageEn: '' });
+  it('pausing needs the message in both languages (refused, so the shipped service stays active)', async () => {
+    await designer.get('/staff/designer/general-inquiry');
+    const refused = await designer.submit('/staff/designer/general-inquiry/pause', {
+      messageDe: 'Wartung',
+      messageEn: '',
+    });
     expect(refused.status).toBe(422);
     expect(refused.html).toMatch(/id="messageEn-error"/);
     expect(refused.html).toContain('Wartung');

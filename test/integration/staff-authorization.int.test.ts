@@ -37,6 +37,8 @@ afterAll(async () => {
 const everyone = { caseworker: 200, team_lead: 200, service_designer: 200, administrator: 200 };
 const designers = { caseworker: 404, team_lead: 404, service_designer: 200, administrator: 200 };
 const administrators = { caseworker: 404, team_lead: 404, service_designer: 404, administrator: 200 };
+/** The service designer's pages: the designer role only (issue 10: administrators decide who has it). */
+const serviceDesignersOnly = { caseworker: 404, team_lead: 404, service_designer: 200, administrator: 404 };
 
 /**
  * Each staff page × each role: 200 or 404 (ADR 0003: a page one may not see does not exist for them).
@@ -49,6 +51,10 @@ const MATRIX: [string, Record<StaffRole, number>][] = [
   ['/staff/profile', everyone],
   ['/staff/services', designers],
   ['/staff/services/general-inquiry/forms/general-inquiry-start/preview', designers],
+  ['/staff/designer', serviceDesignersOnly],
+  ['/staff/designer/new', serviceDesignersOnly],
+  ['/staff/designer/general-inquiry', serviceDesignersOnly],
+  ['/staff/designer/general-inquiry/export', serviceDesignersOnly],
   ['/staff/incidents', administrators],
   ['/staff/outbox', administrators],
   ['/staff/admin', administrators],
@@ -82,7 +88,7 @@ describe('each role reaches exactly its pages', () => {
     expect(menus).toEqual({
       caseworker: [...common, '/staff/profile'],
       team_lead: [...common, '/staff/profile'],
-      service_designer: [...common, '/staff/services', '/staff/profile'],
+      service_designer: [...common, '/staff/services', '/staff/designer', '/staff/profile'],
       administrator: [
         ...common,
         '/staff/services',
