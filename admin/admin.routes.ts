@@ -33,6 +33,7 @@ import { createDesignerTestRunRouter } from './designer-testrun.routes.js';
 import { createDesignerRouter } from './designer.routes.js';
 import type { DesignerService } from '../engine/services/designer.service.js';
 import type { DesignerTestRunService } from '../engine/services/designer-testrun.service.js';
+import type { DesignerTrialService } from '../engine/services/designer-trial.service.js';
 import { STAFF_AREA, requireRole, staffMember } from './staff-guard.js';
 import { maskDeliveredPasswordLink } from '../engine/services/staff-rules.js';
 import type { OutboxRepository } from '../engine/repositories/outbox.repository.js';
@@ -69,6 +70,8 @@ export interface AdminDeps {
   migrations: MigrationService;
   /** The designer's test-run of a draft's scenario files (admin/designer-testrun.routes.ts, ADR 0021). */
   testRuns: DesignerTestRunService;
+  /** The Probelauf: a throwaway case of a draft, only for the designer who started it (admin/designer-trial.routes.ts). */
+  trials: DesignerTrialService;
   /** The service designer: drafts, files, validation, publish, pause (admin/designer.routes.ts). */
   designer: DesignerService;
   outbox: OutboxRepository;
@@ -91,6 +94,7 @@ export function createAdminRouter({
   staffAdmin,
   migrations,
   testRuns,
+  trials,
   designer,
   outbox,
   views,
@@ -155,7 +159,7 @@ export function createAdminRouter({
   router.use(createCasesRouter({ caseViews, catalog, documents, incidents, caseDiagrams, views }));
   router.use(createStaffAdminRouter({ staffAdmin, views }));
   router.use(createProfileRouter({ staffAdmin, views }));
-  router.use(createDesignerTestRunRouter({ testRuns, views }));
+  router.use(createDesignerTestRunRouter({ testRuns, trials, views, forms }));
   router.use(createDesignerRouter({ designer, views, forms }));
   router.use(createMigrationRouter({ migrations, views }));
 

@@ -4,12 +4,11 @@ import { TEST_RUN_LIMITS } from '../engine/services/designer-testrun.service.js'
 import type { TestFileSummary } from '../engine/designer/testrun.js';
 import { translate } from '../engine/web/i18n.js';
 import { NotFoundError, formInput, localeOf, pageOf } from '../engine/web/http.js';
-import type { ViewRenderer } from '../engine/web/views.js';
+import { createDesignerTrialRouter, type DesignerTrialRouteDeps } from './designer-trial.routes.js';
 import { requireRole } from './staff-guard.js';
 
-export interface DesignerTestRunRouteDeps {
+export interface DesignerTestRunRouteDeps extends DesignerTrialRouteDeps {
   testRuns: DesignerTestRunService;
-  views: ViewRenderer;
 }
 
 /** Service slugs as the catalog has them; anything else is no service (404 before any lookup). */
@@ -20,8 +19,10 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
  * the last run's results, `POST …/tests/run` runs them on the engine (303 back here, the page shows the run while
  * it goes), `POST …/tests/new` adds a test file from the skeleton and opens it in the file editor.
  */
-export function createDesignerTestRunRouter({ testRuns, views }: DesignerTestRunRouteDeps): Router {
+export function createDesignerTestRunRouter({ testRuns, trials, views, forms }: DesignerTestRunRouteDeps): Router {
   const router = Router();
+  // The Probelauf's pages: /staff/designer/:slug/trial/….
+  router.use(createDesignerTrialRouter({ trials, views, forms }));
   const serviceDesigner = requireRole('service_designer', 'administrator');
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 

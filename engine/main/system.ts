@@ -43,9 +43,10 @@ import { createMigrationService } from '../services/migration.service.js';
 import { createMigrationRepository } from '../repositories/migration.repository.js';
 import { createCaseDiagramService } from '../services/case-diagram.service.js';
 import { createMessageService } from '../services/message.service.js';
-import { createDesignerTestRunService } from '../services/designer-testrun.service.js';
-import { createDesignerService } from '../services/designer.service.js';
-import { createServiceFilesRunner } from '../scenario/run-service-files.js';
+import { createDesignerTestRunService, type DraftFiles } from '../services/designer-testrun.service.js';
+import { createDesignerTrialService, type DesignerTrialService } from '../services/designer-trial.service.js';
+import { createDesignerService, type DesignerService } from '../services/designer.service.js';
+import { createServiceFilesRunner, scenarioCaseEraser } from '../scenario/run-service-files.js';
 import { createServiceDraftRepository } from '../repositories/service-draft.repository.js';
 import { seedDemoAccounts, seedDemoSites, seedGroups } from '../services/seed.js';
 import { listServiceFolders, loadServiceFolder } from '../services/service-definition.js';
@@ -261,6 +262,23 @@ export async function startSystem(
     stops.push(() => rm(assetsDir, { recursive: true, force: true }));
     await buildBrowserAssets(assetsDir);
 
+    const designer = createDesignerService({
+      services: serviceRepository,
+      drafts: createServiceDraftRepository(db),
+      catalog,
+    });
+    const trials = createDesignerTrialService({
+      db,
+      drafts: draftFilesOf(designer),
+      services: serviceRepository,
+      catalog,
+      cases,
+      caseStarts,
+      temporal: client,
+      erase: scenarioCaseEraser(db, client),
+    });
+    stops.push(sweepTrials(trials, log));
+
     const app = createWebApp({
       ...drafting,
       assetsDir,
@@ -316,14 +334,10 @@ export async function startSystem(
         logger,
       }),
       // The service designer (admin/designer.routes.ts): drafts, validation, publishing without a restart.
-      designer: createDesignerService({
-        services: serviceRepository,
-        drafts: createServiceDraftRepository(db),
-        catalog,
-      }),
+      designer,
       // The designer's test-run (ADR 0021): a draft's scenario files on this system's engine, as lotse test runs them.
       testRuns: createDesignerTestRunService({
-        drafts: designerDrafts(createServiceDraftRepository(db)),
+        drafts: draftFilesOf(designer),
         run: createServiceFilesRunner({
           db,
           temporal: client,
@@ -333,6 +347,8 @@ export async function startSystem(
         }),
         onError: (error, slug) => logger.error({ err: error, slug }, 'a designer test-run broke'),
       }),
+      // The Probelauf (ADR 0021): a throwaway scenario case of the draft, only for the designer who started it.
+      trials,
       outbox: createOutboxRepository(db),
       views: createViewRenderer({
         web: fileURLToPath(new URL('../web/views', import.meta.url)),
@@ -392,13 +408,21 @@ export async function startSystem(
 
 export type System = Awaited<ReturnType<typeof startSystem>>;
 
-/** The drafts as the test-run reads and extends them. */
-function designerDrafts(drafts: ReturnType<typeof createServiceDraftRepository>) {
+/** The drafts as the test-run and the Probelauf read them, and the test-run adds a test file to them. */
+function draftFilesOf(designer: DesignerService): DraftFiles {
   return {
-    files: async (slug: string) => (await drafts.findBySlug(slug))?.files,
-    saveFile: async (member: { staffId: string }, slug: string, name: string, content: string) =>
-      (await drafts.setFile(slug, name, content, member.staffId)) !== undefined,
+    files: async (slug) => (await designer.draft(slug))?.files,
+    saveFile: async (member, slug, name, content) => (await designer.saveFile(member, slug, name, content)).ok,
   };
+}
+
+/** Probeläufe end a day after they started: looked for every hour (and once now, for those of an earlier run). */
+function sweepTrials(trials: DesignerTrialService, log: Log): () => Promise<void> {
+  const sweep = () =>
+    trials.sweep().catch((error: unknown) => log(`[trials] ${error instanceof Error ? error.message : error}`));
+  void sweep();
+  const timer = setInterval(() => void sweep(), 60 * 60 * 1000);
+  return async () => clearInterval(timer);
 }
 
 /** True when `probe` succeeds within `ms`; a hanging probe counts as down (its promise is left to settle). */

@@ -44,15 +44,15 @@ export interface ServiceFilesRunnerDeps {
   clock?: () => number;
 }
 
-export function createServiceFilesRunner(deps: ServiceFilesRunnerDeps): RunScenarioFiles {
-  const warn = deps.warn ?? (() => {});
-  const now = deps.clock ?? (() => Date.now());
-  const cases = createCaseRepository(deps.db);
-  const erasure = createCaseErasureRepository(deps.db);
-  const eraseHistory = historyEraser(deps.temporal, deps.temporal.options.namespace);
-
-  /** A terminated scenario case leaves nothing behind: no row, no open task, no history. */
-  async function erase(caseId: string) {
+/**
+ * Deletes a scenario case that has ended (terminated): its rows through the retention's erasure, then its Temporal
+ * history — no row, no open task, no history stays behind. The test-run and the Probelauf both use it.
+ */
+export function scenarioCaseEraser(db: Database, temporal: Client, now: () => number = () => Date.now()) {
+  const cases = createCaseRepository(db);
+  const erasure = createCaseErasureRepository(db);
+  const eraseHistory = historyEraser(temporal, temporal.options.namespace);
+  return async (caseId: string): Promise<void> => {
     const row = await cases.findById(caseId);
     if (row) {
       const at = new Date(now());
@@ -70,7 +70,13 @@ export function createServiceFilesRunner(deps: ServiceFilesRunnerDeps): RunScena
       );
     }
     await eraseHistory(caseId);
-  }
+  };
+}
+
+export function createServiceFilesRunner(deps: ServiceFilesRunnerDeps): RunScenarioFiles {
+  const warn = deps.warn ?? (() => {});
+  const now = deps.clock ?? (() => Date.now());
+  const erase = scenarioCaseEraser(deps.db, deps.temporal, now);
 
   return async (files: ServiceFiles, limits: TestRunLimits): Promise<TestCaseOutcome[]> => {
     const scenarioFiles = scenarioFilesFromMap(files);

@@ -192,7 +192,8 @@ async function claimedByOther(
   return (await deps.assignments.staffName(assignee)) ?? assignee;
 }
 
-function taskFormValues(form: FormSchema, variables: Record<string, unknown>): Record<string, unknown> {
+/** A task form's first values: its defaults, then the case variables its fields name. */
+export function taskFormValues(form: FormSchema, variables: Record<string, unknown>): Record<string, unknown> {
   const fromCase = [...rootKeysOf(form)].filter((key) => Object.hasOwn(variables, key));
   return { ...initialValues(form), ...Object.fromEntries(fromCase.map((key) => [key, variables[key]])) };
 }

@@ -799,6 +799,13 @@ const de = {
   'designer.web.metaKey.statusLabels': 'Statusbezeichnungen',
   'designer.web.metaKey.whoMayStart': 'Wer starten darf',
   'designer.web.metaKey.retentionDays': 'Aufbewahrung',
+  'designer.core.paused.title': 'Leistung derzeit pausiert',
+  'designer.core.paused.badge': 'Derzeit pausiert',
+  'designer.core.paused.explain':
+    'Sie können diese Leistung im Moment nicht neu beantragen. Bereits gesendete Anfragen werden weiter bearbeitet.',
+  'designer.core.paused.draftKept': 'Ihr Entwurf bleibt gespeichert; Sie können ihn senden, sobald die Leistung wieder verfügbar ist.',
+  'designer.core.paused.backToCatalog': 'Zurück zu den Leistungen',
+  'designer.core.paused.backToDraft': 'Zurück zum Entwurf',
   // ── end designer ──
   // ── migration (keys added below this line) ──
   'migration.title': 'Laufende Fälle migrieren',
@@ -838,6 +845,7 @@ const de = {
   'migration.migrated': 'Auf Version {version} umgestellt',
   'migration.refused': 'Abgelehnt:',
   'migration.failed': 'Fehlgeschlagen; der Fall bleibt auf seiner Version. Bitte später erneut versuchen.',
+  'migration.again': 'Die laufenden Fälle dieser Versionen erneut prüfen',
   'migration.errorSummary': 'Bitte die markierten Angaben prüfen.',
   'migration.timeline': '{actor} hat den Fall von Version {from} auf Version {to} migriert',
   // ── end migration ──
@@ -1710,6 +1718,13 @@ const en: Record<MessageKey, string> = {
   'designer.web.metaKey.statusLabels': 'status labels',
   'designer.web.metaKey.whoMayStart': 'who may start',
   'designer.web.metaKey.retentionDays': 'retention',
+  'designer.core.paused.title': 'Service currently paused',
+  'designer.core.paused.badge': 'Currently paused',
+  'designer.core.paused.explain':
+    'You cannot apply for this service at the moment. Requests already sent are still being processed.',
+  'designer.core.paused.draftKept': 'Your draft stays saved; you can send it as soon as the service is available again.',
+  'designer.core.paused.backToCatalog': 'Back to the services',
+  'designer.core.paused.backToDraft': 'Back to the draft',
   // ── end designer ──
   // ── migration (keys added below this line) ──
   'migration.title': 'Migrate running cases',
@@ -1748,6 +1763,7 @@ const en: Record<MessageKey, string> = {
   'migration.migrated': 'Moved to version {version}',
   'migration.refused': 'Refused:',
   'migration.failed': 'Failed; the case stays on its version. Please try again later.',
+  'migration.again': 'Check the running cases of these versions again',
   'migration.errorSummary': 'Please check the marked entries.',
   'migration.timeline': '{actor} migrated the case from version {from} to version {to}',
   // ── end migration ──

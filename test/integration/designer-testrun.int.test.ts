@@ -5,9 +5,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { like, sql } from 'drizzle-orm';
+import { eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases } from '../../engine/db/schema.js';
+import { cases, staff } from '../../engine/db/schema.js';
 import { CATALOG_DIR } from '../../engine/main/system.js';
 import { createServiceFilesRunner } from '../../engine/scenario/run-service-files.js';
 import type { StaffSession } from '../../engine/services/auth.service.js';
@@ -17,7 +17,10 @@ import {
   type DesignerTestRunService,
   type ServiceFiles,
 } from '../../engine/services/designer-testrun.service.js';
-import { startTestSystem } from '../system.js';
+import { createServiceDraftRepository } from '../../engine/repositories/service-draft.repository.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
+import { WebClient } from '../browserless-client.js';
+import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -254,4 +257,138 @@ describe('designer test-run', () => {
       ['Neuer Testfall', 'passed', undefined],
     ]);
   }, 120_000);
+});
+
+describe('the test-run pages', () => {
+  let system: System;
+  let designer: WebClient;
+  let caseworker: WebClient;
+
+  /** A draft as the designer's "open draft" makes it: the service's files, stored for the slug. */
+  async function draftOf(slug: string, files: ServiceFiles) {
+    const [petra] = await system.db
+      .select({ id: staff.id })
+      .from(staff)
+      .where(eq(staff.email, DEMO_ACCOUNTS.administrator.email));
+    if (!petra) throw new Error('no demo designer');
+    const drafts = createServiceDraftRepository(system.db);
+    const { created } = await drafts.createIfAbsent({ slug, files, basedOnVersionId: null, staffId: petra.id });
+    if (!created) await drafts.replaceFiles(slug, files, petra.id);
+  }
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    designer = new WebClient(system.url);
+    await designer.login(DEMO_ACCOUNTS.administrator.email, DEMO_PASSWORD, true);
+    caseworker = new WebClient(system.url);
+    await caseworker.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
+  }, 120_000);
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('a designer runs the draft’s tests with a POST and reads each result on the page afterwards', async () => {
+    // Given a draft of the general inquiry with its shipped test file
+    const shipped = await folderFiles(path.join(CATALOG_DIR, 'general-inquiry'));
+    await draftOf('general-inquiry', shipped);
+    const page = await designer.get('/staff/designer/general-inquiry/tests');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('href="/staff/designer/general-inquiry/files/general-inquiry.test.json"');
+    expect(page.html).toContain('Allgemeine Anfrage: Antwort per E-Mail, kein Rückruf');
+    expect(page.html).toContain('Noch kein Lauf.');
+
+    // When the designer runs them
+    const started = await designer.submit('/staff/designer/general-inquiry/tests/run', {});
+    expect(started.status).toBe(303);
+    expect(started.headers.get('location')).toBe('/staff/designer/general-inquiry/tests?done=started');
+
+    // Then the page shows the run, and once it ended every test case as passed
+    const finished = await eventually(
+      async () => {
+        const result = await designer.get('/staff/designer/general-inquiry/tests');
+        return result.html.includes('Die Tests laufen noch.') ? undefined : result.html;
+      },
+      60_000,
+      'the end of the test-run',
+    );
+    const count = JSON.parse(shipped['general-inquiry.test.json'] ?? '').testCases.length as number;
+    expect(finished).toContain(`${count} bestanden, 0 fehlgeschlagen, 0 nicht ausgeführt`);
+    expect(finished.match(/✓ Bestanden/g)?.length).toBe(count);
+    expect(finished).toContain('Gestartet von Petra Berg');
+  }, 120_000);
+
+  it('shows a failing test case with the runner’s reason, in English too', async () => {
+    // Given a draft whose test expects the answer task done right after the start
+    const shipped = await folderFiles(path.join(CATALOG_DIR, 'general-inquiry'));
+    await draftOf('failing-inquiry', {
+      ...shipped,
+      'general-inquiry.test.json': testFile([{ name: 'Schon erledigt', state: 'IS_COMPLETED' }]),
+    });
+
+    // When it runs
+    await designer.get('/staff/designer/failing-inquiry/tests?lang=en');
+    expect((await designer.submit('/staff/designer/failing-inquiry/tests/run', {})).status).toBe(303);
+
+    // Then the result names the failed instruction
+    const finished = await eventually(
+      async () => {
+        const result = await designer.get('/staff/designer/failing-inquiry/tests?lang=en');
+        return result.html.includes('The tests are still running.') ? undefined : result.html;
+      },
+      60_000,
+      'the end of the test-run',
+    );
+    expect(finished).toContain('0 passed, 1 failed, 0 not run');
+    expect(finished).toContain('✗ Failed');
+    expect(finished).toContain(
+      'instruction #2 ASSERT_ELEMENT_INSTANCES: Task_Answer expected IS_COMPLETED but is active',
+    );
+  }, 120_000);
+
+  it('creates a new test file from the skeleton and opens it in the editor; a bad name comes back at the field', async () => {
+    // Given a draft
+    const shipped = await folderFiles(path.join(CATALOG_DIR, 'general-inquiry'));
+    await draftOf('new-tests', shipped);
+    await designer.get('/staff/designer/new-tests/tests');
+
+    // When the name is malformed, the page comes back with the error at the field and the input kept
+    const refused = await designer.submit('/staff/designer/new-tests/tests/new', { name: 'mit Leerzeichen' });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('id="name-error"');
+    expect(refused.html).toContain('value="mit Leerzeichen"');
+    expect(refused.html).toContain('aria-invalid="true"');
+
+    // And a good name makes the file and opens the editor
+    const created = await designer.submit('/staff/designer/new-tests/tests/new', { name: 'rueckruf' });
+    expect(created.status).toBe(303);
+    expect(created.headers.get('location')).toBe('/staff/designer/new-tests/files/rueckruf.test.json');
+    const draft = await createServiceDraftRepository(system.db).findBySlug('new-tests');
+    expect(JSON.parse(draft?.files['rueckruf.test.json'] ?? '{}').testCases[0].instructions[0]).toMatchObject({
+      type: 'CREATE_PROCESS_INSTANCE',
+      processDefinitionSelector: { processDefinitionId: 'general-inquiry' },
+    });
+  }, 60_000);
+
+  it('a caseworker gets 404 for the page and the POSTs (ADR 0003); no draft and a malformed slug are 404 too', async () => {
+    // Given a draft and a caseworker without the designer role
+    const shipped = await folderFiles(path.join(CATALOG_DIR, 'general-inquiry'));
+    await draftOf('general-inquiry', shipped);
+
+    // Then the caseworker finds nothing there, even with a valid CSRF token of their own
+    expect((await caseworker.get('/staff/designer/general-inquiry/tests')).status).toBe(404);
+    await caseworker.get('/staff/profile');
+    expect((await caseworker.submit('/staff/designer/general-inquiry/tests/run', {})).status).toBe(404);
+    await caseworker.get('/staff/profile');
+    expect((await caseworker.submit('/staff/designer/general-inquiry/tests/new', { name: 'x' })).status).toBe(404);
+
+    // And for the designer a service without a draft, or no slug at all, does not exist
+    expect((await designer.get('/staff/designer/no-such-draft/tests')).status).toBe(404);
+    expect((await designer.get('/staff/designer/Not_A_Slug/tests')).status).toBe(404);
+  }, 60_000);
+
+  it('refuses a run without the CSRF token', async () => {
+    const response = await designer.post('/staff/designer/general-inquiry/tests/run', {});
+    expect(response.status).toBe(403);
+  });
 });

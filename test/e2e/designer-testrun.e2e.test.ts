@@ -1,0 +1,92 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { staff } from '../../engine/db/schema.js';
+import { CATALOG_DIR } from '../../engine/main/system.js';
+import { createServiceDraftRepository } from '../../engine/repositories/service-draft.repository.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
+import { expectAccessible, logIn, reloadUntil, useBrowserSystem } from './browser.js';
+
+const harness = useBrowserSystem();
+
+/** A draft of the general inquiry as shipped (its folder as a map of files), opened by the demo designer. */
+async function generalInquiryDraft() {
+  const folder = path.join(CATALOG_DIR, 'general-inquiry');
+  const files: Record<string, string> = {};
+  for (const name of await readdir(folder)) files[name] = await readFile(path.join(folder, name), 'utf8');
+  const db = harness.system.db;
+  const [designer] = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(eq(staff.email, DEMO_ACCOUNTS.administrator.email));
+  if (!designer) throw new Error('no demo designer');
+  await createServiceDraftRepository(db).createIfAbsent({
+    slug: 'general-inquiry',
+    files,
+    basedOnVersionId: null,
+    staffId: designer.id,
+  });
+  return files;
+}
+
+describe('the designer’s test-run in Chromium', () => {
+  it('runs the draft’s scenarios from the page and shows each test case’s result; accessible in German and English', async () => {
+    // Given a draft with the shipped test file
+    const files = await generalInquiryDraft();
+    const testCases: { name: string }[] = JSON.parse(files['general-inquiry.test.json'] ?? '').testCases;
+
+    // When the designer opens its test page
+    const page = await logIn(await harness.userContext(), DEMO_ACCOUNTS.administrator, DEMO_PASSWORD, true);
+    await page.goto('/staff/designer/general-inquiry/tests');
+    await expectAccessible(page, 'the test-run page before a run (de)');
+    await page.goto('/staff/designer/general-inquiry/tests?lang=en');
+    await expectAccessible(page, 'the test-run page before a run (en)');
+    await page.goto('/staff/designer/general-inquiry/tests?lang=de');
+    expect(await page.getByRole('link', { name: 'general-inquiry.test.json' }).getAttribute('href')).toBe(
+      '/staff/designer/general-inquiry/files/general-inquiry.test.json',
+    );
+
+    // And runs the tests
+    await Promise.all([
+      page.waitForURL('**/tests?done=started'),
+      page.getByRole('button', { name: 'Tests ausführen' }).click(),
+    ]);
+    expect(await page.getByRole('status').first().textContent()).toContain('Der Testlauf wurde gestartet.');
+
+    // Then, once the run has ended, every test case is listed as passed
+    await reloadUntil(
+      page,
+      async () => !(await page.locator('main').textContent())?.includes('Die Tests laufen noch.'),
+      'the end of the run',
+      60_000,
+    );
+    const rows = page.getByRole('table', { name: 'Ergebnis je Testfall' }).locator('tbody tr');
+    expect(await rows.count()).toBe(testCases.length);
+    for (const [index, testCase] of testCases.entries()) {
+      expect(await rows.nth(index).getByRole('rowheader').textContent()).toBe(testCase.name);
+      expect(await rows.nth(index).textContent()).toContain('✓ Bestanden');
+    }
+    expect(await page.locator('main').textContent()).toContain(
+      `${testCases.length} bestanden, 0 fehlgeschlagen, 0 nicht ausgeführt`,
+    );
+    await page.screenshot({ path: '/tmp/designer-testrun-de.png', fullPage: true });
+    await expectAccessible(page, 'the test-run page with results (de)');
+    await page.goto('/staff/designer/general-inquiry/tests?lang=en');
+    await expectAccessible(page, 'the test-run page with results (en)');
+    expect(await page.locator('main').textContent()).toContain(`${testCases.length} passed, 0 failed, 0 not run`);
+    await page.screenshot({ path: '/tmp/designer-testrun-en.png', fullPage: true });
+
+    // When a new test file gets a name that is not allowed
+    await page.goto('/staff/designer/general-inquiry/tests?lang=de');
+    await page.getByLabel('Dateiname').fill('mit Leerzeichen');
+    await page.getByRole('button', { name: 'Testdatei anlegen' }).click();
+
+    // Then the page comes back with the error at the field, the input kept, and still accessible
+    const field = page.getByLabel('Dateiname');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.inputValue()).toBe('mit Leerzeichen');
+    expect(await page.locator('#name-error').textContent()).toContain('Erlaubt sind Buchstaben');
+    await expectAccessible(page, 'the test-run page with a refused file name (de)');
+  });
+});
