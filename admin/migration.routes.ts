@@ -58,10 +58,11 @@ export function createMigrationRouter({ migrations, views }: MigrationRouteDeps)
     if (action === 'migrate') {
       const outcome = await migrations.migrate(member, slug, request);
       if (!outcome) throw new NotFoundError();
+      // The versions' counts as they are after the migration.
       render(
         req,
         res,
-        overview,
+        (await migrations.overview(slug)) ?? overview,
         { ...request, planned: outcome.planned, results: outcome.results },
         outcome.planned.ok ? 200 : 422,
       );
@@ -119,8 +120,9 @@ export function migrationView(
       label: t('migration.versionOption', { version: version.version, running: version.runningCases }),
       selected: version.version === selected,
     }));
-  // After a mapping error the form comes back as chosen; verdicts only with a valid plan.
-  const setup = planned?.ok ? planned : planned?.setup;
+  // After a mapping error the form comes back as chosen; verdicts only with a valid plan. After a migration the
+  // page shows its results and a link to plan again: the cases listed before have moved.
+  const setup = state.results ? undefined : planned?.ok ? planned : planned?.setup;
   const toVersion = setup?.to.version;
   const results = state.results && planned?.ok && resultsView(state.results, planned.to.version, t);
   return {
@@ -170,7 +172,10 @@ export function migrationView(
         }),
         anyMovable: planned.cases.some((row) => row.selected && row.canMove),
       },
-    results,
+    results: results && {
+      ...results,
+      againHref: planned?.ok ? `?from=${planned.from.version}&to=${planned.to.version}&lang=${locale}` : undefined,
+    },
     toVersion,
   };
 }

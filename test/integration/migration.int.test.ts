@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
@@ -6,16 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATION_REFUSED, caseStateQuery, migrateUpdate } from '../../engine/case/contract.js';
 import { caseEvents, cases, outboxMails, tasks } from '../../engine/db/schema.js';
 import { CATALOG_DIR } from '../../engine/main/system.js';
-import { compileProcess } from '../../engine/model/compile.js';
 import { createAccountRepository } from '../../engine/repositories/account.repository.js';
 import { createMigrationRepository } from '../../engine/repositories/migration.repository.js';
 import { createAuthService, type StaffSession } from '../../engine/services/auth.service.js';
 import { createMigrationService, type MigrationService } from '../../engine/services/migration.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { loadServiceFolder, type ServiceDefinition } from '../../engine/services/service-definition.js';
+import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { WebClient } from '../browserless-client.js';
 import { completedCase, openTaskOf } from '../journeys.js';
+import { generalInquiryVersionTwo } from '../service-versions.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -33,25 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
 });
-
-/** Version 2 of the general inquiry: the answer mail's subject says v2, the call task has a new id and name. */
-async function versionTwo(v1: ServiceDefinition): Promise<ServiceDefinition> {
-  const bpmnXml = v1.bpmnXml
-    .replace(
-      'value="Ihre Anfrage {{caseNumber}}: {{subject}}"',
-      'value="Ihre Anfrage (v2) {{caseNumber}}: {{subject}}"',
-    )
-    .replaceAll('Task_FollowUpCall', 'Task_Callback')
-    .replace('name="Rückruf durchführen"', 'name="Rückruf durchführen (v2)"');
-  const compiled = await compileProcess(bpmnXml);
-  if (!compiled.ok) throw new Error('v2 did not compile');
-  return {
-    ...v1,
-    bpmnXml,
-    model: compiled.model,
-    contentHash: createHash('sha256').update(bpmnXml).digest('hex'),
-  };
-}
 
 const caseRow = async (caseId: string) => {
   const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
@@ -97,7 +77,10 @@ describe('migrating running cases to a newer version', () => {
     const v1Id = (await caseRow(atAnswer.caseId)).serviceVersionId;
 
     // And version 2 published
-    expect(await system.services.catalog.publish(await versionTwo(v1))).toEqual({ version: 2, created: true });
+    expect(await system.services.catalog.publish(await generalInquiryVersionTwo(v1))).toEqual({
+      version: 2,
+      created: true,
+    });
 
     // When the dry run plans both with the default mapping (equal ids)
     const planned = await migrations.plan(slug, { fromVersion: 1, toVersion: 2, mapping: {} });
@@ -208,7 +191,7 @@ describe('migrating running cases to a newer version', () => {
     });
     if (!started?.ok) throw new Error('no case');
     await openTaskOf(system, started.caseId);
-    await system.services.catalog.publish(await versionTwo({ ...shipped, slug }));
+    await system.services.catalog.publish(await generalInquiryVersionTwo({ ...shipped, slug }));
 
     const caseworker = new WebClient(system.url);
     await caseworker.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
