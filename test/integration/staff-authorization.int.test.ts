@@ -55,6 +55,7 @@ const MATRIX: [string, Record<StaffRole, number>][] = [
   ['/staff/designer/new', serviceDesignersOnly],
   ['/staff/designer/general-inquiry', serviceDesignersOnly],
   ['/staff/designer/general-inquiry/export', serviceDesignersOnly],
+  ['/staff/designer/general-inquiry/migration', serviceDesignersOnly],
   ['/staff/incidents', administrators],
   ['/staff/outbox', administrators],
   ['/staff/admin', administrators],
