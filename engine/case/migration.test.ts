@@ -231,6 +231,111 @@ describe('planMigration', () => {
     expect(subReasons.map((reason) => reason.elementId)).toEqual(['Sub', 'Sub_Task']);
   });
 
+  it('moves a case waiting for a message when the event stays; refuses a renamed or changed one', async () => {
+    const waitFor = (id: string, name = 'Unterlagen', key = '=caseNumber') =>
+      compile(
+        bpmn(
+          `<bpmn:startEvent id="Start" />
+          <bpmn:intermediateCatchEvent id="${id}"><bpmn:messageEventDefinition id="MD" messageRef="Msg" />
+          </bpmn:intermediateCatchEvent>
+          <bpmn:endEvent id="End" />
+          <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="${id}" />
+          <bpmn:sequenceFlow id="f2" sourceRef="${id}" targetRef="End" />`,
+          `<bpmn:message id="Msg" name="${name}"><bpmn:extensionElements>
+            <zeebe:subscription correlationKey="${key}" /></bpmn:extensionElements></bpmn:message>`,
+        ),
+      );
+    const v1 = await waitFor('Wait_Documents');
+    const run = new CaseDriver(v1).start({ caseNumber: 'WF-1' });
+    expect(run.state.subscriptions).toHaveLength(1);
+    const same = moved(
+      planMigration({ state: run.state, from: v1, fromForms: {}, to: await waitFor('Wait_Documents'), toForms: {} }),
+    );
+    expect(same.state.subscriptions).toEqual(run.state.subscriptions);
+
+    const renamed = await waitFor('Wait_Papers');
+    const reasons = refused(
+      planMigration({
+        state: run.state,
+        from: v1,
+        fromForms: {},
+        to: renamed,
+        toForms: {},
+        mapping: { Wait_Documents: 'Wait_Papers' },
+      }),
+    );
+    expect(reasons.map((reason) => reason.en)).toEqual([
+      'The waiting event Wait_Documents would have to keep its id and stay unchanged (time or message).',
+    ]);
+    const otherMessage = await waitFor('Wait_Documents', 'Nachweise');
+    expect(
+      refused(planMigration({ state: run.state, from: v1, fromForms: {}, to: otherMessage, toForms: {} })),
+    ).toHaveLength(1);
+  });
+
+  it('refuses a joining gateway whose incoming flow a token waits on is gone', async () => {
+    const split = (flowFromA: string) =>
+      compile(
+        bpmn(`<bpmn:startEvent id="Start" />
+          <bpmn:parallelGateway id="Split" />
+          <bpmn:userTask id="Task_A" /><bpmn:userTask id="Task_B" />
+          <bpmn:parallelGateway id="Join" />
+          <bpmn:endEvent id="End" />
+          <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="Split" />
+          <bpmn:sequenceFlow id="f2" sourceRef="Split" targetRef="Task_A" />
+          <bpmn:sequenceFlow id="f3" sourceRef="Split" targetRef="Task_B" />
+          <bpmn:sequenceFlow id="${flowFromA}" sourceRef="Task_A" targetRef="Join" />
+          <bpmn:sequenceFlow id="fromB" sourceRef="Task_B" targetRef="Join" />
+          <bpmn:sequenceFlow id="f6" sourceRef="Join" targetRef="End" />`),
+      );
+    const v1 = await split('fromA');
+    const run = new CaseDriver(v1).start().completeTask('Task_A');
+    expect(run.waitingAt().sort()).toEqual(['Join', 'Task_B']);
+    moved(planMigration({ state: run.state, from: v1, fromForms: {}, to: await split('fromA'), toForms: {} }));
+    const reasons = refused(
+      planMigration({ state: run.state, from: v1, fromForms: {}, to: await split('fromTaskA'), toForms: {} }),
+    );
+    expect(reasons[0]?.de).toBe('Das Gateway Join hat den Eingang fromA nicht mehr, über den ein Token wartet.');
+  });
+
+  it('refuses when the event sub-processes on the process level change', async () => {
+    const withEventSub = (messageName: string | undefined) =>
+      compile(
+        bpmn(
+          `<bpmn:startEvent id="Start" />
+          <bpmn:userTask id="Task_Review" />
+          <bpmn:endEvent id="End" />
+          <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="Task_Review" />
+          <bpmn:sequenceFlow id="f2" sourceRef="Task_Review" targetRef="End" />
+          ${
+            messageName
+              ? `<bpmn:subProcess id="On_Withdrawal" triggeredByEvent="true">
+            <bpmn:startEvent id="Withdrawn"><bpmn:messageEventDefinition id="MD" messageRef="Msg" /></bpmn:startEvent>
+            <bpmn:endEvent id="Withdrawal_End" />
+            <bpmn:sequenceFlow id="w1" sourceRef="Withdrawn" targetRef="Withdrawal_End" />
+          </bpmn:subProcess>`
+              : ''
+          }`,
+          messageName
+            ? `<bpmn:message id="Msg" name="${messageName}"><bpmn:extensionElements>
+            <zeebe:subscription correlationKey="=caseNumber" /></bpmn:extensionElements></bpmn:message>`
+            : '',
+        ),
+      );
+    const v1 = await withEventSub('Rücknahme');
+    const run = new CaseDriver(v1).start({ caseNumber: 'WF-2' });
+    // The event sub-process's subscription (no token) moves with an unchanged model.
+    moved(
+      planMigration({ state: run.state, from: v1, fromForms: {}, to: await withEventSub('Rücknahme'), toForms: {} }),
+    );
+    for (const to of [await withEventSub('Widerruf'), await withEventSub(undefined)]) {
+      const reasons = refused(planMigration({ state: run.state, from: v1, fromForms: {}, to, toForms: {} }));
+      expect(reasons.map((reason) => reason.en)).toContain(
+        'The event sub-processes on the process level change; their subscriptions ran with the old version.',
+      );
+    }
+  });
+
   it('refuses completed cases and cases with an open incident', async () => {
     const v1 = await chain(userTask('Task_Review'));
     const done = new CaseDriver(v1).start().completeTask('Task_Review');
