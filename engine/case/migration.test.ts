@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FormSchema } from '../../forms/schema.js';
 import { CaseDriver, bpmn, compile } from '../interpreter/test-driver.js';
 import type { ProcessModel } from '../model/process-model.js';
+import { checkInformationRequest, openRequest } from './information-request.js';
 import { planMigration, mappableTargets, type MigrationPlan } from './migration.js';
 
 /** A process of elements in a row: Start → …elements → End, flows between them generated. */
@@ -334,6 +335,41 @@ describe('planMigration', () => {
         'The event sub-processes on the process level change; their subscriptions ran with the old version.',
       );
     }
+  });
+
+  it('refuses renaming a task on which a Rückfrage is open; keeping its id moves the case', async () => {
+    const v1 = await chain(userTask('Task_Review'));
+    const run = new CaseDriver(v1).start();
+    const check = checkInformationRequest(
+      { model: v1, state: run.state },
+      {
+        staffTokenId: run.tokenAt('Task_Review').id,
+        actor: { kind: 'staff', id: 'c1', email: 'c@example.org', groups: ['wirtschaftsfoerderung'] },
+        questions: ['Wie groß ist die Halle?'],
+        documents: [],
+        message: 'Bitte ergänzen.',
+        deadline: '2026-12-21',
+      },
+      '2026-12-07',
+    );
+    if (!check.ok) throw new Error(check.message);
+    const { state } = openRequest(run.state, check, '2026-12-07T10:00:00.000Z');
+    const renamed = await chain(userTask('Task_Check'));
+    const reasons = refused(
+      planMigration({
+        state,
+        from: v1,
+        fromForms: forms,
+        to: renamed,
+        toForms: forms,
+        mapping: { Task_Review: 'Task_Check' },
+      }),
+    );
+    expect(reasons.map((reason) => reason.en)).toEqual([
+      'A Rückfrage is open on the task Task_Review; the task would have to keep its id.',
+    ]);
+    const plan = moved(planMigration({ state, from: v1, fromForms: forms, to: v1, toForms: forms }));
+    expect(plan.state.variables).toEqual(state.variables);
   });
 
   it('refuses completed cases and cases with an open incident', async () => {
