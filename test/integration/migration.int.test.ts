@@ -172,6 +172,12 @@ describe('migrating running cases to a newer version', () => {
       'the call task on its v2 element',
     );
     expect(followed).toMatchObject({ status: 'open', name: 'Rückruf durchführen (v2)', tokenId: callTask.tokenId });
+    // The staff case page draws v2's diagram over a trail that names v1's element, and shows the moved task
+    const staffClient = new WebClient(system.url);
+    await staffClient.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
+    const casePage = await staffClient.get(`/staff/cases/${atCall.caseId}`);
+    expect(casePage.status).toBe(200);
+    expect(casePage.html).toContain('Rückruf durchführen (v2)');
     await system.services.tasks.complete(caseworker, callTask.id, newSubmissionToken(), { callNotes: 'Erledigt.' });
     const done = await completedCase(system, atCall.caseId);
     expect(done.serviceVersionId).toBe(v2.versionId);
