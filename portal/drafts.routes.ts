@@ -19,9 +19,13 @@ import type { Locale } from '../engine/web/i18n.js';
 import type { ViewRenderer } from '../engine/web/views.js';
 import { fileSize, requireApplicant, text, textFor } from './applicant.js';
 import { sendDocument } from '../engine/web/send-document.js';
+import type { CatalogService } from '../engine/services/catalog.service.js';
+import { pausedPage } from './service-paused.js';
 
 export interface DraftRoutesDeps {
   drafts: DraftService;
+  /** Whether a service is paused (no draft starts, no draft is sent while it is). */
+  catalog: Pick<CatalogService, 'current' | 'pauseOf'>;
   draftAnswers: DraftAnswersService;
   views: ViewRenderer;
   forms: FormRenderer;
@@ -46,7 +50,7 @@ const ACTIONS: readonly StepAction[] = ['next', 'back', 'save'];
  * draft id is the same 404 as a missing one.
  */
 export function createDraftRouter(deps: DraftRoutesDeps): Router {
-  const { drafts, draftAnswers, views, forms, maxUploadBytes, draftTtlDays } = deps;
+  const { drafts, draftAnswers, catalog, views, forms, maxUploadBytes, draftTtlDays } = deps;
   const router = Router();
 
   /** The user's draft, or a 404; a submitted draft sends the user to its case, an expired one explains itself. */
@@ -146,6 +150,8 @@ export function createDraftRouter(deps: DraftRoutesDeps): Router {
   router.get('/services/:slug/start', async (req, res, next) => {
     const user = requireApplicant(req, res);
     if (!user) return;
+    // A paused service starts no draft: the portal router's start page shows its message.
+    if ((await catalog.current(req.params.slug))?.paused) return next();
     const started = await drafts.startIfStepped(user, req.params.slug);
     // Services with one page and no files keep their one-page start form (the portal router's).
     if (started === 'single-page') return next();
@@ -271,6 +277,17 @@ export function createDraftRouter(deps: DraftRoutesDeps): Router {
     const id = req.params.id;
     const loaded = isUuid(id) ? await drafts.load(user, id) : undefined;
     if (!loaded) throw new NotFoundError();
+    // Paused by the service designer: the draft is not sent and stays as it is, to be sent after the pause.
+    const paused = loaded.draft.submittedCaseId ? undefined : await catalog.pauseOf(loaded.draft.serviceVersionId);
+    if (paused)
+      return pausedPage(
+        req,
+        res,
+        views,
+        { title: { de: loaded.service.titleDe, en: loaded.service.titleEn }, paused },
+        409,
+        loaded.draft.id,
+      );
     // A second submit (double click, back button) lands where the first did: one case, the same page.
     const result = loaded.draft.submittedCaseId
       ? { kind: 'submitted' as const, caseId: loaded.draft.submittedCaseId }

@@ -28,6 +28,7 @@ import {
 import { addSignInRoutes } from '../engine/web/sign-in.js';
 import type { ViewRenderer } from '../engine/web/views.js';
 import { companyArea, fileSize, requireApplicant, textFor } from './applicant.js';
+import { pausedPage } from './service-paused.js';
 import { newStartToken, openStartToken } from './start-token.js';
 import { sendDocument } from '../engine/web/send-document.js';
 import { taskNotOpenView } from '../engine/web/task-not-open.js';
@@ -108,6 +109,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
     if (!user) return;
     const service = await catalog.current(req.params.slug);
     if (!service) throw new NotFoundError();
+    if (service.paused) return pausedPage(req, res, views, service, 200);
     // "Neue Anfrage starten" (and the catalog): a fresh token, then the plain address, so Back lands there.
     if (req.query.new === '1') {
       newStartToken(req, service.slug);
@@ -149,6 +151,17 @@ export function createPortalRouter(deps: PortalDeps): Router {
     const service = await catalog.current(req.params.slug);
     // A stepped start is submitted from its draft's review page only.
     if (!service || !token || startsWithDraft(service)) throw new NotFoundError();
+    // Paused by the service designer meanwhile: no case starts; the form comes back with what was typed.
+    if (service.paused) {
+      res.status(409).send(
+        views.render('portal/start', pageOf(req, service.title[localeOf(req)]), {
+          service,
+          pausedMessage: service.paused[localeOf(req)],
+          ...formPage(req, startFormOf(service), { values: formInput(req), errors: [], token }),
+        }),
+      );
+      return;
+    }
     const input = formInput(req);
     const locale = localeOf(req);
     const sent = await caseStarts.sentWith(user, token).catch(asOutage);

@@ -803,7 +803,8 @@ const de = {
   'designer.core.paused.badge': 'Derzeit pausiert',
   'designer.core.paused.explain':
     'Sie können diese Leistung im Moment nicht neu beantragen. Bereits gesendete Anfragen werden weiter bearbeitet.',
-  'designer.core.paused.draftKept': 'Ihr Entwurf bleibt gespeichert; Sie können ihn senden, sobald die Leistung wieder verfügbar ist.',
+  'designer.core.paused.draftKept':
+    'Ihr Entwurf bleibt gespeichert; Sie können ihn senden, sobald die Leistung wieder verfügbar ist.',
   'designer.core.paused.backToCatalog': 'Zurück zu den Leistungen',
   'designer.core.paused.backToDraft': 'Zurück zum Entwurf',
   // ── end designer ──
@@ -1722,7 +1723,8 @@ const en: Record<MessageKey, string> = {
   'designer.core.paused.badge': 'Currently paused',
   'designer.core.paused.explain':
     'You cannot apply for this service at the moment. Requests already sent are still being processed.',
-  'designer.core.paused.draftKept': 'Your draft stays saved; you can send it as soon as the service is available again.',
+  'designer.core.paused.draftKept':
+    'Your draft stays saved; you can send it as soon as the service is available again.',
   'designer.core.paused.backToCatalog': 'Back to the services',
   'designer.core.paused.backToDraft': 'Back to the draft',
   // ── end designer ──
