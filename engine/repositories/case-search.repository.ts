@@ -1,4 +1,18 @@
-import { and, arrayContains, arrayOverlaps, desc, eq, gte, ilike, inArray, not, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  arrayOverlaps,
+  desc,
+  eq,
+  gte,
+  ilike,
+  inArray,
+  not,
+  notLike,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { TaskAudience } from '../case/task-completion.js';
 import { APPLICANT_GROUP } from '../model/process-model.js';
 import {
@@ -70,7 +84,8 @@ function hasTaskFor({ groups, names }: TaskAudience): SQL {
 const startOfDay = (day: string) => sql`(${day}::date)::timestamp at time zone ${AGENCY_TIME_ZONE}`;
 
 function conditionsOf(filter: CaseSearchFilter, scope: CaseScope): SQL[] {
-  const conditions: SQL[] = [];
+  // Scenario cases (lotse test, the designer's test-run and Probelauf, ADR 0021) are no one's cases to find.
+  const conditions: SQL[] = [notLike(cases.submissionToken, 'scenario:%')];
   if (!scope.all) conditions.push(hasTaskFor(scope.audience));
   const number = filter.number?.trim().toUpperCase();
   if (number) {

@@ -69,6 +69,13 @@ function textArray(values: string[]): SQL {
       )}]::text[]`;
 }
 
+/**
+ * The task is no scenario case's: `lotse test`, the designer's test-run and Probelauf (ADR 0021) start cases whose
+ * submission token begins with `scenario:`; they are nobody's work.
+ */
+const notScenarioCaseSql = sql`not exists (select 1 from ${cases} sc
+  where sc.id = ${tasks.caseId} and sc.submission_token like 'scenario:%')`;
+
 /** Open staff tasks the audience may complete: the rule of `mayComplete` (engine/case/task-completion.ts) as SQL. */
 function mayCompleteSql({ groups: memberGroups, names }: TaskAudience): SQL {
   return sql`(${tasks.status} = 'open'
@@ -195,6 +202,7 @@ export function createInboxRepository(db: Executor) {
         .where(
           and(
             mayCompleteSql(viewer.audience),
+            notScenarioCaseSql,
             viewSql(criteria.view, viewer),
             ...criteriaSql(criteria),
             afterSql(page),
@@ -212,7 +220,7 @@ export function createInboxRepository(db: Executor) {
           all: sql<number>`count(*)::int`,
         })
         .from(tasks)
-        .where(mayCompleteSql(viewer.audience));
+        .where(and(mayCompleteSql(viewer.audience), notScenarioCaseSql));
       return row ?? { mine: 0, groups: 0, all: 0 };
     },
     /** E-mails of the colleagues away today who named this member their substitute. */

@@ -7,10 +7,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, staff } from '../../engine/db/schema.js';
+import { cases, outboxMails, staff, staffGroups, tasks } from '../../engine/db/schema.js';
 import { CATALOG_DIR } from '../../engine/main/system.js';
 import { createServiceFilesRunner } from '../../engine/scenario/run-service-files.js';
-import type { StaffSession } from '../../engine/services/auth.service.js';
+import { hashPassword, type StaffSession } from '../../engine/services/auth.service.js';
 import {
   createDesignerTestRunService,
   TEST_RUN_LIMITS,
@@ -391,4 +391,145 @@ describe('the test-run pages', () => {
     const response = await designer.post('/staff/designer/general-inquiry/tests/run', {});
     expect(response.status).toBe(403);
   });
+});
+
+describe('the Probelauf', () => {
+  let system: System;
+  let designer: WebClient;
+  let otherDesigner: WebClient;
+  let caseworker: WebClient;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    const shipped = await folderFiles(path.join(CATALOG_DIR, 'general-inquiry'));
+    const [petra] = await system.db
+      .select({ id: staff.id })
+      .from(staff)
+      .where(eq(staff.email, DEMO_ACCOUNTS.administrator.email));
+    if (!petra) throw new Error('no demo designer');
+    await createServiceDraftRepository(system.db).createIfAbsent({
+      slug: 'general-inquiry',
+      files: shipped,
+      basedOnVersionId: null,
+      staffId: petra.id,
+    });
+    designer = new WebClient(system.url);
+    await designer.login(DEMO_ACCOUNTS.administrator.email, DEMO_PASSWORD, true);
+    caseworker = new WebClient(system.url);
+    await caseworker.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
+    // A second service designer, in the caseworkers' group: sees neither the first one's trial nor its tasks.
+    const [second] = await system.db
+      .insert(staff)
+      .values({
+        email: 'zweite.designerin@probelauf.example',
+        name: 'Zweite Designerin',
+        passwordHash: await hashPassword('Probelauf-2026-Zwei'),
+        roles: ['service_designer', 'caseworker'],
+      })
+      .returning();
+    if (!second) throw new Error('no second designer');
+    await system.db.insert(staffGroups).values({ staffId: second.id, groupId: 'wirtschaftsfoerderung' });
+    otherDesigner = new WebClient(system.url);
+    await otherDesigner.login('zweite.designerin@probelauf.example', 'Probelauf-2026-Zwei', true);
+  }, 120_000);
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  /** The trial page's link to its open task, and the token id in it. */
+  const taskLink = (html: string) => /href="\/staff\/designer\/general-inquiry\/trial\/tasks\/([^"]+)"/.exec(html)?.[1];
+
+  it('the designer starts a throwaway case, completes its task as caseworker and its mail job by hand, then ends it', async () => {
+    // Given the draft's trial page: its start form
+    const start = await designer.get('/staff/designer/general-inquiry/trial');
+    expect(start.status).toBe(200);
+    expect(start.html).toContain('name="subject"');
+
+    // When the start form is sent incomplete, it comes back with the errors and what was typed
+    const refused = await designer.submit('/staff/designer/general-inquiry/trial/start', { subject: 'Halle' });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('value="Halle"');
+    expect(refused.html).toContain('aria-invalid="true"');
+
+    // When it is sent complete, as a company would
+    const started = await designer.submit('/staff/designer/general-inquiry/trial/start', {
+      subject: 'Probelauf Hallenerweiterung',
+      message: 'Welche Förderung gibt es für unsere Halle?',
+      contactChannel: 'email',
+    });
+    expect(started.status).toBe(303);
+
+    // Then the trial page shows the case with its staff task, for the designer to act on as caseworker
+    const trial = await designer.get('/staff/designer/general-inquiry/trial');
+    expect(trial.html).toContain('Anfrage beantworten</a> (als Sachbearbeitung)');
+    const tokenId = taskLink(trial.html);
+    expect(tokenId).toBeDefined();
+    const number = /<dt>Vorgang<\/dt><dd>([^<]+)<\/dd>/.exec(trial.html)?.[1] ?? '';
+    const [row] = await system.db.select().from(cases).where(eq(cases.number, number));
+    expect(row?.submissionToken).toMatch(/^scenario:/);
+
+    // And nobody else meets the case: not in the inbox of its group, not in the case search of
+    // an administrator, not on the task page by the task's id, not on another designer's trial page
+    expect((await caseworker.get('/staff/tasks?view=all')).html).not.toContain(number);
+    expect((await designer.get('/staff/tasks?view=all')).html).not.toContain(number);
+    expect((await designer.get(`/staff/cases?number=${number}`)).html).not.toContain(`>${number}<`);
+    const [task] = await system.db
+      .select()
+      .from(tasks)
+      .where(eq(tasks.caseId, row?.id ?? ''));
+    expect((await caseworker.get(`/staff/tasks/${task?.id}`)).status).toBe(404);
+    const others = await otherDesigner.get('/staff/designer/general-inquiry/trial');
+    expect(others.html).not.toContain(number);
+    expect((await otherDesigner.submit(`/staff/designer/general-inquiry/trial/tasks/${tokenId}`, {})).status).toBe(404);
+    expect((await caseworker.get('/staff/designer/general-inquiry/trial')).status).toBe(404);
+
+    // When the designer answers with too short a text, the task form comes back with the error
+    await designer.get(`/staff/designer/general-inquiry/trial/tasks/${tokenId}`);
+    const short = await designer.submit(`/staff/designer/general-inquiry/trial/tasks/${tokenId}`, { answer: 'Kurz' });
+    expect(short.status).toBe(422);
+    expect(short.html).toContain('\nKurz</textarea>');
+    expect(short.html).toContain('aria-invalid="true"');
+
+    // And completes it properly
+    const answered = await designer.submit(`/staff/designer/general-inquiry/trial/tasks/${tokenId}`, {
+      answer: 'Das Landesprogramm passt zu Ihrem Vorhaben.',
+    });
+    expect(answered.status).toBe(303);
+
+    // Then the e-mail job waits for the designer instead of sending a mail; completing it ends the case
+    const waiting = await eventually(
+      async () => {
+        const page = await designer.get('/staff/designer/general-inquiry/trial');
+        return /trial\/jobs\/([^"]+)"/.exec(page.html)?.[1];
+      },
+      15_000,
+      'the e-mail job',
+    );
+    expect((await designer.submit(`/staff/designer/general-inquiry/trial/jobs/${waiting}`, {})).status).toBe(303);
+    await eventually(
+      async () =>
+        (await designer.get('/staff/designer/general-inquiry/trial')).html.includes('<dd>abgeschlossen</dd>')
+          ? true
+          : undefined,
+      15_000,
+      'the case to complete',
+    );
+    expect(
+      await system.db
+        .select()
+        .from(outboxMails)
+        .where(eq(outboxMails.caseId, row?.id ?? '')),
+    ).toEqual([]);
+
+    // When the designer ends the trial, the case is deleted
+    expect((await designer.submit('/staff/designer/general-inquiry/trial/end', {})).status).toBe(303);
+    expect(
+      await system.db
+        .select()
+        .from(cases)
+        .where(eq(cases.id, row?.id ?? '')),
+    ).toEqual([]);
+    expect((await designer.get('/staff/designer/general-inquiry/trial')).html).toContain('name="subject"');
+  }, 120_000);
 });
