@@ -16,6 +16,8 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { caseStateQuery } from '../../engine/case/contract.js';
+import { createMigrationRepository } from '../../engine/repositories/migration.repository.js';
+import { createMigrationService } from '../../engine/services/migration.service.js';
 import { eventually } from '../system.js';
 
 // Temporal suggests continue-as-new from 4,096 events; this server suggests it after a few steps.
@@ -200,5 +202,74 @@ describe('continue-as-new on a real Temporal server', () => {
     expect(final.variables).toMatchObject({ rounds: rounds + 1, answer: FINAL_ANSWER });
     expect(final.timers ?? []).toEqual([]);
     expect((await handle.describe()).status.name).toBe('COMPLETED');
+  }, 120_000);
+
+  it('a migrated case continues as new on its new version (ADR 0020)', async () => {
+    // Given the loop on version 1 with one round answered, and a version 2 that counts in tens
+    const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+    const slug = `continue-as-new-migrated-${Date.now()}`;
+    const publish = async (bpmnXml: string) => {
+      const compiled = await compileProcess(bpmnXml);
+      if (!compiled.ok) throw new Error('the loop model does not compile');
+      const contentHash = createHash('sha256')
+        .update(bpmnXml + slug)
+        .digest('hex');
+      await system.services.catalog.publish({ ...shipped, slug, bpmnXml, model: compiled.model, contentHash });
+    };
+    await publish(LOOP_BPMN);
+    const auth = createAuthService({ accounts: createAccountRepository(system.db) });
+    const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
+    const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
+    const designer = await auth.loginStaff(DEMO_ACCOUNTS.administrator.email, DEMO_PASSWORD);
+    if (!company || !caseworker || !designer) throw new Error('demo accounts missing');
+    const started = await system.services.caseStarts.submit(company, slug, newSubmissionToken(), {
+      subject: 'Migrierte Schleife',
+      message: 'Ein Fall, der umzieht und lange läuft.',
+      contactChannel: 'email',
+    });
+    if (!started?.ok) throw new Error('case did not start');
+    const { caseId } = started;
+    let task = await openTaskOf(caseId);
+    await system.services.tasks.complete(caseworker, task.id, newSubmissionToken(), { answer: 'Antwort in Runde 1' });
+    task = await openTaskOf(caseId, task.id);
+    await publish(LOOP_BPMN.replace('then 1 else rounds + 1', 'then 10 else rounds + 10'));
+
+    // When it is migrated to version 2
+    const migrations = createMigrationService({
+      migrations: createMigrationRepository(system.db),
+      catalog: system.services.catalog,
+      temporal: system.temporalClient,
+    });
+    const run = await migrations.migrate(designer, slug, { fromVersion: 1, toVersion: 2, mapping: {} });
+    expect(run?.results.map((result) => result.outcome)).toEqual(['migrated']);
+
+    // and answered until Temporal suggests continue-as-new
+    const handle = system.temporalClient.workflow.getHandle(caseId);
+    const firstRunId = (await handle.describe()).runId;
+    let runId = firstRunId;
+    let rounds = 0;
+    while (runId === firstRunId && rounds < 30) {
+      const done = await system.services.tasks.complete(caseworker, task.id, newSubmissionToken(), {
+        answer: `Antwort in Runde ${rounds + 2}`,
+      });
+      expect(done, JSON.stringify(done)).toMatchObject({ ok: true });
+      rounds += 1;
+      task = await openTaskOf(caseId, task.id);
+      runId = (await handle.describe()).runId;
+    }
+    expect(runId).not.toBe(firstRunId);
+
+    // Then the new run still counts in tens: it runs version 2's model
+    await system.services.tasks.complete(caseworker, task.id, newSubmissionToken(), { answer: FINAL_ANSWER });
+    const row = await eventually(
+      async () => {
+        const [found] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+        return found?.status === 'completed' ? found : undefined;
+      },
+      15_000,
+      'the case to complete',
+    );
+    expect((await handle.query(caseStateQuery)).variables).toMatchObject({ rounds: 1 + 10 * (rounds + 1) });
+    expect(row.serviceVersionId).toBe((await system.services.catalog.current(slug))?.versionId);
   }, 120_000);
 });
