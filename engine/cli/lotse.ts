@@ -3,6 +3,7 @@ import { FormSchemaError } from '../../forms/schema.js';
 import { FormTranslationError } from '../../forms/translate.js';
 import { loadServiceFolder, ServiceDefinitionError } from '../services/service-definition.js';
 import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup.command.js';
+import { DESIGNER_USAGE, exportCommand, importCommand, publishCommand } from './designer.command.js';
 import { formCommand } from './form.command.js';
 import { MESSAGE_USAGE, messageCommand } from './message.command.js';
 import { TEST_USAGE, testCommand } from './test.command.js';
@@ -14,7 +15,8 @@ Commands:
 ${TEST_USAGE}
   form <file.form>  render a form as HTML, or validate data against it (--validate); see lotse form --help
 ${MESSAGE_USAGE}
-${BACKUP_USAGE}`;
+${BACKUP_USAGE}
+${DESIGNER_USAGE}`;
 
 async function validate(folders: string[]): Promise<number> {
   if (folders.length === 0) {
@@ -59,5 +61,11 @@ const exitCode =
             ? await backupCommand(args)
             : command === 'restore'
               ? await restoreCommand(args)
-              : (console.error(USAGE), 2);
+              : command === 'publish'
+                ? await publishCommand(args)
+                : command === 'import'
+                  ? await importCommand(args)
+                  : command === 'export'
+                    ? await exportCommand(args)
+                    : (console.error(USAGE), 2);
 process.exit(exitCode);
