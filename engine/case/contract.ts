@@ -42,7 +42,7 @@ export interface CaseWorkflowInput {
 /**
  * Moves the case to a newer version of its service (engine/case/migration.ts, ADR 0020). The new model and forms
  * travel in the argument: the workflow loads nothing, and continue-as-new carries them on. Update id =
- * `migrate:<toVersionId>`, so a repeated request is one migration.
+ * `migrate:<toVersionId>:<planned seq>`, so a repeated request is one migration.
  */
 export interface MigrateCaseInput {
   /** Actor label (`staff:<id>`) for the trail. */

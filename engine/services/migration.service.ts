@@ -65,6 +65,8 @@ export interface CasePlan {
   active: ActiveElementMove[];
   canMove: boolean;
   reasons: MigrationReason[];
+  /** The step of the case's state the plan looked at (absent: the state could not be read). */
+  seq?: number;
 }
 
 export type MigrationField = 'fromVersion' | 'toVersion' | `mapping.${string}`;
@@ -200,6 +202,7 @@ export function createMigrationService(deps: MigrationServiceDeps): MigrationSer
         active: planned.active,
         canMove: planned.canMove,
         reasons: planned.canMove ? [] : planned.reasons,
+        seq: state.seq,
       };
     });
     const setup = { from, to, mapping, cases, truncated };
@@ -259,8 +262,9 @@ export function createMigrationService(deps: MigrationServiceDeps): MigrationSer
             mapping: usedMapping(mapping, row.active),
           },
         ],
-        // One migration per case and target version, however often it is sent.
-        updateId: `migrate:${to.id}`,
+        // One migration per case, target and planned state, however often it is sent; a case that moved on
+        // since (and was refused in turn) is tried afresh next time.
+        updateId: `migrate:${to.id}:${row.seq ?? 0}`,
       });
       return { ...base, outcome: 'migrated' };
     } catch (error) {
