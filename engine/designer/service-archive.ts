@@ -117,6 +117,8 @@ function commonFolder(names: string[]): string | undefined {
   const slash = first.indexOf('/');
   if (slash <= 0) return undefined;
   const prefix = first.slice(0, slash + 1);
+  // The folder's name follows the rules of a file name: `../` or `./` is no folder to strip.
+  if (!isValidFileName(prefix.slice(0, -1))) return undefined;
   return names.every((name) => name.startsWith(prefix) && !name.slice(prefix.length).includes('/'))
     ? prefix
     : undefined;
