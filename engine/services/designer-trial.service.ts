@@ -280,7 +280,10 @@ export function createDesignerTrialService(deps: {
         number: trial.number,
         startedAt: trial.startedAt,
         status: row.status,
-        activeElements: row.activeElementIds.map((id) => model.elements[id]?.name ?? id),
+        // From the workflow's tokens: where the case stands now, whatever the read model has projected so far.
+        activeElements: [...new Set(state?.tokens.map((token) => token.elementId) ?? [])].map(
+          (id) => model.elements[id]?.name ?? id,
+        ),
         openTasks: tasks.filter((task) => task.row.status === 'open').map((task) => task.view),
         doneTasks: tasks.filter((task) => task.row.status === 'completed').map((task) => task.view),
         jobs: jobs

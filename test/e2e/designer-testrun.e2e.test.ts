@@ -89,4 +89,59 @@ describe('the designer’s test-run in Chromium', () => {
     expect(await page.locator('#name-error').textContent()).toContain('Erlaubt sind Buchstaben');
     await expectAccessible(page, 'the test-run page with a refused file name (de)');
   });
+
+  it('the Probelauf: start as the company, the task as the caseworker, the mail job by hand, then end it; accessible in German and English', async () => {
+    // Given a draft (the general inquiry as shipped)
+    await generalInquiryDraft();
+    const page = await logIn(await harness.userContext(), DEMO_ACCOUNTS.administrator, DEMO_PASSWORD, true);
+
+    // When the designer opens the Probelauf, the start form is the company's
+    await page.goto('/staff/designer/general-inquiry/trial?lang=en');
+    await expectAccessible(page, 'the Probelauf start page (en)');
+    await page.goto('/staff/designer/general-inquiry/trial?lang=de');
+    await expectAccessible(page, 'the Probelauf start page (de)');
+    await page.getByLabel(/Betreff/).fill('Probelauf im Browser');
+    await page.getByLabel(/Ihre Nachricht/).fill('Welche Förderung gibt es für eine neue Halle?');
+    await page.getByLabel('E-Mail', { exact: true }).check();
+    await Promise.all([
+      page.waitForURL('**/trial?done=started'),
+      page.getByRole('button', { name: 'Probelauf starten' }).click(),
+    ]);
+
+    // Then the trial page lists the staff task, which the designer completes as the caseworker
+    await expectAccessible(page, 'the Probelauf with an open task (de)');
+    await page.screenshot({ path: '/tmp/designer-trial-de.png', fullPage: true });
+    await page.goto('/staff/designer/general-inquiry/trial?lang=en');
+    await expectAccessible(page, 'the Probelauf with an open task (en)');
+    await page.goto('/staff/designer/general-inquiry/trial?lang=de');
+    await page.getByRole('link', { name: 'Anfrage beantworten' }).click();
+    await expectAccessible(page, 'the Probelauf task page (de)');
+    await page.getByLabel(/Antwort an das Unternehmen/).fill('Das Landesprogramm passt zu Ihrem Vorhaben.');
+    await Promise.all([
+      page.waitForURL('**/trial?done=completed'),
+      page.getByRole('button', { name: 'Erledigen' }).click(),
+    ]);
+
+    // And the e-mail waits as a job, completed by hand; the case ends
+    await reloadUntil(
+      page,
+      async () => (await page.getByRole('button', { name: /Job abschließen/ }).count()) > 0,
+      'the e-mail job',
+    );
+    await page.getByRole('button', { name: /Job abschließen/ }).click();
+    await reloadUntil(
+      page,
+      async () => (await page.locator('main').textContent())?.includes('abgeschlossen') ?? false,
+      'the end of the case',
+    );
+    await page.screenshot({ path: '/tmp/designer-trial-done-de.png', fullPage: true });
+
+    // When the designer ends the Probelauf, the start form is back
+    await Promise.all([
+      page.waitForURL('**/trial?done=ended'),
+      page.getByRole('button', { name: 'Probelauf beenden' }).click(),
+    ]);
+    expect(await page.getByRole('status').first().textContent()).toContain('beendet und gelöscht');
+    expect(await page.getByLabel(/Betreff/).count()).toBe(1);
+  });
 });

@@ -463,6 +463,7 @@ describe('the Probelauf', () => {
     // Then the trial page shows the case with its staff task, for the designer to act on as caseworker
     const trial = await designer.get('/staff/designer/general-inquiry/trial');
     expect(trial.html).toContain('Anfrage beantworten</a> (als Sachbearbeitung)');
+    expect(trial.html).toContain('<dt>Aktuelle Schritte</dt><dd>Anfrage beantworten</dd>');
     const tokenId = taskLink(trial.html);
     expect(tokenId).toBeDefined();
     const number = /<dt>Vorgang<\/dt><dd>([^<]+)<\/dd>/.exec(trial.html)?.[1] ?? '';
