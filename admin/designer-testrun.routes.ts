@@ -23,7 +23,7 @@ export function createDesignerTestRunRouter({ testRuns, trials, views, forms }: 
   const router = Router();
   // The Probelauf's pages: /staff/designer/:slug/trial/….
   router.use(createDesignerTrialRouter({ trials, views, forms }));
-  const serviceDesigner = requireRole('service_designer', 'administrator');
+  const serviceDesigner = requireRole('service_designer');
   const t = (req: Request, key: string) => translate(localeOf(req), key);
 
   const slugOf = (req: Request): string => {

@@ -25,7 +25,7 @@ const NOTICES = new Set(['started', 'completed', 'job', 'ended']);
  */
 export function createDesignerTrialRouter({ trials, views, forms }: DesignerTrialRouteDeps): Router {
   const router = Router();
-  const serviceDesigner = requireRole('service_designer', 'administrator');
+  const serviceDesigner = requireRole('service_designer');
   const t = (req: Request, key: string) => translate(localeOf(req), key);
   const param = (req: Request, name: string, pattern: RegExp): string => {
     const value: unknown = req.params[name];

@@ -36,7 +36,7 @@ import { createCaseViewService } from '../services/case-view.service.js';
 import { createDraftRepository } from '../repositories/draft.repository.js';
 import { createCaseService } from '../services/case.service.js';
 import { createCaseStartService, type CaseStartService } from '../services/case-start.service.js';
-import { createCatalogService } from '../services/catalog.service.js';
+import { createCatalogService, type CatalogService } from '../services/catalog.service.js';
 import { createCompanyExportService } from '../services/company-export.service.js';
 import { createIncidentService } from '../services/incident.service.js';
 import { createMigrationService } from '../services/migration.service.js';
@@ -269,7 +269,7 @@ export async function startSystem(
     });
     const trials = createDesignerTrialService({
       db,
-      drafts: draftFilesOf(designer),
+      drafts: draftFilesOf(designer, catalog),
       services: serviceRepository,
       catalog,
       cases,
@@ -337,7 +337,7 @@ export async function startSystem(
       designer,
       // The designer's test-run (ADR 0021): a draft's scenario files on this system's engine, as lotse test runs them.
       testRuns: createDesignerTestRunService({
-        drafts: draftFilesOf(designer),
+        drafts: draftFilesOf(designer, catalog),
         run: createServiceFilesRunner({
           db,
           temporal: client,
@@ -408,11 +408,16 @@ export async function startSystem(
 
 export type System = Awaited<ReturnType<typeof startSystem>>;
 
-/** The drafts as the test-run and the Probelauf read them, and the test-run adds a test file to them. */
-function draftFilesOf(designer: DesignerService): DraftFiles {
+/**
+ * The drafts as the test-run and the Probelauf read them — without a draft, the latest published version, whose
+ * tests run and which can be tried as it is — and the test-run adds a test file to them (opening a draft first).
+ */
+function draftFilesOf(designer: DesignerService, catalog: CatalogService): DraftFiles {
   return {
-    files: async (slug) => (await designer.draft(slug))?.files,
-    saveFile: async (member, slug, name, content) => (await designer.saveFile(member, slug, name, content)).ok,
+    files: async (slug) => (await designer.draft(slug))?.files ?? (await catalog.versionFiles(slug))?.files,
+    saveFile: async (member, slug, name, content) =>
+      (await designer.openDraft(member, slug)) !== undefined &&
+      (await designer.saveFile(member, slug, name, content)).ok,
   };
 }
 

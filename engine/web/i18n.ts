@@ -856,7 +856,7 @@ const de = {
   'testrun.title': 'Testlauf',
   'testrun.back': 'Zurück zur Leistung',
   'testrun.intro':
-    'Die Testfälle des Entwurfs (Dateien *.test.json im Format Camunda Process Test, wie „lotse test“ sie ausführt) laufen auf der echten Engine als verborgene Testleistung; ihre Vorgänge werden nach jedem Testfall gelöscht.',
+    'Die Testfälle des Entwurfs (ohne Entwurf: der zuletzt veröffentlichten Version; Dateien *.test.json im Format Camunda Process Test, wie „lotse test“ sie ausführt) laufen auf der echten Engine als verborgene Testleistung; ihre Vorgänge werden nach jedem Testfall gelöscht.',
   'testrun.files': 'Testdateien',
   'testrun.file': 'Datei',
   'testrun.testCases': 'Testfälle',
@@ -903,7 +903,7 @@ const de = {
   'testrun.refused.busy': 'Gerade laufen zu viele Testläufe. Versuchen Sie es gleich noch einmal.',
   'testrun.trial.title': 'Probelauf',
   'testrun.trial.intro':
-    'Ein Probelauf startet mit dem Entwurf einen Wegwerf-Vorgang, den Sie selbst als Unternehmen und als Sachbearbeitung durchklicken. Nur Sie sehen ihn; er erscheint in keinem Postkorb, keiner Suche und keinem Dashboard. E-Mails und andere Jobs werden nicht ausgeführt: Sie schließen sie hier ab. Nach einem Tag oder mit „Probelauf beenden“ wird er gelöscht.',
+    'Ein Probelauf startet mit dem Entwurf (ohne Entwurf: mit der zuletzt veröffentlichten Version) einen Wegwerf-Vorgang, den Sie selbst als Unternehmen und als Sachbearbeitung durchklicken. Nur Sie sehen ihn; er erscheint in keinem Postkorb, keiner Suche und keinem Dashboard. E-Mails und andere Jobs werden nicht ausgeführt: Sie schließen sie hier ab. Nach einem Tag oder mit „Probelauf beenden“ wird er gelöscht.',
   'testrun.trial.case': 'Vorgang',
   'testrun.trial.startedAt': 'Gestartet',
   'testrun.trial.state': 'Stand',
@@ -1775,7 +1775,7 @@ const en: Record<MessageKey, string> = {
   'testrun.title': 'Test run',
   'testrun.back': 'Back to the service',
   'testrun.intro':
-    'The draft’s test cases (files *.test.json in the Camunda Process Test format, as “lotse test” runs them) run on the real engine as a hidden test service; their cases are deleted after each test case.',
+    'The draft’s test cases (without a draft: the latest published version’s; files *.test.json in the Camunda Process Test format, as “lotse test” runs them) run on the real engine as a hidden test service; their cases are deleted after each test case.',
   'testrun.files': 'Test files',
   'testrun.file': 'File',
   'testrun.testCases': 'Test cases',
@@ -1821,7 +1821,7 @@ const en: Record<MessageKey, string> = {
   'testrun.refused.busy': 'Too many test runs are going. Please try again in a moment.',
   'testrun.trial.title': 'Trial run',
   'testrun.trial.intro':
-    'A trial run starts a throwaway case of the draft that you click through yourself, as the company and as the caseworker. Only you see it; it appears in no inbox, search or dashboard. E-mails and other jobs are not carried out: you complete them here. It is deleted after a day or with “End trial run”.',
+    'A trial run starts a throwaway case of the draft (without a draft: of the latest published version) that you click through yourself, as the company and as the caseworker. Only you see it; it appears in no inbox, search or dashboard. E-mails and other jobs are not carried out: you complete them here. It is deleted after a day or with “End trial run”.',
   'testrun.trial.case': 'Case',
   'testrun.trial.startedAt': 'Started',
   'testrun.trial.state': 'State',

@@ -56,6 +56,8 @@ const MATRIX: [string, Record<StaffRole, number>][] = [
   ['/staff/designer/general-inquiry', serviceDesignersOnly],
   ['/staff/designer/general-inquiry/export', serviceDesignersOnly],
   ['/staff/designer/general-inquiry/migration', serviceDesignersOnly],
+  ['/staff/designer/general-inquiry/tests', serviceDesignersOnly],
+  ['/staff/designer/general-inquiry/trial', serviceDesignersOnly],
   ['/staff/incidents', administrators],
   ['/staff/outbox', administrators],
   ['/staff/admin', administrators],
