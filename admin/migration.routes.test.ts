@@ -72,6 +72,7 @@ describe('migrationView', () => {
     };
     const view = migrationView(overview, { fromVersion: 1, toVersion: 2, planned, dryRun: false }, 'de', t);
     expect(view.hasErrors).toBe(true);
+    expect(view.errorLinks).toEqual([{ href: '#map-0', message: 'Bitte wählen.' }]);
     expect(view.dryRun).toBeFalsy();
     expect(view.setup?.mapping).toMatchObject([
       {

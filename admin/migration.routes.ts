@@ -133,7 +133,12 @@ export function migrationView(
     toOptions: versionOptions(state.toVersion),
     errors,
     hasErrors: Object.keys(errors).length > 0,
-    mappingErrors: Object.entries(errors).some(([field]) => field.startsWith('mapping.')),
+    // The summary links each error to its field: the version selects, or the mapping select of its element.
+    errorLinks: Object.entries(errors).map(([field, message]) => {
+      const mappingIndex = setup?.mapping.findIndex((row) => `mapping.${row.elementId}` === field) ?? -1;
+      const href = field === 'fromVersion' ? '#from' : field === 'toVersion' ? '#to' : `#map-${mappingIndex}`;
+      return { href, message };
+    }),
     setup: setup && {
       fromVersion: setup.from.version,
       toVersion: setup.to.version,

@@ -58,6 +58,16 @@ describe('migrating running cases in Chromium', () => {
     await page.goto(`/staff/designer/${slug}/migration`);
     expect(await page.getByLabel('Von Version').inputValue()).toBe('1');
     expect(await page.getByLabel('Auf Version').inputValue()).toBe('2');
+
+    // (Backwards is refused at the field, the summary linking to it)
+    await page.getByLabel('Von Version').selectOption('2');
+    await page.getByLabel('Auf Version').selectOption('1');
+    await page.getByRole('button', { name: 'Weiter' }).click();
+    await page.getByRole('link', { name: /neuere veröffentlichte Version/ }).click();
+    expect(await page.evaluate(() => location.hash)).toBe('#to');
+    await expectAccessible(page, 'the migration page refusing backwards versions (German)');
+    await page.getByLabel('Von Version').selectOption('1');
+    await page.getByLabel('Auf Version').selectOption('2');
     await page.getByRole('button', { name: 'Weiter' }).click();
 
     // Then both cases are listed, chosen, with the mapping of their active elements
