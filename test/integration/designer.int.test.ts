@@ -233,6 +233,61 @@ describe('the service designer', () => {
     expect(caseId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('keeps a company’s open draft while the service is paused and sends it once resumed', async () => {
+    const slug = await newInquiry('designer-pause-draft');
+    // Two start steps: the start goes through a draft.
+    const draft = await designer.draft(slug);
+    const manifest = JSON.parse(draft?.files['service.json'] ?? '{}') as Record<string, unknown>;
+    const extraForm = `${slug}-contact`;
+    await designer.saveFile(
+      petra,
+      slug,
+      `${extraForm}.form`,
+      JSON.stringify({
+        id: extraForm,
+        type: 'default',
+        schemaVersion: 16,
+        components: [{ id: 'Field_Phone', type: 'textfield', key: 'phone', label: 'Telefon' }],
+      }),
+    );
+    await designer.saveFile(
+      petra,
+      slug,
+      'service.json',
+      JSON.stringify({
+        ...manifest,
+        forms: [...(manifest.forms as string[]), `${extraForm}.form`],
+        steps: [`${slug}-start`, extraForm],
+      }),
+    );
+    expect(await designer.publish(petra, slug)).toMatchObject({ ok: true, version: 1 });
+
+    const started = await company.get(`/services/${slug}/start`);
+    const draftId = /^\/drafts\/([0-9a-f-]{36})\/steps\/1/.exec(started.headers.get('location') ?? '')?.[1];
+    if (!draftId) throw new Error(`no draft (${started.status})`);
+    await company.get(`/drafts/${draftId}/steps/1`);
+    await company.submit(`/drafts/${draftId}/steps/1`, {
+      subject: 'Entwurf in der Pause',
+      message: 'Bleibt mein Entwurf erhalten?',
+      _action: 'next',
+    });
+    await company.get(`/drafts/${draftId}/steps/2`);
+    await company.submit(`/drafts/${draftId}/steps/2`, { phone: '0123 456', _action: 'next' });
+    await company.get(`/drafts/${draftId}/review`);
+
+    await designer.pause(petra, slug, { de: 'Kurz pausiert.', en: 'Briefly paused.' });
+    const refused = await company.submit(`/drafts/${draftId}/submit`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('Kurz pausiert.');
+    expect(refused.html).toContain(`/drafts/${draftId}/review`);
+    const review = await company.get(`/drafts/${draftId}/review`);
+    expect(review.html).toContain('Entwurf in der Pause');
+
+    await designer.resume(petra, slug);
+    const sent = await company.submit(`/drafts/${draftId}/submit`, {});
+    expect(sent.headers.get('location')).toMatch(/^\/cases\/[0-9a-f-]{36}\?submitted=1$/);
+  });
+
   it('exports a version as a zip and imports it back byte for byte', async () => {
     const slug = await newInquiry('designer-zip');
     await designer.saveFile(petra, slug, `${slug}.test.json`, '{ "name": "leer",\n  "instructions": [] }\n');
