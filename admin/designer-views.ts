@@ -53,8 +53,12 @@ export interface DiffView {
 export function diffView(locale: Locale, diff: VersionDiff): DiffView {
   const t = (key: string) => translate(locale, key);
   const element = (ref: ElementRef) => {
-    const kindKey = `diagram.kind.${ref.kind.replace(/^bpmn:/, '').replace(/^./, (first) => first.toLowerCase())}`;
-    const kind = t(kindKey) === kindKey ? ref.kind : t(kindKey);
+    const kindName = ref.kind.replace(/^bpmn:/, '').replace(/^./, (first) => first.toLowerCase());
+    // The case diagram's words for elements; the designer's own for what a case never stands on (flows).
+    const kind =
+      [`diagram.kind.${kindName}`, `designer.web.elementKind.${kindName}`]
+        .map((key) => ({ key, text: t(key) }))
+        .find(({ key, text }) => text !== key)?.text ?? ref.kind;
     return ref.name ? `${ref.name} (${ref.id}, ${kind})` : `${ref.id} (${kind})`;
   };
   const field = (entry: { key: string; label?: string }) => (entry.label ? `${entry.label} (${entry.key})` : entry.key);

@@ -8,6 +8,7 @@ import { FormEditor } from '@bpmn-io/form-js-editor';
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import '@bpmn-io/form-js-editor/dist/assets/form-js-editor.css';
 import '@bpmn-io/form-js-editor/dist/assets/properties-panel.css';
+import { SUPPORTED_COMPONENT_TYPES } from '../../forms/registry.js';
 import { editorPage, initialProblems, renderProblems, saveFile, showSaved, type ProblemView } from './designer-save.js';
 
 /** Typing pauses this long before the preview is asked for again: one request per pause, not per key. */
@@ -36,6 +37,7 @@ async function start(root: HTMLElement): Promise<void> {
     return;
   }
   view.hidden = false;
+  offerSupportedComponentsOnly();
   const editor = new FormEditor({ container });
   try {
     await editor.importSchema(schema);
@@ -96,6 +98,17 @@ async function start(root: HTMLElement): Promise<void> {
       if (result.ok) show(result.problems);
     })();
   });
+}
+
+/**
+ * The palette offers only the components Lotse renders (forms/registry.ts); the others would be refused on save.
+ * A style rule, not removed DOM nodes: the palette redraws itself (search, drag), a rule holds through that.
+ */
+function offerSupportedComponentsOnly(): void {
+  const supported = SUPPORTED_COMPONENT_TYPES.map((type) => `:not([data-field-type="${type}"])`).join('');
+  const style = document.createElement('style');
+  style.textContent = `.fjs-palette-field${supported} { display: none; }`;
+  document.head.append(style);
 }
 
 /** Asks the server to render the form as companies see it; each language's box shows its answer. */

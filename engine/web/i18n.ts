@@ -807,6 +807,8 @@ const de = {
     'Ihr Entwurf bleibt gespeichert; Sie können ihn senden, sobald die Leistung wieder verfügbar ist.',
   'designer.core.paused.backToCatalog': 'Zurück zu den Leistungen',
   'designer.core.paused.backToDraft': 'Zurück zum Entwurf',
+  'designer.web.elementKind.sequenceFlow': 'Verbindung',
+  'designer.web.elementKind.textAnnotation': 'Anmerkung',
   // ── end designer ──
   // ── migration (keys added below this line) ──
   'migration.title': 'Laufende Fälle migrieren',
@@ -1727,6 +1729,8 @@ const en: Record<MessageKey, string> = {
     'Your draft stays saved; you can send it as soon as the service is available again.',
   'designer.core.paused.backToCatalog': 'Back to the services',
   'designer.core.paused.backToDraft': 'Back to the draft',
+  'designer.web.elementKind.sequenceFlow': 'Connection',
+  'designer.web.elementKind.textAnnotation': 'Annotation',
   // ── end designer ──
   // ── migration (keys added below this line) ──
   'migration.title': 'Migrate running cases',
