@@ -183,6 +183,38 @@ describe('migrating running cases to a newer version', () => {
     expect(done.serviceVersionId).toBe(v2.versionId);
   });
 
+  it('one case failing to migrate never stops the rest: each gets its own result', async () => {
+    const auth = createAuthService({ accounts: createAccountRepository(system.db) });
+    const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
+    const designer = await auth.loginStaff(DEMO_ACCOUNTS.administrator.email, DEMO_PASSWORD);
+    if (!company || !designer) throw new Error('demo accounts missing');
+    const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+    const slug = `migration-failing-${Date.now()}`;
+    await system.services.catalog.publish({ ...shipped, slug });
+    const start = async (subject: string) => {
+      const started = await system.services.caseStarts.submit(company, slug, newSubmissionToken(), {
+        subject,
+        message: 'Einer von zweien.',
+        contactChannel: 'email',
+      });
+      if (!started?.ok) throw new Error('no case');
+      await openTaskOf(system, started.caseId);
+      return started;
+    };
+    const first = await start('Erster');
+    const second = await start('Zweiter');
+    await system.services.catalog.publish(await generalInquiryVersionTwo({ ...shipped, slug }));
+    // The first case's workflow is gone behind the read model's back (an operator terminated it).
+    await system.temporalClient.workflow.getHandle(first.caseId).terminate('test: a case that cannot take updates');
+
+    const run = await migrations.migrate(designer, slug, { fromVersion: 1, toVersion: 2, mapping: {} });
+
+    expect(run?.results).toEqual([
+      { caseId: first.caseId, number: first.number, outcome: 'failed' },
+      { caseId: second.caseId, number: second.number, outcome: 'migrated' },
+    ]);
+  });
+
   it('the page is for service designers only, answers a bad mapping with 422 at the field and needs CSRF', async () => {
     const slug = `migration-page-${Date.now()}`;
     const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
