@@ -100,6 +100,7 @@ describe('the designer’s test-run in Chromium', () => {
     await expectAccessible(page, 'the Probelauf start page (en)');
     await page.goto('/staff/designer/general-inquiry/trial?lang=de');
     await expectAccessible(page, 'the Probelauf start page (de)');
+    await page.screenshot({ path: '/tmp/designer-trial-start-de.png', fullPage: true });
     await page.getByLabel(/Betreff/).fill('Probelauf im Browser');
     await page.getByLabel(/Ihre Nachricht/).fill('Welche Förderung gibt es für eine neue Halle?');
     await page.getByLabel('E-Mail', { exact: true }).check();
@@ -116,6 +117,11 @@ describe('the designer’s test-run in Chromium', () => {
     await page.goto('/staff/designer/general-inquiry/trial?lang=de');
     await page.getByRole('link', { name: 'Anfrage beantworten' }).click();
     await expectAccessible(page, 'the Probelauf task page (de)');
+    const taskUrl = page.url();
+    await page.goto(`${taskUrl}?lang=en`);
+    await expectAccessible(page, 'the Probelauf task page (en)');
+    await page.screenshot({ path: '/tmp/designer-trial-task-en.png', fullPage: true });
+    await page.goto(`${taskUrl}?lang=de`);
     await page.getByLabel(/Antwort an das Unternehmen/).fill('Das Landesprogramm passt zu Ihrem Vorhaben.');
     await Promise.all([
       page.waitForURL('**/trial?done=completed'),
