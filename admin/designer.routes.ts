@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Router, type Request, type Response } from 'express';
 import { readMetadata, type DesignProblem, type ServiceFiles } from '../engine/designer/service-files.js';
 import type { DesignerService } from '../engine/services/designer.service.js';
-import { uploadsOf } from '../engine/files/multipart.js';
+import { uploadsOf } from '../engine/web/uploads.js';
 import { translate, type Locale } from '../engine/web/i18n.js';
 import { NotFoundError, formInput, localeOf, pageOf } from '../engine/web/http.js';
 import type { ViewRenderer } from '../engine/web/views.js';
