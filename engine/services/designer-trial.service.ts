@@ -7,7 +7,7 @@
  * which no staff list shows (inbox, case search, dashboard) and whose company is the trial company nobody logs in as.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FormSchema } from '../../forms/schema.js';
 import { validateSubmission, type FieldError, type Locale } from '../../forms/validate.js';
 import { caseStateQuery, completeTaskUpdate, scenarioJobUpdate, waitingJobsQuery } from '../case/contract.js';
@@ -310,10 +310,16 @@ export function createDesignerTrialService(deps: {
         : { values: {}, errors: [] };
       if (result.errors.length > 0) return { ok: false, errors: result.errors, values: result.values };
       // The workflow in scenario mode takes the data as given: it was checked against the task's form just now.
-      await temporal.workflow.getHandle(found.caseId).executeUpdate(completeTaskUpdate, {
-        args: [{ tokenId, actor: actorOf(member), data: result.values, locale }],
-        updateId: randomUUID(),
-      });
+      try {
+        await temporal.workflow.getHandle(found.caseId).executeUpdate(completeTaskUpdate, {
+          args: [{ tokenId, actor: actorOf(member), data: result.values, locale }],
+          updateId: randomUUID(),
+        });
+      } catch (error) {
+        // Completed meanwhile (a second click): the task is no longer there to complete.
+        if (error instanceof WorkflowUpdateFailedError) return undefined;
+        throw error;
+      }
       return { ok: true };
     },
 
@@ -323,10 +329,15 @@ export function createDesignerTrialService(deps: {
       const handle = temporal.workflow.getHandle(found.trial.caseId);
       const waiting = await handle.query(waitingJobsQuery);
       if (!waiting.some((job) => job.tokenId === tokenId)) return false;
-      await handle.executeUpdate(scenarioJobUpdate, {
-        args: [{ tokenId, outcome: 'complete', variables: {} }],
-        updateId: randomUUID(),
-      });
+      try {
+        await handle.executeUpdate(scenarioJobUpdate, {
+          args: [{ tokenId, outcome: 'complete', variables: {} }],
+          updateId: randomUUID(),
+        });
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) return false;
+        throw error;
+      }
       return true;
     },
 

@@ -497,6 +497,15 @@ describe('the Probelauf', () => {
       answer: 'Das Landesprogramm passt zu Ihrem Vorhaben.',
     });
     expect(answered.status).toBe(303);
+    // A second click finds the task done: nothing to complete any more
+    await designer.get('/staff/designer/general-inquiry/trial');
+    expect(
+      (
+        await designer.submit(`/staff/designer/general-inquiry/trial/tasks/${tokenId}`, {
+          answer: 'Das Landesprogramm passt zu Ihrem Vorhaben.',
+        })
+      ).status,
+    ).toBe(404);
 
     // Then the e-mail job waits for the designer instead of sending a mail; completing it ends the case
     const waiting = await eventually(
@@ -508,6 +517,8 @@ describe('the Probelauf', () => {
       'the e-mail job',
     );
     expect((await designer.submit(`/staff/designer/general-inquiry/trial/jobs/${waiting}`, {})).status).toBe(303);
+    await designer.get('/staff/designer/general-inquiry/trial');
+    expect((await designer.submit(`/staff/designer/general-inquiry/trial/jobs/${waiting}`, {})).status).toBe(404);
     await eventually(
       async () =>
         (await designer.get('/staff/designer/general-inquiry/trial')).html.includes('<dd>abgeschlossen</dd>')
