@@ -9,7 +9,10 @@ import { eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, outboxMails, staff, staffGroups, tasks } from '../../engine/db/schema.js';
 import { CATALOG_DIR } from '../../engine/main/system.js';
-import { createServiceFilesRunner } from '../../engine/scenario/run-service-files.js';
+import { createServiceFilesRunner, scenarioCaseEraser } from '../../engine/scenario/run-service-files.js';
+import { createCaseRepository } from '../../engine/repositories/case.repository.js';
+import { createServiceRepository } from '../../engine/repositories/service.repository.js';
+import { createDesignerTrialService, TRIAL_LIFETIME_MS } from '../../engine/services/designer-trial.service.js';
 import { hashPassword, type StaffSession } from '../../engine/services/auth.service.js';
 import {
   createDesignerTestRunService,
@@ -544,4 +547,62 @@ describe('the Probelauf', () => {
     ).toEqual([]);
     expect((await designer.get('/staff/designer/general-inquiry/trial')).html).toContain('name="subject"');
   }, 120_000);
+
+  it('a draft that does not compile cannot be tried: the page names the problem', async () => {
+    // Given a draft whose BPMN is broken
+    const shipped = await folderFiles(path.join(CATALOG_DIR, 'general-inquiry'));
+    const [petra] = await system.db
+      .select({ id: staff.id })
+      .from(staff)
+      .where(eq(staff.email, DEMO_ACCOUNTS.administrator.email));
+    await createServiceDraftRepository(system.db).createIfAbsent({
+      slug: 'broken-trial',
+      files: { ...shipped, 'general-inquiry.bpmn': '<bpmn:definitions' },
+      basedOnVersionId: null,
+      staffId: petra?.id ?? '',
+    });
+
+    // Then the trial page shows why instead of a start form, and a start is refused
+    const page = await designer.get('/staff/designer/broken-trial/trial');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Der Entwurf lässt sich nicht starten.');
+    expect(page.html).not.toContain('name="subject"');
+    expect((await designer.submit('/staff/designer/broken-trial/trial/start', { subject: 'x' })).status).toBe(422);
+  }, 60_000);
+
+  it('a trial older than a day is ended and deleted by the sweep, also one a restart forgot', async () => {
+    // Given a running trial
+    await designer.get('/staff/designer/general-inquiry/trial');
+    await designer.submit('/staff/designer/general-inquiry/trial/start', {
+      subject: 'Probelauf von gestern',
+      message: 'Eine Frage, die liegen bleibt.',
+      contactChannel: 'email',
+    });
+    const number = /<dt>Vorgang<\/dt><dd>([^<]+)<\/dd>/.exec(
+      (await designer.get('/staff/designer/general-inquiry/trial')).html,
+    )?.[1];
+    expect(number).toBeDefined();
+
+    // When a process started after a restart (it knows no trial) sweeps a day and a bit later
+    const later = createDesignerTrialService({
+      db: system.db,
+      drafts: { files: async () => undefined },
+      services: createServiceRepository(system.db),
+      catalog: system.services.catalog,
+      cases: createCaseRepository(system.db),
+      caseStarts: system.services.caseStarts,
+      temporal: system.temporalClient,
+      erase: scenarioCaseEraser(system.db, system.temporalClient),
+      clock: () => new Date(Date.now() + TRIAL_LIFETIME_MS + 60_000),
+    });
+    expect(await later.sweep()).toBeGreaterThanOrEqual(1);
+
+    // Then the case is gone
+    expect(
+      await system.db
+        .select()
+        .from(cases)
+        .where(eq(cases.number, number ?? '')),
+    ).toEqual([]);
+  }, 60_000);
 });
