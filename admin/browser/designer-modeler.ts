@@ -21,6 +21,7 @@ import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import 'bpmn-js-element-templates/dist/assets/element-templates.css';
 import { elementTemplates } from '../../engine/designer/element-templates.js';
+import { GermanTranslateModule } from './designer-modeler-de.js';
 import { editorPage, initialProblems, renderProblems, saveFile, showSaved, type ProblemView } from './designer-save.js';
 
 /**
@@ -80,6 +81,7 @@ async function start(root: HTMLElement): Promise<void> {
       CloudElementTemplatesPropertiesProviderModule,
       ZeebeBehaviorsModule,
       SupportedSubsetModule,
+      ...(locale === 'de' ? [GermanTranslateModule] : []),
     ],
     moddleExtensions: { zeebe: zeebeModdle },
   });

@@ -162,10 +162,10 @@ describe('the service designer in Chromium', () => {
     await select(page, mailTask);
     await contextPad(page, 'append.end-event');
     // The end tells companies where their case stands: its public status, a Zeebe extension property.
-    const extensionProperties = panel.locator('.bio-properties-panel-group', { hasText: 'Extension properties' });
+    const extensionProperties = panel.locator('.bio-properties-panel-group', { hasText: 'Erweiterungseigenschaften' });
     await extensionProperties.locator('.bio-properties-panel-add-entry').click();
     await extensionProperties.getByLabel('Name', { exact: true }).fill('status');
-    await extensionProperties.getByLabel('Value', { exact: true }).fill('Abgeschlossen');
+    await extensionProperties.getByLabel('Wert', { exact: true }).fill('Abgeschlossen');
     await emptyCanvas(page);
 
     // And save: validation marks the caseworker task, which has no one responsible
@@ -179,8 +179,8 @@ describe('the service designer in Chromium', () => {
 
     // When they fix it in the properties panel: the task goes to the group Wirtschaftsförderung
     await listed.first().click();
-    await panel.locator('.bio-properties-panel-group-header', { hasText: 'Assignment' }).click();
-    await panel.getByLabel('Candidate groups').fill('wirtschaftsfoerderung');
+    await panel.locator('.bio-properties-panel-group-header', { hasText: 'Zuständigkeit' }).click();
+    await panel.getByLabel('Kandidatengruppen').fill('wirtschaftsfoerderung');
     expect(await save(page)).toBe('Gespeichert. Keine Fehler in dieser Datei.');
     expect(await shape(page, reviewId!).getAttribute('class')).not.toContain('lotse-problem');
     await page.screenshot({ path: '/tmp/e2e-designer-modeler-fixed.png', fullPage: true });
