@@ -71,6 +71,30 @@ describe('validateServiceFiles', () => {
     expect(problem?.message).toContain('„no-such-form“');
   });
 
+  it('files a DMN problem under its DMN file and names a task calling a decision that does not exist', async () => {
+    const funding = await readServiceFolder(path.join(CATALOG, 'funding-inquiry'));
+    const broken = {
+      ...funding,
+      'funding-eligibility.dmn': (funding['funding-eligibility.dmn'] ?? '').replace(
+        '<inputExpression',
+        '<inputExpressionX',
+      ),
+    };
+    expect(errors(await validateServiceFiles(broken))).toContainEqual(
+      expect.objectContaining({ source: 'dmn', file: 'funding-eligibility.dmn' }),
+    );
+    const missing = {
+      ...funding,
+      'funding-inquiry.bpmn': (funding['funding-inquiry.bpmn'] ?? '').replace(
+        'decisionId="funding-eligibility"',
+        'decisionId="gone"',
+      ),
+    };
+    const problem = errors(await validateServiceFiles(missing))[0];
+    expect(problem).toMatchObject({ file: 'funding-inquiry.bpmn', elementId: 'Task_CheckEligibility' });
+    expect(problem?.message).toMatch(/^„Förderprogramme ermitteln“ \(Task_CheckEligibility\): .*"gone"/);
+  });
+
   it('names a form file service.json lists but the service lacks', async () => {
     const files: ServiceFiles = { ...inquiry };
     delete files['general-inquiry-call.form'];

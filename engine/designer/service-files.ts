@@ -426,7 +426,9 @@ export async function validateServiceFiles(files: ServiceFiles): Promise<DesignP
   if (bpmnSources.length === bpmnFiles.length && bpmnSources.length > 0) {
     const compiled = await compileService({ bpmn: bpmnSources, dmn: dmnSources });
     const issues = compiled.ok ? compiled.warnings : compiled.errors;
-    for (const issue of issues) problems.push(compilerProblem(issue, compiled.ok ? 'warning' : 'error', mainFile));
+    for (const issue of issues) {
+      problems.push(compilerProblem(issue, compiled.ok ? 'warning' : 'error', bpmnFiles, data.dmn ?? [], files));
+    }
     if (compiled.ok) model = compiled.model;
   }
   for (const file of bpmnFiles) {
@@ -509,18 +511,54 @@ function labelEn(element: { id: string; name?: string }): string {
   return element.name ? `"${element.name}" (${element.id})` : `Element ${element.id}`;
 }
 
-function compilerProblem(issue: CompileIssue, severity: 'error' | 'warning', file: string): DesignProblem {
-  const where = issue.elementId
-    ? `Element ${issue.elementId}${issue.elementType ? ` (${issue.elementType})` : ''}: `
-    : '';
+/** The element's name as written in the BPMN files (the compiler's issues carry only id and type). */
+function elementName(xmlFiles: string[], id: string): string | undefined {
+  const quoted = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const xml of xmlFiles) {
+    const tag = new RegExp(`<[\\w:]+\\s[^>]*\\bid="${quoted}"[^>]*>`).exec(xml)?.[0];
+    const name = tag ? /\bname="([^"]*)"/.exec(tag)?.[1] : undefined;
+    if (name)
+      return name
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
+  }
+  return undefined;
+}
+
+/**
+ * A compiler issue as a problem: the German message names the element by name and id (the explanation is the
+ * compiler's); an issue of the n-th BPMN or DMN file ("DMN file 2: …") is filed under that file.
+ */
+function compilerProblem(
+  issue: CompileIssue,
+  severity: 'error' | 'warning',
+  bpmnFiles: string[],
+  dmnFiles: string[],
+  files: ServiceFiles,
+): DesignProblem {
+  const numbered = /^(BPMN|DMN) file (\d+)/.exec(issue.message) ?? /^the (BPMN) file\b/.exec(issue.message);
+  const list = numbered?.[1] === 'DMN' ? dmnFiles : bpmnFiles;
+  const file = list[numbered?.[2] ? Number(numbered[2]) - 1 : 0] ?? bpmnFiles[0] ?? '';
+  const id = issue.elementId;
+  const name = id
+    ? elementName(
+        bpmnFiles.map((bpmn) => files[bpmn] ?? ''),
+        id,
+      )
+    : undefined;
+  const type = issue.elementType ? ` (${issue.elementType})` : '';
+  const de = id ? (name ? `„${name}“ (${id}): ` : `Element ${id}${type}: `) : '';
+  const en = id ? (name ? `"${name}" (${id}): ` : `Element ${id}${type}: `) : '';
   const isFeel = /FEEL/.test(issue.message);
-  const isDmn = /decision|DMN/i.test(issue.message) && !issue.elementId;
+  const isDmn = numbered?.[1] === 'DMN' || (/decision|DMN/i.test(issue.message) && !id);
   return {
     severity,
     file,
-    ...(issue.elementId !== undefined && { elementId: issue.elementId }),
-    message: `${where}${issue.message}`,
-    messageEn: `${where}${issue.message}`,
+    ...(id !== undefined && { elementId: id }),
+    message: `${de}${issue.message}`,
+    messageEn: `${en}${issue.message}`,
     source: isFeel ? 'feel' : isDmn ? 'dmn' : 'compiler',
   };
 }
