@@ -107,8 +107,9 @@ export function createDesignerTestRunService(deps: {
       const files = await deps.drafts.files(slug);
       if (files === undefined) return { ok: false, reason: 'not-found' };
       if (testFilesOf(files).length === 0) return { ok: false, reason: 'no-tests' };
-      // Checked again after the await: a second click may have started one meanwhile.
+      // Checked again after the await: a second click (or another service's run) may have started meanwhile.
       if (running.has(slug)) return { ok: false, reason: 'running' };
+      if (running.size >= MAX_PARALLEL_RUNS) return { ok: false, reason: 'busy' };
       const run: TestRun = {
         startedBy: member.name,
         startedAt: clock(),

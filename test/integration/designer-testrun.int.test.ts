@@ -211,6 +211,39 @@ describe('designer test-run', () => {
       ['Erster', 'passed', undefined],
       ['Zweiter', 'not-run', 'limit'],
     ]);
+
+    // And with no time left, no test case starts at all
+    const noTime = createDesignerTestRunService({
+      drafts: { files: async (slug) => drafts.get(slug), saveFile: async () => false },
+      run: createServiceFilesRunner({
+        db: system.db,
+        temporal: system.temporalClient,
+        caseStarts: system.services.caseStarts,
+        messages: system.services.messages,
+      }),
+      limits: { maxTestCases: 25, runTimeMs: 0, instructionTimeoutMs: 2_000 },
+    });
+    await noTime.start(DESIGNER, 'limited');
+    expect((await noTime.settled('limited'))?.results.map((result) => result.notRun)).toEqual(['time', 'time']);
+  }, 120_000);
+
+  it('runs at most two test-runs at once over all services', async () => {
+    // Given three drafts with tests
+    for (const slug of ['parallel-a', 'parallel-b', 'parallel-c']) {
+      drafts.set(slug, {
+        ...shipped,
+        'general-inquiry.test.json': testFile([{ name: 'Die Aufgabe ist offen', state: 'IS_ACTIVE' }]),
+      });
+    }
+
+    // When all three are started one after the other, the third is refused while the two run
+    expect(await testRuns.start(DESIGNER, 'parallel-a')).toEqual({ ok: true });
+    expect(await testRuns.start(DESIGNER, 'parallel-b')).toEqual({ ok: true });
+    expect(await testRuns.start(DESIGNER, 'parallel-c')).toEqual({ ok: false, reason: 'busy' });
+    await testRuns.settled('parallel-a');
+    await testRuns.settled('parallel-b');
+    expect(await testRuns.start(DESIGNER, 'parallel-c')).toEqual({ ok: true });
+    expect((await testRuns.settled('parallel-c'))?.passed).toBe(1);
   }, 120_000);
 
   it('runs one test-run per service at a time and refuses a draft without test files', async () => {
