@@ -38,10 +38,17 @@ export function problemView(locale: Locale, slug: string, problem: DesignProblem
     ...(problem.elementId ? { elementId: problem.elementId } : {}),
     ...(problem.fieldKey ? { fieldKey: problem.fieldKey } : {}),
     message: locale === 'en' ? (problem.messageEn ?? problem.message) : problem.message,
-    href: problem.file
-      ? `/staff/designer/${slug}/files/${encodeURIComponent(problem.file)}`
-      : `/staff/designer/${slug}`,
+    href: problem.file ? `${fileHref(slug, problem.file)}${targetQuery(problem)}` : `/staff/designer/${slug}`,
   };
+}
+
+const fileHref = (slug: string, file: string) => `/staff/designer/${slug}/files/${encodeURIComponent(file)}`;
+
+/** The editor opens on the problem's element or field (admin/browser/designer-modeler.ts, designer-form.ts). */
+function targetQuery(problem: DesignProblem): string {
+  if (problem.elementId) return `?element=${encodeURIComponent(problem.elementId)}`;
+  if (problem.fieldKey) return `?field=${encodeURIComponent(problem.fieldKey)}`;
+  return '';
 }
 
 export interface DiffView {

@@ -72,6 +72,8 @@ async function start(root: HTMLElement): Promise<void> {
     fieldsWithProblems();
   };
   show(problems);
+  const wanted = new URLSearchParams(window.location.search).get('field');
+  if (wanted) select({ severity: 'error', file: '', fieldKey: wanted, message: '' });
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const refreshPreview = () => {

@@ -115,6 +115,9 @@ async function start(root: HTMLElement): Promise<void> {
     renderProblems(page, problems, select);
   };
   show(initialProblems());
+  // Arrived from a problem on the service page: that element, selected and in view.
+  const wanted = new URLSearchParams(window.location.search).get('element');
+  if (wanted) select({ severity: 'error', file: '', elementId: wanted, message: '' });
 
   templateChooser(modeler, dialog);
 
