@@ -219,9 +219,29 @@ export function createDesignerService(deps: DesignerServiceDeps): DesignerServic
     return draft;
   };
 
-  /** Validation of a draft: its files, and its slug against the draft's. */
-  const validateDraft = async (slug: string, files: ServiceFiles): Promise<DesignProblem[]> => {
+  /** Validation of a draft: its files, its slug against the draft's, and whether a newer version came meanwhile. */
+  const validateDraft = async (
+    slug: string,
+    files: ServiceFiles,
+    basedOnVersionId?: string | null,
+  ): Promise<DesignProblem[]> => {
     const problems = await validateServiceFiles(files);
+    const row = basedOnVersionId ? await publishedService(slug) : undefined;
+    const latest = row ? await services.latestVersion(row.id) : undefined;
+    const base =
+      basedOnVersionId && latest && latest.id !== basedOnVersionId
+        ? await services.findVersion(basedOnVersionId)
+        : undefined;
+    if (base && latest) {
+      // Publishing now would undo what the newer version changed; the diff against it shows what.
+      problems.push({
+        severity: 'warning',
+        file: MANIFEST_FILE,
+        message: `Der Entwurf beruht auf Version ${base.version}; inzwischen ist Version ${latest.version} veröffentlicht. Prüfen Sie die Änderungen vor dem Veröffentlichen.`,
+        messageEn: `The draft is based on version ${base.version}; version ${latest.version} has been published since. Check the changes before publishing.`,
+        source: 'manifest',
+      });
+    }
     const declared = manifestSlug(files);
     if (declared !== undefined && declared !== slug) {
       problems.push({
@@ -417,7 +437,7 @@ export function createDesignerService(deps: DesignerServiceDeps): DesignerServic
       }
       const saved = await drafts.setFile(slug, name, content, member.staffId);
       if (!saved) return { ok: false, reason: 'not-found' };
-      return { ok: true, problems: await validateDraft(slug, saved.files) };
+      return { ok: true, problems: await validateDraft(slug, saved.files, saved.basedOnVersionId) };
     },
 
     async deleteFile(member, slug, name) {
@@ -456,7 +476,7 @@ export function createDesignerService(deps: DesignerServiceDeps): DesignerServic
 
     async validate(slug) {
       const draft = await drafts.findBySlug(slug);
-      if (draft) return validateDraft(slug, draft.files);
+      if (draft) return validateDraft(slug, draft.files, draft.basedOnVersionId);
       if (!(await publishedService(slug))) return undefined;
       const latest = await catalog.versionFiles(slug);
       return latest ? validateServiceFiles(latest.files) : undefined;

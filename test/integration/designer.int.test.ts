@@ -196,6 +196,25 @@ describe('the service designer', () => {
     expect(again).toMatchObject({ ok: true, version: 2, created: false, diff: { unchanged: true } });
   });
 
+  it('warns when a newer version was published since the draft was opened', async () => {
+    const slug = await newInquiry('designer-stale');
+    await designer.publish(petra, slug);
+    const draft = await designer.openDraft(petra, slug);
+    const files = draft?.files ?? {};
+    const bpmn = `${slug}.bpmn`;
+    // Meanwhile version 2 comes from the command line (the same path as \`lotse publish\`).
+    const changed = { ...files, [bpmn]: (files[bpmn] ?? '').replace('name="Antwort senden"', 'name="Antwort mailen"') };
+    expect(await designer.publishFiles(undefined, changed)).toMatchObject({ ok: true, version: 2 });
+    const problems = (await designer.validate(slug)) ?? [];
+    expect(problems).toContainEqual(
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('beruht auf Version 1') }),
+    );
+    // The diff is against version 2: publishing the draft would rename the task back.
+    expect((await designer.diff(slug))?.elementsChanged).toEqual([
+      expect.objectContaining({ id: 'Task_SendAnswer', name: 'Antwort senden', changes: ['name'] }),
+    ]);
+  });
+
   it('refuses new starts of a paused service with its message, and starts again once resumed', async () => {
     const slug = await newInquiry('designer-pause');
     await designer.publish(petra, slug);
