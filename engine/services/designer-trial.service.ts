@@ -14,7 +14,7 @@ import { caseStateQuery, completeTaskUpdate, scenarioJobUpdate, waitingJobsQuery
 import { actorOf } from '../case/task-completion.js';
 import type { Database } from '../db/database.js';
 import { definitionFromFiles } from '../designer/service-files.js';
-import { APPLICANT_GROUP } from '../model/process-model.js';
+import { APPLICANT_GROUP, type ProcessModel } from '../model/process-model.js';
 import { createAccountRepository } from '../repositories/account.repository.js';
 import type { CaseRepository } from '../repositories/case.repository.js';
 import type { ServiceRepository } from '../repositories/service.repository.js';
@@ -243,7 +243,7 @@ export function createDesignerTrialService(deps: {
           bpmnXml: definition.bpmnXml,
           forms: definition.forms,
           dmn: definition.dmn,
-          model: definition.model,
+          model: trialModel(definition.model),
           start: definition.start,
           files: definition.files,
           publishedBy: member.staffId,
@@ -369,6 +369,31 @@ export function createDesignerTrialService(deps: {
       return ended;
     },
   };
+}
+
+/**
+ * The group a trial's staff tasks are for instead of the model's: no staff member can hold it (a group id has no
+ * colon), so no inbox and no task page ever offers them — the designer completes them on the trial's own pages.
+ */
+export const TRIAL_STAFF_GROUP = 'probelauf:designer';
+
+/** The model a trial runs: staff tasks go to `TRIAL_STAFF_GROUP`, with no assignee or candidate users. */
+export function trialModel(model: ProcessModel): ProcessModel {
+  const elements: ProcessModel['elements'] = {};
+  for (const [id, element] of Object.entries(model.elements)) {
+    if (element.kind !== 'userTask' || element.candidateGroups.includes(APPLICANT_GROUP)) {
+      elements[id] = element;
+      continue;
+    }
+    const { assignee: _assignee, candidateUsers: _users, expressions, ...task } = element;
+    const { assignee: _a, candidateGroups: _g, candidateUsers: _u, ...timing } = expressions ?? {};
+    elements[id] = {
+      ...task,
+      candidateGroups: [TRIAL_STAFF_GROUP],
+      ...(Object.keys(timing).length > 0 && { expressions: timing }),
+    };
+  }
+  return { ...model, elements };
 }
 
 /** The unlisted service a draft's trial versions are published under; never the draft's own service. */

@@ -103,9 +103,6 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     if (!task) return undefined;
     const caseRow = await cases.findById(task.caseId);
     if (!caseRow) return undefined;
-    // A scenario case (lotse test, the designer's test-run and Probelauf) skips the workflow's actor checks: its
-    // tasks are completed by its scenario or designer (ADR 0021), never from the task pages.
-    if (caseRow.submissionToken.startsWith('scenario:')) return undefined;
     if (principal.kind === 'applicant' && caseRow.companyId !== principal.companyId) return undefined;
     if (!mayComplete(actorOf(principal), task)) return undefined;
     const version = await catalog.version(caseRow.serviceVersionId);

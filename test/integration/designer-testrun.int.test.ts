@@ -516,6 +516,7 @@ describe('the Probelauf', () => {
       .from(tasks)
       .where(eq(tasks.caseId, row?.id ?? ''));
     expect((await caseworker.get(`/staff/tasks/${task?.id}`)).status).toBe(404);
+    expect((await designer.get(`/staff/tasks/${task?.id}`)).status).toBe(404);
     const others = await otherDesigner.get('/staff/designer/general-inquiry/trial');
     expect(others.html).not.toContain(number);
     expect((await otherDesigner.submit(`/staff/designer/general-inquiry/trial/tasks/${tokenId}`, {})).status).toBe(404);
