@@ -50,7 +50,14 @@ export function createDesignerTrialRouter({ trials, views, forms }: DesignerTria
         notice: state.notice,
         problems: prepared.ok ? undefined : prepared.problems,
         start: prepared.ok && {
-          errorSummary: prepared.startForms.map((form) => forms.renderErrorSummary(form, errors, locale)).join(''),
+          // One summary for all start steps (one element with the summary's id on the page).
+          errorSummary: prepared.startForms[0]
+            ? forms.renderErrorSummary(
+                { ...prepared.startForms[0], components: prepared.startForms.flatMap((form) => form.components) },
+                errors,
+                locale,
+              )
+            : '',
           fields: prepared.startForms
             .map((form) => forms.renderFields(form, { values: state.values ?? {}, errors, locale }))
             .join(''),

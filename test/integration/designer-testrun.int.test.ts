@@ -486,6 +486,7 @@ describe('the Probelauf', () => {
     const refused = await designer.submit('/staff/designer/general-inquiry/trial/start', { subject: 'Halle' });
     expect(refused.status).toBe(422);
     expect(refused.html).toContain('value="Halle"');
+    expect(refused.html.match(/id="error-summary"/g)?.length).toBe(1);
     expect(refused.html).toContain('aria-invalid="true"');
 
     // When it is sent complete, as a company would
