@@ -274,6 +274,51 @@ describe('the service designer in Chromium', () => {
     await company.screenshot({ path: '/tmp/e2e-designer-company-done.png', fullPage: true });
     expect(problems).toEqual([]);
   });
+
+  it('without JavaScript every file is a text field that saves and shows the validation', async () => {
+    // Given a designer whose browser runs no script, creating a service from the inquiry template
+    const slug = `ohne-js-${randomUUID().slice(0, 6)}`;
+    const context = await harness.userContext({ javaScriptEnabled: false });
+    const page = await logIn(context, DEMO_ACCOUNTS.administrator, DEMO_PASSWORD, true);
+    await page.goto('/staff/designer/new');
+    await page.getByLabel('Kurzname (in Adressen)').fill(slug);
+    await page.getByLabel('Titel (Deutsch)').fill('Ohne Skript');
+    await page.getByLabel('Titel (Englisch)').fill('Without script');
+    await page.getByRole('radio', { name: 'Anfrage mit Antwort' }).check();
+    await Promise.all([
+      page.waitForURL(`**/staff/designer/${slug}`),
+      page.getByRole('button', { name: 'Leistung anlegen' }).click(),
+    ]);
+
+    // When they open the process: the modeler stays hidden, the BPMN is in the text field
+    await page.getByRole('link', { name: `${slug}.bpmn bearbeiten` }).click();
+    await page.waitForURL(`**/files/${slug}.bpmn`);
+    expect(await page.locator('.designer-modeler').isVisible()).toBe(false);
+    const content = page.getByLabel('Inhalt der Datei');
+    expect(await content.inputValue()).toContain('<bpmn:userTask');
+
+    // And remove the answer task's group and save: the page comes back saved, with the problem listed
+    const xml = await content.inputValue();
+    await content.fill(xml.replace(/ candidateGroups="[^"]*"/, ''));
+    await Promise.all([
+      page.waitForURL(/\?saved=1$/),
+      page.getByRole('button', { name: 'Speichern und prüfen' }).click(),
+    ]);
+    expect(await page.locator('.designer-editor__status').textContent()).toBe('Gespeichert und geprüft.');
+    expect(await page.locator('.designer-problem--error').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: '/tmp/e2e-designer-nojs-file.png', fullPage: true });
+    // (axe runs in the page's JavaScript, so it checks these pages in the first test, with the script on.)
+
+    // Then publishing is refused with the list, each problem linking to its file's editor at the element
+    await page.goto(`/staff/designer/${slug}`);
+    await page.getByRole('button', { name: 'Veröffentlichen' }).click();
+    const refused = page.locator('#publish-errors');
+    await refused.waitFor();
+    expect(
+      await refused.locator(`a[href^="/staff/designer/${slug}/files/${slug}.bpmn?element="]`).count(),
+    ).toBeGreaterThan(0);
+    await page.screenshot({ path: '/tmp/e2e-designer-publish-refused.png', fullPage: true });
+  });
 });
 
 /** A drag as a mouse makes it: form-js's palette follows pointer moves, so the pointer moves in steps. */
