@@ -809,6 +809,9 @@ const de = {
   'designer.core.paused.backToDraft': 'Zurück zum Entwurf',
   'designer.web.elementKind.sequenceFlow': 'Verbindung',
   'designer.web.elementKind.textAnnotation': 'Anmerkung',
+  'designer.web.discardConfirm': 'Alle Änderungen des Entwurfs gehen verloren; die veröffentlichten Versionen bleiben.',
+  'designer.web.discardConfirmNew': 'Die Leistung wurde nie veröffentlicht: mit dem Entwurf ist sie ganz gelöscht.',
+  'designer.web.discardYes': 'Ja, Entwurf verwerfen',
   // ── end designer ──
   // ── migration (keys added below this line) ──
   'migration.title': 'Laufende Fälle migrieren',
@@ -923,6 +926,10 @@ const de = {
     'Im echten Betrieb führt der Worker diese Schritte aus (z. B. E-Mail senden). Im Probelauf wird nichts versendet; Sie schließen sie ab.',
   'testrun.trial.noJobs': 'Kein Job wartet.',
   'testrun.trial.completeJob': 'Job abschließen',
+  'testrun.trial.jobVariables': 'Ergebnis-Variablen (JSON, optional)',
+  'testrun.trial.jobVariablesHint': 'Was der Job im echten Betrieb liefern würde, z. B. {"treffer": 2}.',
+  'testrun.trial.jobVariablesInvalid':
+    'Bitte ein JSON-Objekt eingeben, z. B. {"treffer": 2}, oder das Feld leer lassen.',
   'testrun.trial.doneTasks': 'Erledigte Aufgaben',
   'testrun.trial.end': 'Probelauf beenden',
   'testrun.trial.endHint': 'Der Vorgang wird beendet und gelöscht.',
@@ -1731,6 +1738,9 @@ const en: Record<MessageKey, string> = {
   'designer.core.paused.backToDraft': 'Back to the draft',
   'designer.web.elementKind.sequenceFlow': 'Connection',
   'designer.web.elementKind.textAnnotation': 'Annotation',
+  'designer.web.discardConfirm': 'All changes of the draft are lost; the published versions stay.',
+  'designer.web.discardConfirmNew': 'The service was never published: with the draft it is deleted entirely.',
+  'designer.web.discardYes': 'Yes, discard the draft',
   // ── end designer ──
   // ── migration (keys added below this line) ──
   'migration.title': 'Migrate running cases',
@@ -1843,6 +1853,9 @@ const en: Record<MessageKey, string> = {
     'In real operation the worker carries out these steps (e.g. sending an e-mail). In a trial run nothing is sent; you complete them.',
   'testrun.trial.noJobs': 'No job is waiting.',
   'testrun.trial.completeJob': 'Complete job',
+  'testrun.trial.jobVariables': 'Result variables (JSON, optional)',
+  'testrun.trial.jobVariablesHint': 'What the job would deliver in real operation, e.g. {"matches": 2}.',
+  'testrun.trial.jobVariablesInvalid': 'Please enter a JSON object, e.g. {"matches": 2}, or leave the field empty.',
   'testrun.trial.doneTasks': 'Completed tasks',
   'testrun.trial.end': 'End trial run',
   'testrun.trial.endHint': 'The case is ended and deleted.',
