@@ -66,23 +66,30 @@ export function createDesignerTrialRouter({ trials, views, forms }: DesignerTria
     );
   }
 
-  router.get('/designer/:slug/trial', async (req, res) => {
+  /** The running trial; a job's output that is no JSON object comes back at its field (422), as typed. */
+  async function trialPage(
+    req: Request,
+    res: Response,
+    slug: string,
+    state: { notice?: string; status?: number; job?: { tokenId: string; variables: string; error: string } } = {},
+  ) {
     const member = serviceDesigner(req, res);
     if (!member) return;
-    const slug = param(req, 'slug', SLUG);
-    const done = typeof req.query.done === 'string' && NOTICES.has(req.query.done) ? req.query.done : undefined;
-    const notice = done && t(req, `testrun.trial.done.${done}`);
     const overview = await trials.overview(member, slug);
     if (!overview) {
-      await startPage(req, res, slug, { notice });
+      await startPage(req, res, slug, { notice: state.notice });
       return;
     }
-    res.send(
+    res.status(state.status ?? 200).send(
       views.render('admin/designer-trial', pageOf(req, `${t(req, 'testrun.trial.title')}: ${slug}`), {
         slug,
-        notice,
+        notice: state.notice,
         trial: {
           ...overview,
+          jobs: overview.jobs.map((job) => ({
+            ...job,
+            ...(state.job?.tokenId === job.tokenId && { variables: state.job.variables, error: state.job.error }),
+          })),
           statusText: t(req, `testrun.trial.status.${overview.status}`),
           openTasks: overview.openTasks.map((task) => ({
             ...task,
@@ -96,6 +103,12 @@ export function createDesignerTrialRouter({ trials, views, forms }: DesignerTria
         },
       }),
     );
+  }
+
+  router.get('/designer/:slug/trial', async (req, res) => {
+    const slug = param(req, 'slug', SLUG);
+    const done = typeof req.query.done === 'string' && NOTICES.has(req.query.done) ? req.query.done : undefined;
+    await trialPage(req, res, slug, { notice: done && t(req, `testrun.trial.done.${done}`) });
   });
 
   router.post('/designer/:slug/trial/start', async (req, res) => {
@@ -162,7 +175,16 @@ export function createDesignerTrialRouter({ trials, views, forms }: DesignerTria
     const member = serviceDesigner(req, res);
     if (!member) return;
     const slug = param(req, 'slug', SLUG);
-    if (!(await trials.completeJob(member, slug, param(req, 'tokenId', TOKEN)))) throw new NotFoundError();
+    const tokenId = param(req, 'tokenId', TOKEN);
+    const typed = formInput(req).variables;
+    const text = typeof typed === 'string' ? typed : '';
+    const variables = jobOutput(text);
+    if (!variables) {
+      const error = t(req, 'testrun.trial.jobVariablesInvalid');
+      await trialPage(req, res, slug, { status: 422, job: { tokenId, variables: text, error } });
+      return;
+    }
+    if (!(await trials.completeJob(member, slug, tokenId, variables))) throw new NotFoundError();
     res.redirect(303, `${base(slug)}?done=job`);
   });
 
@@ -175,4 +197,20 @@ export function createDesignerTrialRouter({ trials, views, forms }: DesignerTria
   });
 
   return router;
+}
+
+/** A job's output as the designer types it: nothing, or a JSON object of variables; undefined: neither. */
+function jobOutput(text: string): Record<string, unknown> | undefined {
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isRecord(value) ? value : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

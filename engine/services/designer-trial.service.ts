@@ -91,8 +91,13 @@ export interface DesignerTrialService {
     input: Record<string, unknown>,
     locale: Locale,
   ): Promise<{ ok: true } | { ok: false; errors: FieldError[]; values: Record<string, unknown> } | undefined>;
-  /** Completes a waiting job as its worker would (without output); false: no such job of the member's trial. */
-  completeJob(member: StaffSession, slug: string, tokenId: string): Promise<boolean>;
+  /** Completes a waiting job as its worker would, with the output it gives; false: no such job of the member's trial. */
+  completeJob(
+    member: StaffSession,
+    slug: string,
+    tokenId: string,
+    variables: Record<string, unknown>,
+  ): Promise<boolean>;
   /** "Probelauf beenden": the case ends and is deleted. */
   end(member: StaffSession, slug: string): Promise<boolean>;
   /** Ends every trial older than a day; the number ended. */
@@ -323,7 +328,7 @@ export function createDesignerTrialService(deps: {
       return { ok: true };
     },
 
-    async completeJob(member, slug, tokenId) {
+    async completeJob(member, slug, tokenId, variables) {
       const found = await trialOf(member, slug);
       if (!found) return false;
       const handle = temporal.workflow.getHandle(found.trial.caseId);
@@ -331,7 +336,7 @@ export function createDesignerTrialService(deps: {
       if (!waiting.some((job) => job.tokenId === tokenId)) return false;
       try {
         await handle.executeUpdate(scenarioJobUpdate, {
-          args: [{ tokenId, outcome: 'complete', variables: {} }],
+          args: [{ tokenId, outcome: 'complete', variables }],
           updateId: randomUUID(),
         });
       } catch (error) {

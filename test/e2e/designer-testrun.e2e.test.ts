@@ -134,6 +134,8 @@ describe('the designer’s test-run in Chromium', () => {
       async () => (await page.getByRole('button', { name: /Job abschließen/ }).count()) > 0,
       'the e-mail job',
     );
+    await expectAccessible(page, 'the Probelauf with a waiting job (de)');
+    await page.screenshot({ path: '/tmp/designer-trial-job-de.png', fullPage: true });
     await page.getByRole('button', { name: /Job abschließen/ }).click();
     await reloadUntil(
       page,

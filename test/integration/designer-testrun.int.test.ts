@@ -554,7 +554,17 @@ describe('the Probelauf', () => {
       15_000,
       'the e-mail job',
     );
-    expect((await designer.submit(`/staff/designer/general-inquiry/trial/jobs/${waiting}`, {})).status).toBe(303);
+    // (its output, if given, must be a JSON object: anything else comes back at the field, as typed)
+    const notAnObject = await designer.submit(`/staff/designer/general-inquiry/trial/jobs/${waiting}`, {
+      variables: '[1, 2]',
+    });
+    expect(notAnObject.status).toBe(422);
+    expect(notAnObject.html).toContain('[1, 2]</textarea>');
+    expect(notAnObject.html).toContain(`id="job-${waiting}-error"`);
+    const sent = await designer.submit(`/staff/designer/general-inquiry/trial/jobs/${waiting}`, {
+      variables: '{"mailGesendet": true}',
+    });
+    expect(sent.status).toBe(303);
     await designer.get('/staff/designer/general-inquiry/trial');
     expect((await designer.submit(`/staff/designer/general-inquiry/trial/jobs/${waiting}`, {})).status).toBe(404);
     await eventually(
@@ -571,6 +581,11 @@ describe('the Probelauf', () => {
         .from(outboxMails)
         .where(eq(outboxMails.caseId, row?.id ?? '')),
     ).toEqual([]);
+    const [completed] = await system.db
+      .select()
+      .from(cases)
+      .where(eq(cases.id, row?.id ?? ''));
+    expect(completed?.variables).toMatchObject({ mailGesendet: true });
 
     // When the designer ends the trial, the case is deleted
     expect((await designer.submit('/staff/designer/general-inquiry/trial/end', {})).status).toBe(303);
