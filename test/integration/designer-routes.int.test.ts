@@ -187,6 +187,58 @@ describe('editing the draft without JavaScript', () => {
   });
 });
 
+describe('publishing, pausing and resuming', () => {
+  it('publishes a valid draft as version 1 with the diff, then pauses it with a message and resumes it', async () => {
+    // Given a new service from the "Anfrage mit Antwort" template, valid as it is
+    const published = `antwort-${randomUUID().slice(0, 8)}`;
+    await designer.get('/staff/designer/new');
+    await designer.submit('/staff/designer/new', {
+      slug: published,
+      titleDe: 'Antwort zum Test',
+      titleEn: 'Answer test',
+      template: 'inquiry',
+    });
+    const page = await designer.get(`/staff/designer/${published}`);
+    expect(page.html).not.toMatch(/designer-problem--error/);
+
+    // When it is published
+    const done = await designer.submit(`/staff/designer/${published}/publish`, {});
+
+    // Then the confirmation names version 1 and lists what is new; the draft is gone
+    expect(done.status).toBe(200);
+    expect(done.html).toContain('Version 1 ist veröffentlicht');
+    expect(done.html).toContain('Neue Elemente');
+    expect(done.html).toContain('Kein Entwurf.');
+
+    // When it is paused with a message in both languages, and resumed
+    const paused = await designer.submit(`/staff/designer/${published}/pause`, {
+      messageDe: 'Wegen Wartung bis Montag geschlossen.',
+      messageEn: 'Closed for maintenance until Monday.',
+    });
+    expect(paused.status).toBe(303);
+    const pausedPage = await designer.get(paused.headers.get('location') ?? '');
+    expect(pausedPage.html).toContain('Pausiert');
+    expect(pausedPage.html).toContain('Wegen Wartung bis Montag geschlossen.');
+    const resumed = await designer.submit(`/staff/designer/${published}/resume`, {});
+    expect(resumed.status).toBe(303);
+    const resumedPage = await designer.get(resumed.headers.get('location') ?? '');
+    expect(resumedPage.html).toContain('Aktiv');
+    expect(resumedPage.html).not.toContain('Wegen Wartung');
+
+    // And version 1 downloads as a zip
+    const zip = await fetch(new URL(`/staff/designer/${published}/export?version=1`, system.url), {
+      headers: { cookie: designer.cookieHeader() },
+    });
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-disposition')).toMatch(/attachment/);
+    expect(
+      Buffer.from(await zip.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+  });
+});
+
 describe('import', () => {
   it('a malformed zip is a clear message on the list page (422), nothing created', async () => {
     await designer.get('/staff/designer');
