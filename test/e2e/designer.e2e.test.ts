@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import axe from 'axe-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { outboxMails } from '../../engine/db/schema.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
+import { eventually } from '../system.js';
 import { expectAccessible, logIn, reloadUntil, useBrowserSystem } from './browser.js';
 
 const harness = useBrowserSystem();
@@ -156,7 +159,7 @@ describe('the service designer in Chromium', () => {
     await chooser.getByRole('button', { name: 'E-Mail senden' }).click();
     const panel = page.locator('.designer-modeler__panel');
     await panel.locator('.bio-properties-panel-group-header', { hasText: 'Angaben zum Schritt' }).click();
-    await panel.getByLabel('Empfänger').fill('messe@wirtschaftsfoerderung.example');
+    await panel.getByLabel('Empfänger').fill(`${slug}@wirtschaftsfoerderung.example`);
     await panel.getByLabel('Betreff').fill('Neue Messestand-Anfrage: {{subject}}');
     await panel.getByLabel('Text').fill('Eine Anfrage zum Messestand ist eingegangen.');
     await select(page, mailTask);
@@ -272,6 +275,15 @@ describe('the service designer in Chromium', () => {
       throw new Error(`${String(error)} (status: ${seen})`);
     });
     await company.screenshot({ path: '/tmp/e2e-designer-company-done.png', fullPage: true });
+    // And the "E-Mail senden" step sent its mail, the subject filled from the start form
+    const mail = await eventually(async () => {
+      const [found] = await harness.system.db
+        .select()
+        .from(outboxMails)
+        .where(eq(outboxMails.recipient, `${slug}@wirtschaftsfoerderung.example`));
+      return found;
+    });
+    expect(mail.subject).toBe('Neue Messestand-Anfrage: Stand auf der Hannover Messe');
     expect(problems).toEqual([]);
   });
 
