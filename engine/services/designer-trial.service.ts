@@ -123,6 +123,12 @@ export function createDesignerTrialService(deps: {
   const trials = new Map<string, Trial>();
   const keyOf = (member: StaffSession, slug: string) => `${member.staffId}\n${slug}`;
   let applicant: Promise<{ companyId: string; userId: string }> | undefined;
+  /** The trial company's user, looked up (or created) once; a failed attempt is tried again next time. */
+  const trialCompany = () =>
+    (applicant ??= trialApplicant().catch((error: unknown) => {
+      applicant = undefined;
+      throw error;
+    }));
 
   async function trialApplicant() {
     const find = async () => {
@@ -254,8 +260,7 @@ export function createDesignerTrialService(deps: {
           publishedBy: member.staffId,
         },
       );
-      applicant ??= trialApplicant();
-      const { companyId, userId } = await applicant;
+      const { companyId, userId } = await trialCompany();
       const started = await deps.caseStarts.startScenario({
         serviceVersionId: version.id,
         companyId,
@@ -363,8 +368,7 @@ export function createDesignerTrialService(deps: {
         ended++;
       }
       // Trials of an earlier run of the process (the map was lost): their cases are the trial company's.
-      applicant ??= trialApplicant();
-      const { companyId } = await applicant;
+      const { companyId } = await trialCompany();
       for (const row of await deps.cases.listForCompany(companyId)) {
         if (row.createdAt.getTime() > before) continue;
         await terminate(row.id);
