@@ -13,7 +13,15 @@ import 'dmn-js/dist/assets/dmn-js-literal-expression.css';
 import 'dmn-js/dist/assets/dmn-js-boxed-expression.css';
 import 'dmn-js/dist/assets/dmn-js-boxed-expression-controls.css';
 import 'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css';
-import { editorPage, initialProblems, renderProblems, saveFile, showSaved, type ProblemView } from './designer-save.js';
+import {
+  editorPage,
+  initialProblems,
+  renderProblems,
+  saveFile,
+  showSaved,
+  textMode,
+  type ProblemView,
+} from './designer-save.js';
 
 async function start(root: HTMLElement): Promise<void> {
   const page = editorPage(root);
@@ -43,11 +51,22 @@ async function start(root: HTMLElement): Promise<void> {
   };
   renderProblems(page, initialProblems(), select);
 
+  const mode = textMode(root, page, view, {
+    read: async () => (await modeler.saveXML({ format: true })).xml ?? page.textarea.value,
+    write: async (text) => {
+      try {
+        await modeler.importXML(text);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+
   page.form.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
-      const { xml } = await modeler.saveXML({ format: true });
-      if (xml === undefined) return;
+      const xml = await mode.content();
       page.textarea.value = xml;
       page.status.textContent = page.texts.saving ?? '';
       const result = await saveFile(page, xml);

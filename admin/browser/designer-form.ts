@@ -9,7 +9,15 @@ import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import '@bpmn-io/form-js-editor/dist/assets/form-js-editor.css';
 import '@bpmn-io/form-js-editor/dist/assets/properties-panel.css';
 import { SUPPORTED_COMPONENT_TYPES } from '../../forms/registry.js';
-import { editorPage, initialProblems, renderProblems, saveFile, showSaved, type ProblemView } from './designer-save.js';
+import {
+  editorPage,
+  initialProblems,
+  renderProblems,
+  saveFile,
+  showSaved,
+  textMode,
+  type ProblemView,
+} from './designer-save.js';
 
 /** Typing pauses this long before the preview is asked for again: one request per pause, not per key. */
 const PREVIEW_DELAY_MS = 600;
@@ -89,10 +97,22 @@ async function start(root: HTMLElement): Promise<void> {
   });
   translation?.addEventListener('input', refreshPreview);
 
+  const mode = textMode(root, page, view, {
+    read: () => Promise.resolve(current()),
+    write: async (text) => {
+      try {
+        await editor.importSchema(JSON.parse(text));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+
   page.form.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
-      const content = current();
+      const content = await mode.content();
       page.textarea.value = content;
       page.status.textContent = page.texts.saving ?? '';
       const result = await saveFile(page, content);

@@ -22,7 +22,15 @@ import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import 'bpmn-js-element-templates/dist/assets/element-templates.css';
 import { elementTemplates } from '../../engine/designer/element-templates.js';
 import { GermanTranslateModule } from './designer-modeler-de.js';
-import { editorPage, initialProblems, renderProblems, saveFile, showSaved, type ProblemView } from './designer-save.js';
+import {
+  editorPage,
+  initialProblems,
+  renderProblems,
+  saveFile,
+  showSaved,
+  textMode,
+  type ProblemView,
+} from './designer-save.js';
 
 /**
  * Entries of palette, context pad and the replace/create/append menus for what Lotse does not run (see the
@@ -121,16 +129,30 @@ async function start(root: HTMLElement): Promise<void> {
 
   templateChooser(modeler, dialog);
 
+  let lastProblems = initialProblems();
+  const mode = textMode(root, page, view, {
+    read: async () => (await modeler.saveXML({ format: true })).xml ?? page.textarea.value,
+    write: async (text) => {
+      try {
+        await modeler.importXML(text);
+      } catch {
+        return false;
+      }
+      canvas.zoom('fit-viewport');
+      markers.show(lastProblems);
+      return true;
+    },
+  });
+
   page.form.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
-      const { xml } = await modeler.saveXML({ format: true });
-      if (xml === undefined) return;
+      const xml = await mode.content();
       page.textarea.value = xml;
       page.status.textContent = page.texts.saving ?? '';
       const result = await saveFile(page, xml);
       showSaved(page, result);
-      if (result.ok) show(result.problems);
+      if (result.ok) show((lastProblems = result.problems));
     })();
   });
 }

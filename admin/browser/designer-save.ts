@@ -133,3 +133,51 @@ function isProblemView(value: unknown): value is ProblemView {
     typeof Reflect.get(value, 'severity') === 'string'
   );
 }
+
+/** How an editor gives its content as text and takes text back (false: the text could not be opened). */
+export interface TextSource {
+  read(): Promise<string>;
+  write(text: string): Promise<boolean>;
+}
+
+/**
+ * A button that switches between the editor and the file's text field, for whom the editor's canvas does not work
+ * (keyboard only, a screen reader, a quick paste). Saving sends what is shown; switching back opens the text in
+ * the editor, or stays on the text and says so when the editor cannot read it.
+ */
+export function textMode(root: HTMLElement, page: EditorPage, view: HTMLElement, editor: TextSource) {
+  const button = root.querySelector<HTMLButtonElement>('button.designer-editor__toggle');
+  const source = root.querySelector<HTMLElement>('.designer-editor__source');
+  let asText = false;
+  const show = (text: boolean) => {
+    asText = text;
+    view.hidden = text;
+    if (source) source.hidden = !text;
+    if (!button) return;
+    button.setAttribute('aria-pressed', String(text));
+    button.textContent = (text ? page.texts.toEditor : page.texts.toText) ?? '';
+  };
+  if (button && source) {
+    button.hidden = false;
+    show(false);
+    button.addEventListener('click', () => {
+      void (async () => {
+        if (!asText) {
+          page.textarea.value = await editor.read();
+          show(true);
+          page.textarea.focus();
+          return;
+        }
+        // Shown before the import: the editors measure their container to fit the drawing into it.
+        view.hidden = false;
+        if (await editor.write(page.textarea.value)) {
+          show(false);
+        } else {
+          view.hidden = true;
+          page.status.textContent = page.texts.cannotOpen ?? '';
+        }
+      })();
+    });
+  }
+  return { content: () => (asText ? Promise.resolve(page.textarea.value) : editor.read()) };
+}

@@ -812,6 +812,8 @@ const de = {
   'designer.web.discardConfirm': 'Alle Änderungen des Entwurfs gehen verloren; die veröffentlichten Versionen bleiben.',
   'designer.web.discardConfirmNew': 'Die Leistung wurde nie veröffentlicht: mit dem Entwurf ist sie ganz gelöscht.',
   'designer.web.discardYes': 'Ja, Entwurf verwerfen',
+  'designer.web.toText': 'Als Text bearbeiten',
+  'designer.web.toEditor': 'Im Editor bearbeiten',
   // ── end designer ──
   // ── migration (keys added below this line) ──
   'migration.title': 'Laufende Fälle migrieren',
@@ -1741,6 +1743,8 @@ const en: Record<MessageKey, string> = {
   'designer.web.discardConfirm': 'All changes of the draft are lost; the published versions stay.',
   'designer.web.discardConfirmNew': 'The service was never published: with the draft it is deleted entirely.',
   'designer.web.discardYes': 'Yes, discard the draft',
+  'designer.web.toText': 'Edit as text',
+  'designer.web.toEditor': 'Edit in the editor',
   // ── end designer ──
   // ── migration (keys added below this line) ──
   'migration.title': 'Migrate running cases',

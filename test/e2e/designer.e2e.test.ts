@@ -187,6 +187,15 @@ describe('the service designer in Chromium', () => {
     expect(await save(page)).toBe('Gespeichert. Keine Fehler in dieser Datei.');
     expect(await shape(page, reviewId!).getAttribute('class')).not.toContain('lotse-problem');
     await page.screenshot({ path: '/tmp/e2e-designer-modeler-fixed.png', fullPage: true });
+    // The same model as text, for whom the canvas does not work, and back
+    const toggle = page.getByRole('button', { name: 'Als Text bearbeiten' });
+    await toggle.click();
+    const source = page.getByLabel('Inhalt der Datei');
+    expect(await source.inputValue()).toContain('candidateGroups="wirtschaftsfoerderung"');
+    expect(await page.locator('.designer-modeler').isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Im Editor bearbeiten' }).click();
+    await shape(page, reviewId!).waitFor();
+    expect(await source.isVisible()).toBe(false);
     await editorAccessible(page, 'the modeler page');
 
     // And give the start form a second field in the form editor, its preview rendered by the server
@@ -195,6 +204,8 @@ describe('the service designer in Chromium', () => {
     expect(await page.locator('.fjs-powered-by').first().isVisible()).toBe(true);
     const textArea = page.locator('.fjs-palette-field[data-field-type="textarea"]');
     const dropZone = page.locator('.fjs-drop-container-vertical').first();
+    // The whole editor in the viewport: the pointer drops only where it can reach.
+    await page.locator('.designer-form').evaluate((element) => element.scrollIntoView({ block: 'start' }));
     await dragAndDrop(page, textArea, dropZone);
     const formPanel = page.locator('.designer-form .fjs-properties-container');
     await formPanel.locator('.bio-properties-panel-group-header', { hasText: 'General' }).click();
@@ -341,6 +352,8 @@ async function dragAndDrop(page: Page, source: ReturnType<Page['locator']>, targ
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 10, { steps: 20 });
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 20 });
+  // The drop position is taken from the last move over the target: one more, where the new field goes (below).
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 10, { steps: 5 });
   await page.mouse.up();
 }
