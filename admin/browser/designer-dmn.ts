@@ -16,11 +16,10 @@ import 'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css';
 import {
   editorPage,
   initialProblems,
-  renderProblems,
-  saveFile,
-  showSaved,
-  textMode,
   type ProblemView,
+  renderProblems,
+  saveOnSubmit,
+  textMode,
 } from './designer-save.js';
 
 async function start(root: HTMLElement): Promise<void> {
@@ -63,17 +62,7 @@ async function start(root: HTMLElement): Promise<void> {
     },
   });
 
-  page.form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void (async () => {
-      const xml = await mode.content();
-      page.textarea.value = xml;
-      page.status.textContent = page.texts.saving ?? '';
-      const result = await saveFile(page, xml);
-      showSaved(page, result);
-      if (result.ok) renderProblems(page, result.problems, select);
-    })();
-  });
+  saveOnSubmit(page, mode, (problems) => renderProblems(page, problems, select));
 }
 
 const root = document.querySelector<HTMLElement>('[data-designer-editor="dmn"]');

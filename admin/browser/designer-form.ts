@@ -12,11 +12,10 @@ import { SUPPORTED_COMPONENT_TYPES } from '../../forms/registry.js';
 import {
   editorPage,
   initialProblems,
-  renderProblems,
-  saveFile,
-  showSaved,
-  textMode,
   type ProblemView,
+  renderProblems,
+  saveOnSubmit,
+  textMode,
 } from './designer-save.js';
 
 /** Typing pauses this long before the preview is asked for again: one request per pause, not per key. */
@@ -109,17 +108,7 @@ async function start(root: HTMLElement): Promise<void> {
     },
   });
 
-  page.form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void (async () => {
-      const content = await mode.content();
-      page.textarea.value = content;
-      page.status.textContent = page.texts.saving ?? '';
-      const result = await saveFile(page, content);
-      showSaved(page, result);
-      if (result.ok) show(result.problems);
-    })();
-  });
+  saveOnSubmit(page, mode, show);
 }
 
 /**

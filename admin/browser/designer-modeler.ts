@@ -25,11 +25,10 @@ import { GermanTranslateModule } from './designer-modeler-de.js';
 import {
   editorPage,
   initialProblems,
-  renderProblems,
-  saveFile,
-  showSaved,
-  textMode,
   type ProblemView,
+  renderProblems,
+  saveOnSubmit,
+  textMode,
 } from './designer-save.js';
 
 /**
@@ -144,17 +143,7 @@ async function start(root: HTMLElement): Promise<void> {
     },
   });
 
-  page.form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void (async () => {
-      const xml = await mode.content();
-      page.textarea.value = xml;
-      page.status.textContent = page.texts.saving ?? '';
-      const result = await saveFile(page, xml);
-      showSaved(page, result);
-      if (result.ok) show((lastProblems = result.problems));
-    })();
-  });
+  saveOnSubmit(page, mode, (problems) => show((lastProblems = problems)));
 }
 
 /** The server's problems on the diagram: a marker class (red outline) and a word badge, never colour alone. */

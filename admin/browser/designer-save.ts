@@ -181,3 +181,25 @@ export function textMode(root: HTMLElement, page: EditorPage, view: HTMLElement,
   }
   return { content: () => (asText ? Promise.resolve(page.textarea.value) : editor.read()) };
 }
+
+/**
+ * Saving without leaving the page: the form's submit sends what is shown (editor or text) with fetch(), says how
+ * it went, and hands the server's problems to the editor to mark.
+ */
+export function saveOnSubmit(
+  page: EditorPage,
+  mode: { content(): Promise<string> },
+  showProblems: (problems: ProblemView[]) => void,
+): void {
+  page.form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      const content = await mode.content();
+      page.textarea.value = content;
+      page.status.textContent = page.texts.saving ?? '';
+      const result = await saveFile(page, content);
+      showSaved(page, result);
+      if (result.ok) showProblems(result.problems);
+    })();
+  });
+}

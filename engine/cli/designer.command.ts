@@ -26,10 +26,31 @@ async function readSource(
   source: string,
 ): Promise<{ ok: true; files: ServiceFiles } | { ok: false; problems: DesignProblem[] }> {
   const { readServiceFolder } = await import('../services/service-definition.js');
-  const info = await stat(source);
+  const info = await stat(source).catch(() => undefined);
+  if (!info) {
+    return {
+      ok: false,
+      problems: [
+        { severity: 'error', file: source, message: 'nicht gefunden', messageEn: 'not found', source: 'manifest' },
+      ],
+    };
+  }
   if (info.isDirectory()) return { ok: true, files: await readServiceFolder(source) };
   const { zipToFiles } = await import('../designer/service-archive.js');
   return zipToFiles(await readFile(source));
+}
+
+/** The one `<dir|zip>` argument of publish and import, read; or the exit code when it is missing or unreadable. */
+async function sourceArgument(args: string[]): Promise<{ files: ServiceFiles } | number> {
+  const [source, ...rest] = args;
+  if (!source || rest.length > 0) {
+    console.error(`Usage: lotse\n${DESIGNER_USAGE}`);
+    return 2;
+  }
+  const read = await readSource(path.resolve(source));
+  if (read.ok) return read;
+  for (const problem of read.problems) console.log(problemLine(problem));
+  return 1;
 }
 
 async function withDesigner<T>(
@@ -68,16 +89,9 @@ async function withDesigner<T>(
 }
 
 export async function publishCommand(args: string[]): Promise<number> {
-  const [source, ...rest] = args;
-  if (!source || rest.length > 0) {
-    console.error(`Usage: lotse\n${DESIGNER_USAGE}`);
-    return 2;
-  }
-  const read = await readSource(path.resolve(source));
-  if (!read.ok) {
-    for (const problem of read.problems) console.log(problemLine(problem));
-    return 1;
-  }
+  const read = await sourceArgument(args);
+  if (typeof read === 'number') return read;
+  const source = args[0];
   const result = await withDesigner((designer) => designer.publishFiles(undefined, read.files));
   if (!result.ok) {
     console.log(`FAIL ${source}: not published, ${result.problems.length} error(s)`);
@@ -94,16 +108,8 @@ export async function publishCommand(args: string[]): Promise<number> {
 }
 
 export async function importCommand(args: string[]): Promise<number> {
-  const [source, ...rest] = args;
-  if (!source || rest.length > 0) {
-    console.error(`Usage: lotse\n${DESIGNER_USAGE}`);
-    return 2;
-  }
-  const read = await readSource(path.resolve(source));
-  if (!read.ok) {
-    for (const problem of read.problems) console.log(problemLine(problem));
-    return 1;
-  }
+  const read = await sourceArgument(args);
+  if (typeof read === 'number') return read;
   return withDesigner(async (designer) => {
     const result = await designer.importFiles(undefined, read.files);
     if (!result.ok) {

@@ -149,6 +149,17 @@ function manifestSlug(files: ServiceFiles): string | undefined {
 
 const hasErrors = (problems: DesignProblem[]) => problems.some((problem) => problem.severity === 'error');
 
+/** A slug `lotse test` or the test-run uses for its unlisted scenario services is not the designer's to take. */
+function scenarioSlugProblem(slug: string): DesignProblem {
+  return {
+    severity: 'error',
+    file: MANIFEST_FILE,
+    message: `Die Kennung „${slug}“ gehört einem Testdienst von lotse test`,
+    messageEn: `The slug "${slug}" belongs to a lotse test scenario service`,
+    source: 'manifest',
+  };
+}
+
 export function createDesignerService(deps: DesignerServiceDeps): DesignerService {
   const { services, drafts, catalog } = deps;
 
@@ -289,15 +300,7 @@ export function createDesignerService(deps: DesignerServiceDeps): DesignerServic
     if (row && !row.listed) {
       return {
         ok: false,
-        problems: [
-          {
-            severity: 'error',
-            file: MANIFEST_FILE,
-            message: `Die Kennung „${slug}“ gehört einem Testdienst von lotse test`,
-            messageEn: `The slug "${slug}" belongs to a lotse test scenario service`,
-            source: 'manifest',
-          },
-        ],
+        problems: [scenarioSlugProblem(slug)],
       };
     }
     if (row) {
@@ -347,15 +350,7 @@ export function createDesignerService(deps: DesignerServiceDeps): DesignerServic
     if (existing && !existing.listed) {
       return {
         ok: false,
-        problems: [
-          {
-            severity: 'error',
-            file: MANIFEST_FILE,
-            message: `Die Kennung „${slug}“ gehört einem Testdienst von lotse test`,
-            messageEn: `The slug "${slug}" belongs to a lotse test scenario service`,
-            source: 'manifest',
-          },
-        ],
+        problems: [scenarioSlugProblem(slug)],
       };
     }
     const version = existing ? await services.latestVersion(existing.id) : undefined;
