@@ -35,6 +35,24 @@ describe('validateServiceFiles', () => {
     }
   });
 
+  it('refuses a BPMN file with a DTD: no entity is expanded, no file read (XXE, billion laughs)', async () => {
+    const doctype =
+      '<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>';
+    const files = change(BPMN, (xml) =>
+      xml.replace(/^(<\?xml[^>]*\?>)/, `$1${doctype}`).replace(/name="[^"]*"/, 'name="&xxe;&b;"'),
+    );
+    const problems = errors(await validateServiceFiles(files));
+    expect(problems).toContainEqual(expect.objectContaining({ file: BPMN, source: 'compiler' }));
+    expect(JSON.stringify(problems)).not.toContain('root:');
+    await expect(definitionFromFiles(files)).rejects.toThrow();
+  });
+
+  it('answers a form nested a hundred thousand levels deep with a problem, not a crash', async () => {
+    const deep = `{"components":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const problems = errors(await validateServiceFiles({ ...inquiry, 'general-inquiry-start.form': deep }));
+    expect(problems).toContainEqual(expect.objectContaining({ file: 'general-inquiry-start.form', source: 'form' }));
+  });
+
   it('names a user task nobody is responsible for (bpmnlint rule of Lotse)', async () => {
     const files = change(BPMN, (xml) =>
       xml.replace('<zeebe:assignmentDefinition candidateGroups="wirtschaftsfoerderung" />', ''),
