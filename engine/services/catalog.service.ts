@@ -55,6 +55,45 @@ export interface ListedService {
   summary: { de: string; en: string };
   /** Set while the service is paused: shown in place of the start button. */
   paused?: Localized;
+  /** What the designer wrote about the service (service.json), for companies deciding to start it. */
+  about?: ServiceAbout;
+}
+
+/** The descriptive part of a service's metadata that the catalog shows. */
+export interface ServiceAbout {
+  category?: string;
+  description?: Localized;
+  /** One entry per document, German and English side by side (English falls back to German). */
+  requiredDocuments?: Localized[];
+  expectedDuration?: Localized;
+}
+
+const isLocalized = (value: unknown): value is Localized =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof Reflect.get(value, 'de') === 'string' &&
+  typeof Reflect.get(value, 'en') === 'string';
+
+const texts = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.trim() !== '') : [];
+
+/**
+ * The catalog's view of the metadata stored with the service (jsonb, as last published): only well-formed parts,
+ * blank ones left out; undefined when nothing is left to show.
+ */
+export function aboutOf(metadata: Record<string, unknown> | null | undefined): ServiceAbout | undefined {
+  if (!metadata) return undefined;
+  const about: ServiceAbout = {};
+  const { category, description, requiredDocuments, expectedDuration } = metadata;
+  if (typeof category === 'string' && category.trim() !== '') about.category = category.trim();
+  if (isLocalized(description) && description.de.trim() !== '') about.description = description;
+  if (isLocalized(expectedDuration) && expectedDuration.de.trim() !== '') about.expectedDuration = expectedDuration;
+  if (typeof requiredDocuments === 'object' && requiredDocuments !== null) {
+    const german = texts(Reflect.get(requiredDocuments, 'de'));
+    const english = texts(Reflect.get(requiredDocuments, 'en'));
+    if (german.length > 0) about.requiredDocuments = german.map((de, index) => ({ de, en: english[index] ?? de }));
+  }
+  return Object.keys(about).length > 0 ? about : undefined;
 }
 
 /** The files of a published version: as published, or rebuilt for versions from before files were stored. */
@@ -126,12 +165,16 @@ export function createCatalogService(deps: CatalogServiceDeps): CatalogService {
     },
     async list() {
       const rows = await services.listed();
-      return rows.map((row) => ({
-        slug: row.slug,
-        title: { de: row.titleDe, en: row.titleEn },
-        summary: { de: row.summaryDe, en: row.summaryEn },
-        ...(row.pausedAt && { paused: pauseMessage(row) }),
-      }));
+      return rows.map((row) => {
+        const about = aboutOf(row.metadata);
+        return {
+          slug: row.slug,
+          title: { de: row.titleDe, en: row.titleEn },
+          summary: { de: row.summaryDe, en: row.summaryEn },
+          ...(row.pausedAt && { paused: pauseMessage(row) }),
+          ...(about && { about }),
+        };
+      });
     },
     async current(slug) {
       const service = await services.findBySlug(slug);

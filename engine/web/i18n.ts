@@ -27,6 +27,9 @@ const de = {
   'catalog.title': 'Leistungen für Unternehmen',
   'catalog.intro': 'Wählen Sie eine Leistung und stellen Sie Ihr Anliegen online.',
   'catalog.start': 'Jetzt starten',
+  'catalog.about': 'Mehr zur Leistung',
+  'catalog.requiredDocuments': 'Das brauchen Sie',
+  'catalog.expectedDuration': 'Voraussichtliche Dauer',
   'start.submit': 'Absenden',
   'start.unavailable':
     'Der Dienst ist kurz nicht erreichbar — bitte in einigen Minuten erneut senden. Ihre Eingaben sind unten erhalten.',
@@ -973,6 +976,9 @@ const en: Record<MessageKey, string> = {
   'catalog.title': 'Services for businesses',
   'catalog.intro': 'Choose a service and submit your request online.',
   'catalog.start': 'Start now',
+  'catalog.about': 'More about this service',
+  'catalog.requiredDocuments': 'What you need',
+  'catalog.expectedDuration': 'Expected duration',
   'start.submit': 'Submit',
   'start.unavailable':
     'The service is briefly unavailable — please send again in a few minutes. Your input is kept below.',

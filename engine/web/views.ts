@@ -43,6 +43,8 @@ export function createViewRenderer(folders: Record<string, string>): ViewRendere
     return date && !Number.isNaN(date.getTime()) ? dateFormats[localeOf(options)].format(date) : '';
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // `(or a b …)`: true when any argument is (Handlebars passes its options object last).
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('localized', (value: unknown, options: Handlebars.HelperOptions) => {
     if (typeof value !== 'object' || value === null) return '';
     const locale = localeOf(options);

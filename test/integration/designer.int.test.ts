@@ -354,3 +354,32 @@ describe('the service designer', () => {
     expect(rebuilt.model).toEqual((await system.services.catalog.current(slug))?.model);
   });
 });
+
+describe('the catalog shows what the designer wrote about a service', () => {
+  it('category, description, required documents and expected duration, in German and in English', async () => {
+    const slug = await newInquiry('designer-about');
+    const saved = await designer.saveMetadata(petra, slug, {
+      title: { de: `Messestand ${slug}`, en: `Trade fair stand ${slug}` },
+      summary: { de: 'Ein Stand auf der Regionalmesse.', en: 'A stand at the regional fair.' },
+      description: { de: 'Wir prüfen Ihre Anfrage <sofort>.', en: 'We check your request <at once>.' },
+      category: 'Messen & Veranstaltungen',
+      requiredDocuments: { de: ['Gewerbeanmeldung', 'Standskizze'], en: ['Business registration'] },
+      expectedDuration: { de: 'etwa zwei Wochen', en: 'about two weeks' },
+    });
+    expect(saved).toEqual({ ok: true });
+    expect(await designer.publish(petra, slug)).toMatchObject({ ok: true, version: 1 });
+
+    const german = (await company.get('/services?lang=de')).html;
+    const card = german.slice(german.indexOf(`Messestand ${slug}`) - 200, german.indexOf(`/services/${slug}/start`));
+    expect(card).toContain('Messen &amp; Veranstaltungen');
+    expect(card).toContain('Wir prüfen Ihre Anfrage &lt;sofort&gt;.');
+    expect(card).toContain('<li>Gewerbeanmeldung</li><li>Standskizze</li>');
+    expect(card).toContain('Voraussichtliche Dauer:</strong> etwa zwei Wochen');
+
+    const english = (await company.get('/services?lang=en')).html;
+    // A document without an English name keeps its German one.
+    expect(english).toContain('<li>Business registration</li><li>Standskizze</li>');
+    expect(english).toContain('Expected duration:</strong> about two weeks');
+    await company.get('/services?lang=de');
+  });
+});
