@@ -40,6 +40,8 @@ const caseSummary = {
   updatedAt: cases.updatedAt,
   serviceTitleDe: services.titleDe,
   serviceTitleEn: services.titleEn,
+  /** The service's public status labels (service.json `statusLabels`, engine/case/public-status.ts). */
+  statusLabels: sql<unknown>`${services.metadata} -> 'statusLabels'`,
 };
 
 export function createCaseRepository(db: Executor) {

@@ -1,4 +1,5 @@
 import { renderLetterPdf } from '../documents/letter-pdf.js';
+import { publicStatusLabel, type StatusLabel } from '../case/public-status.js';
 import { receiptLetter } from '../documents/receipt.js';
 import type { FormSchema } from '../../forms/schema.js';
 import { actorOf, mayComplete } from '../case/task-completion.js';
@@ -8,17 +9,23 @@ import { startFormOf, startStepsOf, type CatalogService } from './catalog.servic
 
 type CaseDetail = NonNullable<Awaited<ReturnType<CaseRepository['detail']>>>;
 type CaseEventRow = Awaited<ReturnType<CaseRepository['events']>>[number];
-export type CaseSummary = Awaited<ReturnType<CaseRepository['listForCompany']>>[number];
+/** A case in its company's list, its public status named in both languages. */
+export type CaseSummary = Awaited<ReturnType<CaseRepository['listForCompany']>>[number] & {
+  publicStatusLabel: StatusLabel | undefined;
+};
 
 /** A public status the case reached, as its company sees the history. */
 export interface TimelineEntry {
   status: string;
+  label: StatusLabel;
   at: Date;
 }
 
 /** The case page of its company. */
 export interface CompanyCaseView {
   detail: CaseDetail;
+  /** The case's public status named in both languages (undefined while the model has set none). */
+  publicStatusLabel: StatusLabel | undefined;
   timeline: TimelineEntry[];
   tasks: TaskRow[];
   /** The company's open tasks: the same rule that lets it complete them. */
@@ -73,7 +80,10 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   }
 
   return {
-    listForCompany: (companyId) => cases.listForCompany(companyId),
+    async listForCompany(companyId) {
+      const rows = await cases.listForCompany(companyId);
+      return rows.map((row) => ({ ...row, publicStatusLabel: labelOf(row.publicStatus, row.statusLabels) }));
+    },
 
     async detailForCompany(caseId, user) {
       const detail = await cases.detail(caseId);
@@ -84,7 +94,14 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         startFormOfVersion(detail.serviceVersionId),
       ]);
       const openTasks = tasks.filter((task) => task.status === 'open' && mayComplete(actorOf(user), task));
-      return { detail, timeline: publicTimeline(events), tasks, openTasks, startForm };
+      return {
+        detail,
+        publicStatusLabel: labelOf(detail.publicStatus, detail.statusLabels),
+        timeline: publicTimeline(events, detail.statusLabels),
+        tasks,
+        openTasks,
+        startForm,
+      };
     },
 
     async receiptFor(caseId, companyId, locale) {
@@ -111,13 +128,20 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   };
 }
 
+const labelOf = (status: string | null, labels: unknown) =>
+  status === null ? undefined : publicStatusLabel(status, labels);
+
 /** Applicant-facing timeline: only the steps that carry a public status label, once per change. */
-export function publicTimeline(events: CaseEventRow[]): TimelineEntry[] {
+export function publicTimeline(events: CaseEventRow[], statusLabels: unknown): TimelineEntry[] {
   const timeline: TimelineEntry[] = [];
   for (const event of events) {
     if (event.type !== 'elementEntered' || !event.publicStatus) continue;
     if (timeline.at(-1)?.status === event.publicStatus) continue;
-    timeline.push({ status: event.publicStatus, at: event.at });
+    timeline.push({
+      status: event.publicStatus,
+      label: publicStatusLabel(event.publicStatus, statusLabels),
+      at: event.at,
+    });
   }
   return timeline;
 }

@@ -51,7 +51,7 @@ export function createCompanyExportService(deps: CompanyExportServiceDeps): Comp
       number: detail.number,
       service: locale === 'en' ? detail.serviceTitleEn : detail.serviceTitleDe,
       subject: detail.subject,
-      status: detail.publicStatus,
+      status: found.publicStatusLabel?.[locale] ?? null,
       createdAt: detail.createdAt,
       updatedAt: detail.updatedAt,
       answers: startForm ? summarizeAnswers(startForm, detail.variables, locale) : [],

@@ -87,7 +87,13 @@ describe('general inquiry, end to end over HTTP', () => {
       'the case to complete',
     );
     const finalPage = await company.get(`/cases/${caseId}`);
-    expect(finalPage.html).toContain('Beantwortet');
+    expect(finalPage.html).toContain('<span class="status" id="case-status">Beantwortet</span>');
+    // In English the statuses read as the service's labels name them (service.json statusLabels).
+    const english = await company.get(`/cases/${caseId}?lang=en`);
+    expect(english.html).toContain('<span class="status" id="case-status">Answered</span>');
+    expect(english.html).toContain('<strong>Received</strong>');
+    expect((await company.get('/cases?lang=en')).html).toContain('<span class="status">Answered</span>');
+    await company.get('/cases?lang=de');
     // The caseworker reads the case's mail on the case page; the outbox of all companies is the administrators'.
     const staffCasePage = await caseworker.get(`/staff/cases/${caseId}`);
     expect(staffCasePage.html).toContain(mail.subject);
