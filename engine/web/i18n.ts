@@ -715,8 +715,10 @@ const de = {
   'designer.web.meta.expectedDurationEn': 'Voraussichtliche Dauer (Englisch)',
   'designer.web.meta.statusLabelsDe': 'Öffentliche Statusbezeichnungen (Deutsch)',
   'designer.web.meta.statusLabelsEn': 'Öffentliche Statusbezeichnungen (Englisch)',
-  'designer.web.meta.statusLabelsDe.hint': 'Je Zeile „Status: Bezeichnung“, z. B. in_review: In Prüfung.',
-  'designer.web.meta.statusLabelsEn.hint': 'Je Zeile „Status: Bezeichnung“, z. B. in_review: In review.',
+  'designer.web.meta.statusLabelsDe.hint':
+    'Je Zeile „Status im Prozess: Bezeichnung für Unternehmen“ (der Status, den ein Element setzt), z. B. In Bearbeitung: Wird bearbeitet.',
+  'designer.web.meta.statusLabelsEn.hint':
+    'Je Zeile „Status im Prozess: englische Bezeichnung“, z. B. In Bearbeitung: In progress. Ohne Eintrag lesen Unternehmen den Status, wie er im Prozess steht.',
   'designer.web.meta.retentionDays': 'Aufbewahrung abgeschlossener Vorgänge (Tage)',
   'designer.web.meta.retentionDays.hint': 'Leer: die Vorgabe des Systems.',
   'designer.web.meta.required': 'Bitte ausfüllen.',
@@ -1650,8 +1652,10 @@ const en: Record<MessageKey, string> = {
   'designer.web.meta.expectedDurationEn': 'Expected duration (English)',
   'designer.web.meta.statusLabelsDe': 'Public status labels (German)',
   'designer.web.meta.statusLabelsEn': 'Public status labels (English)',
-  'designer.web.meta.statusLabelsDe.hint': 'One "status: label" per line, e.g. in_review: In review.',
-  'designer.web.meta.statusLabelsEn.hint': 'One "status: label" per line, e.g. in_review: In review.',
+  'designer.web.meta.statusLabelsDe.hint':
+    'One "status in the process: German label for companies" per line (the status an element sets), e.g. In Bearbeitung: Wird bearbeitet.',
+  'designer.web.meta.statusLabelsEn.hint':
+    'One "status in the process: English label" per line, e.g. In Bearbeitung: In progress. Without one, companies read the status as the process writes it.',
   'designer.web.meta.retentionDays': 'Keep finished cases for (days)',
   'designer.web.meta.retentionDays.hint': 'Empty: the system default.',
   'designer.web.meta.required': 'Please fill in.',
