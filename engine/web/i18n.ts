@@ -951,6 +951,12 @@ const de = {
   'testrun.trial.done.job': 'Der Job wurde abgeschlossen.',
   'testrun.trial.done.ended': 'Der Probelauf wurde beendet und gelöscht.',
   // ── end testrun ──
+  // ── results (keys added below this line) ──
+  // ── end results ──
+  // ── messages (keys added below this line) ──
+  // ── end messages ──
+  // ── colleagues (keys added below this line) ──
+  // ── end colleagues ──
 };
 
 type MessageKey = keyof typeof de;
@@ -1884,6 +1890,12 @@ const en: Record<MessageKey, string> = {
   'testrun.trial.done.job': 'The job is completed.',
   'testrun.trial.done.ended': 'The trial run was ended and deleted.',
   // ── end testrun ──
+  // ── results (keys added below this line) ──
+  // ── end results ──
+  // ── messages (keys added below this line) ──
+  // ── end messages ──
+  // ── colleagues (keys added below this line) ──
+  // ── end colleagues ──
 };
 
 const messages: Record<Locale, Record<string, string>> = { de, en };
