@@ -53,6 +53,19 @@ describe('validateServiceFiles', () => {
     expect(problems).toContainEqual(expect.objectContaining({ file: 'general-inquiry-start.form', source: 'form' }));
   });
 
+  it('warns that "everyone may start" has no effect while the portal starts services for signed-in companies only', async () => {
+    const files = change('service.json', (json) => JSON.stringify({ ...JSON.parse(json), whoMayStart: 'everyone' }));
+    const problems = await validateServiceFiles(files);
+    expect(errors(problems)).toEqual([]);
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'service.json',
+        message: expect.stringContaining('wirkt noch nicht'),
+      }),
+    );
+  });
+
   it('names a user task nobody is responsible for (bpmnlint rule of Lotse)', async () => {
     const files = change(BPMN, (xml) =>
       xml.replace('<zeebe:assignmentDefinition candidateGroups="wirtschaftsfoerderung" />', ''),

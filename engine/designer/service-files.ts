@@ -404,6 +404,17 @@ export async function validateServiceFiles(files: ServiceFiles): Promise<DesignP
     return [...problems, ...scenarioProblems(files)];
   }
   const data = manifest.data;
+  if (data.whoMayStart === 'everyone') {
+    // Kept in the file for when the portal starts services without an account; until then it must not look done.
+    problems.push({
+      severity: 'warning',
+      file: MANIFEST_FILE,
+      message:
+        '„Alle, auch ohne Unternehmensprofil“ wirkt noch nicht: das Portal startet Leistungen nur für angemeldete Unternehmen',
+      messageEn: '"Everyone" has no effect yet: the portal starts services for signed-in companies only',
+      source: 'manifest',
+    });
+  }
   const missingFile = (file: string, kind: string, kindEn: string): DesignProblem => ({
     severity: 'error',
     file: MANIFEST_FILE,
