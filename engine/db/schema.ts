@@ -543,6 +543,34 @@ export const caseNotes = pgTable(
 );
 
 /**
+ * The thread between a case's company and its caseworkers (portal and staff case pages). A message is read by
+ * the other side: `readAt` is when someone of that side first opened the case page after it was written.
+ */
+export const caseMessages = pgTable(
+  'case_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    /** Who wrote it: the company (any of its users) or the agency (a caseworker). */
+    side: text('side', { enum: ['company', 'staff'] }).notNull(),
+    /** `applicant:<user id>` or `staff:<id>`, like the actors of case events. */
+    author: text('author').notNull(),
+    /** Kept when the author's account is gone. */
+    authorName: text('author_name').notNull(),
+    body: text('body').notNull(),
+    /** The form's submission token: sending the same form twice makes one message. */
+    submissionToken: text('submission_token').notNull().unique(),
+    /** Case documents sent with the message (documents.case_id is the case's). */
+    attachmentIds: uuid('attachment_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('case_messages_case').on(t.caseId, t.createdAt)],
+);
+
+/**
  * Single-use links that let a person set their password (a new staff account, a reset by an administrator).
  * Only the SHA-256 of the secret is stored; the link carries `<id>.<secret>` and the secret is compared in
  * constant time. Usable for company users too (`principalKind`).
