@@ -45,8 +45,36 @@ export const companies = pgTable('companies', {
   city: text('city'),
   sector: text('sector'),
   size: text('size'),
+  registerCourt: text('register_court'),
+  /** Number of employees, as the owner states it on the company profile. */
+  employees: integer('employees'),
+  phone: text('phone'),
+  contactEmail: text('contact_email'),
+  website: text('website'),
   createdAt: createdAt(),
 });
+
+/**
+ * An owner invited someone to the company by e-mail: the link carries id + secret, only the secret's hash is
+ * stored (the ADR 0016 pattern); single-use, expiring.
+ */
+export const companyInvites = pgTable(
+  'company_invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => companies.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['owner', 'member'] }).notNull(),
+    secretHash: text('secret_hash').notNull(),
+    invitedByUserId: uuid('invited_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('company_invites_company').on(t.companyId, t.createdAt)],
+);
 
 /** Company users (applicants). Staff are a separate table: the two never share a login. */
 export const users = pgTable('users', {
