@@ -82,6 +82,11 @@ export const users = pgTable('users', {
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
   passwordHash: text('password_hash').notNull(),
+  /**
+   * When the user opened the link of the verification mail; null: a self-registered account that cannot log in
+   * yet. Accounts made any other way (seed, invitation) count as verified when made.
+   */
+  emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }).defaultNow(),
   createdAt: createdAt(),
 });
 
@@ -610,7 +615,7 @@ export const passwordTokens = pgTable(
     principalKind: text('principal_kind', { enum: ['staff', 'applicant'] }).notNull(),
     principalId: uuid('principal_id').notNull(),
     secretHash: text('secret_hash').notNull(),
-    purpose: text('purpose', { enum: ['invitation', 'reset'] }).notNull(),
+    purpose: text('purpose', { enum: ['invitation', 'reset', 'verification'] }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: createdAt(),
