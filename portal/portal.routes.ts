@@ -34,6 +34,7 @@ import { sendDocument } from '../engine/web/send-document.js';
 import { taskNotOpenView } from '../engine/web/task-not-open.js';
 import { createAccountRouter, type AccountDeps } from './account.routes.js';
 import { answersOf, createDraftRouter } from './drafts.routes.js';
+import { caseResultView } from './case-result.js';
 
 export interface PortalDeps extends AccountDeps {
   logins: LoginService;
@@ -250,6 +251,13 @@ export function createPortalRouter(deps: PortalDeps): Router {
         // Rückfragen are shown highlighted above, not again among the tasks.
         openTasks: openTasks.filter((task) => !rueckfragen.some((request) => request.taskId === task.id)),
         rueckfragen,
+        result: caseResultView(
+          await catalog.version(found.detail.serviceVersionId),
+          found.detail.id,
+          found.detail.variables,
+          caseDocuments,
+          locale,
+        ),
         submitted: req.query.submitted === '1',
       }),
     );

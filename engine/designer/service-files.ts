@@ -119,6 +119,13 @@ export const serviceManifest = z.object({
     .optional(),
   /** Field key → FEEL expression over `company` and `user`, evaluated once when a draft is created. */
   prefill: z.record(z.string(), z.string()).optional(),
+  /**
+   * What the company sees of a case's outcome (ADR 0024): a read-only result form (one of `forms`, by id) and the
+   * variables holding the ids of public documents (a document task's `resultVariable`).
+   */
+  result: z
+    .strictObject({ form: z.string().min(1), documents: z.array(z.string().min(1)).optional() })
+    .optional(),
   /** Days a finished case is kept before it is deleted; default: `CASE_RETENTION_DAYS`. */
   retentionDays: z.number().int().min(1).max(36_500).optional(),
   // Descriptive metadata the designer edits (not part of a version's content hash).
@@ -277,12 +284,15 @@ export async function definitionFromFiles(files: ServiceFiles): Promise<ServiceD
     throw new ServiceDefinitionError(`${slug}: the model references missing forms: ${missing.join(', ')}`);
 
   const { start, problems } = startConfigOf(data, compiled.model, forms);
+  problems.push(...resultProblems(data, forms));
   if (problems.length > 0) throw new ServiceDefinitionError(`${slug}: ${problems.join('; ')}`);
   // Services without steps or prefill keep the hash they had before both existed (no new version).
   const declared = data.steps !== undefined || data.prefill !== undefined;
   // Likewise DMN and called processes count only where a service has them.
   const extras = {
     ...(declared ? { start } : {}),
+    // What the company sees is part of the version (a case shows its own version's result form).
+    ...(data.result ? { result: data.result } : {}),
     ...(Object.keys(dmn).length > 0 ? { dmn } : {}),
     ...(bpmnSources.length > 1 ? { calledBpmn: bpmnSources.slice(1) } : {}),
   };
@@ -366,6 +376,12 @@ function startConfigOf(
     }
   }
   return { start: { steps, prefill }, problems };
+}
+
+/** A declared result form must be one of the service's forms. */
+function resultProblems(manifest: ServiceManifest, forms: Record<string, FormSchema>): string[] {
+  const form = manifest.result?.form;
+  return form !== undefined && !forms[form] ? [`result: form "${form}" is not one of the service's forms`] : [];
 }
 
 function referencedFormIds(model: ProcessModel): string[] {
@@ -488,7 +504,7 @@ export async function validateServiceFiles(files: ServiceFiles): Promise<DesignP
       }
     }
     if (Object.keys(forms).length === data.forms.length) {
-      for (const problem of startConfigOf(data, model, forms).problems) {
+      for (const problem of [...startConfigOf(data, model, forms).problems, ...resultProblems(data, forms)]) {
         problems.push({
           severity: 'error',
           file: MANIFEST_FILE,

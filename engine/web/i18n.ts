@@ -952,8 +952,38 @@ const de = {
   'testrun.trial.done.ended': 'Der Probelauf wurde beendet und gelöscht.',
   // ── end testrun ──
   // ── results (keys added below this line) ──
+  'caseResult.heading': 'Ergebnis',
+  'caseResult.documents': 'Ergebnis-Dokumente',
   // ── end results ──
   // ── messages (keys added below this line) ──
+  'messages.title': 'Nachrichten',
+  'messages.pageTitle': 'Nachrichten zu {number}',
+  'messages.introCompany': 'Schreiben Sie der Wirtschaftsförderung zu diesem Vorgang. Über eine Antwort informieren wir Sie per E-Mail.',
+  'messages.introStaff': 'Nachrichten mit dem Unternehmen. Es erhält eine E-Mail mit einem Link zum Vorgang, nie den Text.',
+  'messages.none': 'Noch keine Nachrichten.',
+  'messages.wrote': '{author} hat eine Nachricht geschrieben',
+  'messages.agency': 'Wirtschaftsförderung',
+  'messages.read': 'gelesen',
+  'messages.notRead': 'noch nicht gelesen',
+  'messages.new': 'Neu',
+  'messages.unread': 'Neue Nachrichten: {count}',
+  'messages.badge': 'Neue Nachricht',
+  'messages.attachmentsOf': 'Anhänge',
+  'messages.body': 'Nachricht',
+  'messages.bodyHint': 'Höchstens 5000 Zeichen. Der Text wird nicht per E-Mail verschickt.',
+  'messages.attachments': 'Anhänge (optional)',
+  'messages.attachmentsHint': 'Bis zu 10 Dateien. Sie werden Unterlagen des Vorgangs, die beide Seiten sehen.',
+  'messages.send': 'Nachricht senden',
+  'messages.sent': 'Ihre Nachricht wurde gesendet.',
+  'messages.backToCase': 'Zurück zum Vorgang',
+  'messages.error.messageEmpty': 'Bitte schreiben Sie eine Nachricht.',
+  'messages.error.messageTooLong': 'Die Nachricht ist zu lang: höchstens 5000 Zeichen.',
+  'messages.error.fileTooLarge': 'Eine Datei ist zu groß. Bitte wählen Sie die Anhänge erneut aus.',
+  'messages.error.fileEmpty': 'Eine Datei ist leer. Bitte wählen Sie die Anhänge erneut aus.',
+  'messages.error.fileType': 'Dieser Dateityp wird nicht angenommen. Bitte wählen Sie die Anhänge erneut aus.',
+  'messages.error.fileInfected': 'Eine Datei enthält Schadsoftware und wurde abgelehnt.',
+  'messages.error.fileScanFailed': 'Eine Datei konnte nicht geprüft werden. Bitte versuchen Sie es später erneut.',
+  'messages.error.tooManyFiles': 'Bitte senden Sie höchstens 10 Dateien auf einmal.',
   // ── end messages ──
   // ── colleagues (keys added below this line) ──
   // ── end colleagues ──
@@ -1891,8 +1921,38 @@ const en: Record<MessageKey, string> = {
   'testrun.trial.done.ended': 'The trial run was ended and deleted.',
   // ── end testrun ──
   // ── results (keys added below this line) ──
+  'caseResult.heading': 'Result',
+  'caseResult.documents': 'Result documents',
   // ── end results ──
   // ── messages (keys added below this line) ──
+  'messages.title': 'Messages',
+  'messages.pageTitle': 'Messages on {number}',
+  'messages.introCompany': 'Write to the economic development agency about this case. We let you know by e-mail when there is an answer.',
+  'messages.introStaff': 'Messages with the company. It gets an e-mail with a link to the case, never the text.',
+  'messages.none': 'No messages yet.',
+  'messages.wrote': '{author} wrote a message',
+  'messages.agency': 'Economic development agency',
+  'messages.read': 'read',
+  'messages.notRead': 'not read yet',
+  'messages.new': 'New',
+  'messages.unread': 'New messages: {count}',
+  'messages.badge': 'New message',
+  'messages.attachmentsOf': 'Attachments',
+  'messages.body': 'Message',
+  'messages.bodyHint': 'At most 5000 characters. The text is not sent by e-mail.',
+  'messages.attachments': 'Attachments (optional)',
+  'messages.attachmentsHint': 'Up to 10 files. They become documents of the case, seen by both sides.',
+  'messages.send': 'Send message',
+  'messages.sent': 'Your message has been sent.',
+  'messages.backToCase': 'Back to the case',
+  'messages.error.messageEmpty': 'Please write a message.',
+  'messages.error.messageTooLong': 'The message is too long: at most 5000 characters.',
+  'messages.error.fileTooLarge': 'A file is too large. Please choose the attachments again.',
+  'messages.error.fileEmpty': 'A file is empty. Please choose the attachments again.',
+  'messages.error.fileType': 'This type of file is not accepted. Please choose the attachments again.',
+  'messages.error.fileInfected': 'A file contains malware and was refused.',
+  'messages.error.fileScanFailed': 'A file could not be checked. Please try again later.',
+  'messages.error.tooManyFiles': 'Please send at most 10 files at once.',
   // ── end messages ──
   // ── colleagues (keys added below this line) ──
   // ── end colleagues ──
