@@ -1,0 +1,177 @@
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { companies, companyInvites, memberships, sessions, users } from '../db/schema.js';
+import type { Executor } from './executor.js';
+
+export type CompanyProfileRow = typeof companies.$inferSelect;
+/** What the owner edits on the profile page (everything but the id and creation time). */
+export type CompanyProfileInput = Omit<typeof companies.$inferInsert, 'id' | 'createdAt'>;
+export type CompanyInviteRow = typeof companyInvites.$inferSelect;
+export type MemberRole = 'owner' | 'member';
+
+export interface CompanyMember {
+  userId: string;
+  name: string;
+  email: string;
+  role: MemberRole;
+  since: Date;
+}
+
+/** The company side's profile, members and invites; every query is scoped by the company id it is given. */
+export function createCompanyRepository(db: Executor) {
+  return {
+    async profile(companyId: string): Promise<CompanyProfileRow | undefined> {
+      const [row] = await db.select().from(companies).where(eq(companies.id, companyId));
+      return row;
+    },
+    async saveProfile(companyId: string, profile: CompanyProfileInput) {
+      await db.update(companies).set(profile).where(eq(companies.id, companyId));
+    },
+    async members(companyId: string): Promise<CompanyMember[]> {
+      return db
+        .select({
+          userId: users.id,
+          name: users.name,
+          email: users.email,
+          role: memberships.role,
+          since: memberships.createdAt,
+        })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(eq(memberships.companyId, companyId))
+        .orderBy(asc(users.name));
+    },
+    async roleOf(companyId: string, userId: string): Promise<MemberRole | undefined> {
+      const [row] = await db
+        .select({ role: memberships.role })
+        .from(memberships)
+        .where(and(eq(memberships.companyId, companyId), eq(memberships.userId, userId)));
+      return row?.role;
+    },
+    /**
+     * Changes a member's role or removes them, unless that leaves the company without an owner; in one
+     * transaction that locks the company's memberships, so two owners demoting each other cannot both win.
+     * Answers 'notFound' for a user who is no member of this company.
+     */
+    async changeMembership(
+      companyId: string,
+      userId: string,
+      change: { role: MemberRole } | 'remove',
+    ): Promise<'done' | 'notFound' | 'lastOwner'> {
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .select({ userId: memberships.userId, role: memberships.role })
+          .from(memberships)
+          .where(eq(memberships.companyId, companyId))
+          .for('update');
+        const member = rows.find((row) => row.userId === userId);
+        if (!member) return 'notFound';
+        const ownersAfter = rows.filter((row) =>
+          row.userId === userId ? change !== 'remove' && change.role === 'owner' : row.role === 'owner',
+        ).length;
+        if (ownersAfter === 0) return 'lastOwner';
+        if (change === 'remove') {
+          // Signing in needs a membership (account.repository.ts findUserByEmail): the account cannot any more.
+          await tx.delete(memberships).where(and(eq(memberships.companyId, companyId), eq(memberships.userId, userId)));
+        } else {
+          await tx
+            .update(memberships)
+            .set({ role: change.role })
+            .where(and(eq(memberships.companyId, companyId), eq(memberships.userId, userId)));
+        }
+        return 'done';
+      });
+    },
+    /** Ends every session of the company user (their next request meets the login page). */
+    async endSessionsOfUser(userId: string): Promise<number> {
+      const ended = await db
+        .delete(sessions)
+        .where(
+          sql`${sessions.sess}->'principal'->>'kind' = 'applicant' and ${sessions.sess}->'principal'->>'userId' = ${userId}`,
+        )
+        .returning({ sid: sessions.sid });
+      return ended.length;
+    },
+    async emailTaken(email: string): Promise<boolean> {
+      const [row] = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`lower(${users.email}) = lower(${email})`);
+      return row !== undefined;
+    },
+    async createInvite(invite: Omit<typeof companyInvites.$inferInsert, 'id' | 'usedAt' | 'createdAt'>) {
+      const [row] = await db.insert(companyInvites).values(invite).returning();
+      if (!row) throw new Error('the invite was not stored');
+      return row;
+    },
+    /** The company's invites that can still be accepted at `now`. */
+    async openInvites(companyId: string, now: Date): Promise<CompanyInviteRow[]> {
+      return db
+        .select()
+        .from(companyInvites)
+        .where(
+          and(
+            eq(companyInvites.companyId, companyId),
+            isNull(companyInvites.usedAt),
+            gt(companyInvites.expiresAt, now),
+          ),
+        )
+        .orderBy(asc(companyInvites.createdAt));
+    },
+    async findInvite(inviteId: string): Promise<CompanyInviteRow | undefined> {
+      const [row] = await db.select().from(companyInvites).where(eq(companyInvites.id, inviteId));
+      return row;
+    },
+    /** Withdraws an open invite of this company; false for another company's or a used one. */
+    async withdrawInvite(companyId: string, inviteId: string, now: Date): Promise<boolean> {
+      const rows = await db
+        .update(companyInvites)
+        .set({ usedAt: now })
+        .where(
+          and(eq(companyInvites.id, inviteId), eq(companyInvites.companyId, companyId), isNull(companyInvites.usedAt)),
+        )
+        .returning({ id: companyInvites.id });
+      return rows.length === 1;
+    },
+    /**
+     * Uses the invite (if still usable at `now`) and creates the user as a member of its company, in one
+     * transaction; undefined when another request used it first or the e-mail got taken meanwhile.
+     */
+    async acceptInvite(
+      inviteId: string,
+      user: { name: string; passwordHash: string },
+      now: Date,
+    ): Promise<{ userId: string; companyId: string; email: string; companyName: string } | undefined> {
+      return db.transaction(async (tx) => {
+        const [invite] = await tx
+          .update(companyInvites)
+          .set({ usedAt: now })
+          .where(and(eq(companyInvites.id, inviteId), isNull(companyInvites.usedAt), gt(companyInvites.expiresAt, now)))
+          .returning();
+        if (!invite) return undefined;
+        const [taken] = await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(sql`lower(${users.email}) = lower(${invite.email})`);
+        if (taken) return undefined;
+        const [created] = await tx
+          .insert(users)
+          .values({ email: invite.email, name: user.name, passwordHash: user.passwordHash })
+          .returning({ id: users.id });
+        if (!created) throw new Error('the invited user was not stored');
+        await tx.insert(memberships).values({ userId: created.id, companyId: invite.companyId, role: invite.role });
+        const [company] = await tx
+          .select({ name: companies.name })
+          .from(companies)
+          .where(eq(companies.id, invite.companyId));
+        return {
+          userId: created.id,
+          companyId: invite.companyId,
+          email: invite.email,
+          companyName: company?.name ?? '',
+        };
+      });
+    },
+  };
+}
+
+export type CompanyRepository = ReturnType<typeof createCompanyRepository>;
