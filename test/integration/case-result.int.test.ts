@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases, documents, staff, staffGroups, tasks } from '../../engine/db/schema.js';
+import type { StaffSession } from '../../engine/services/auth.service.js';
+import { DEMO_ACCOUNTS } from '../../engine/services/seed.js';
+import {
+  completedCase,
+  demoCaseworker,
+  demoCompany,
+  newApplicant,
+  openTaskOf,
+  submitGeneralInquiry,
+  submitPermitGuidance,
+} from '../journeys.js';
+import { eventually, startTestSystem } from '../system.js';
+
+// Invariant: the company's case page shows the service's result (service.json `result`, ADR 0024) — the result
+// form's values and the public documents — once the case has set them, in German and English, and nothing of
+// the case's other variables in that block; before the outcome there is no result block at all.
+
+type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+let system: System;
+
+beforeAll(async () => {
+  system = await startTestSystem({ DATA_DIR: `/tmp/lotse-test-data-${randomUUID()}` });
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+/** The "Ergebnis" section of a case page; undefined when the page has none. */
+const resultOf = (html: string) => /<section class="case-result"[\s\S]*?<\/section>/.exec(html)?.[0];
+
+async function staffSession(email: string): Promise<StaffSession> {
+  const [member] = await system.db.select().from(staff).where(eq(staff.email, email));
+  if (!member) throw new Error(`no staff ${email}`);
+  const groups = await system.db.select().from(staffGroups).where(eq(staffGroups.staffId, member.id));
+  return {
+    kind: 'staff',
+    staffId: member.id,
+    name: member.name,
+    email: member.email,
+    groups: groups.map((row) => row.groupId),
+    roles: member.roles,
+  };
+}
+
+function openTask(caseId: string, elementId: string) {
+  return eventually(
+    async () => {
+      const [task] = await system.db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.caseId, caseId), eq(tasks.elementId, elementId), eq(tasks.status, 'open')));
+      return task;
+    },
+    15_000,
+    `an open ${elementId} on case ${caseId}`,
+  );
+}
+
+async function complete(principal: StaffSession, taskId: string, input: Record<string, unknown>) {
+  expect(await system.services.tasks.complete(principal, taskId, randomUUID(), input)).toMatchObject({ ok: true });
+}
+
+describe('the case page shows the outcome', () => {
+  it('general inquiry: no result block before the answer; then the answer, in German and English', async () => {
+    const company = await demoCompany(system);
+    const caseId = await submitGeneralInquiry(company, 'Gibt es Förderung für Photovoltaik?');
+    const task = await openTaskOf(system, caseId);
+
+    // Before the caseworker answered, the page has no (empty) result block
+    const before = await company.get(`/cases/${caseId}`);
+    expect(before.status).toBe(200);
+    expect(resultOf(before.html)).toBeUndefined();
+    expect(before.html).not.toContain('Ergebnis');
+
+    // When the caseworker answers
+    const caseworker = await demoCaseworker(system);
+    await caseworker.get(`/staff/tasks/${task.id}`);
+    const answer = 'Ja: das Programm „Sonnenstrom“ fördert <b>bis zu</b> 30 %.';
+    const answered = await caseworker.submit(`/staff/tasks/${task.id}`, { answer });
+    expect(answered.status).toBe(303);
+    await eventually(
+      async () => {
+        const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+        return row?.variables.answer === answer ? row : undefined;
+      },
+      15_000,
+      'the answer to reach the case',
+    );
+
+    // Then the company reads the answer in the result block, escaped, under "Ergebnis" / "Result"
+    const german = resultOf((await company.get(`/cases/${caseId}`)).html);
+    expect(german).toContain('<h2 id="case-result-heading">Ergebnis</h2>');
+    expect(german).toContain('<dt>Unsere Antwort</dt>');
+    expect(german).toContain('<dd>Ja: das Programm „Sonnenstrom“ fördert &lt;b&gt;bis zu&lt;/b&gt; 30 %.</dd>');
+    // …and nothing else of the case (the start form's message is the company's own data, shown elsewhere)
+    expect(german).not.toContain('Bitte um eine kurze Antwort');
+    const english = resultOf((await company.get(`/cases/${caseId}?lang=en`)).html);
+    expect(english).toContain('<h2 id="case-result-heading">Result</h2>');
+    expect(english).toContain('<dt>Our answer</dt>');
+
+    // …and another company's user gets 404 for the case, result included
+    const other = await newApplicant(system);
+    expect((await other.client.get(`/cases/${caseId}`)).status).toBe(404);
+  });
+
+  it('permit guidance: the decision with its conditions and reasons and the letter; the statements stay internal', async () => {
+    const caseworker = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const buildingAuthority = await staffSession(DEMO_ACCOUNTS.buildingAuthority.email);
+    const environmentAgency = await staffSession(DEMO_ACCOUNTS.environmentAgency.email);
+    const applicant = await newApplicant(system);
+    const caseId = await submitPermitGuidance(applicant.client, applicant);
+
+    await complete(caseworker, (await openTask(caseId, 'Task_CheckCompleteness')).id, { documentsComplete: 'yes' });
+    const buildingTask = await openTask(caseId, 'Task_StatementBuilding');
+    const environmentTask = await openTask(caseId, 'Task_StatementEnvironment');
+    await complete(environmentAgency, environmentTask.id, {
+      recommendation: 'approve',
+      statement: 'Interne Stellungnahme des Umweltamts.',
+    });
+    await complete(buildingAuthority, buildingTask.id, {
+      recommendation: 'approveWithConditions',
+      statement: 'Interne Stellungnahme des Bauamts.',
+    });
+    // While the decision is open, the company sees no result yet
+    const decide = await openTask(caseId, 'Task_Decide');
+    expect(resultOf((await applicant.client.get(`/cases/${caseId}`)).html)).toBeUndefined();
+
+    await complete(caseworker, decide.id, {
+      decision: 'approveWithConditions',
+      conditions: 'Vor Baubeginn ist ein Brandschutzkonzept vorzulegen.',
+      decisionText: 'Das Vorhaben fügt sich in die Umgebung ein.',
+    });
+    const done = await completedCase(system, caseId);
+    const [letter] = await system.db
+      .select()
+      .from(documents)
+      .where(and(eq(documents.caseId, caseId), like(documents.fieldKey, 'generated:%')));
+    expect(letter).toBeDefined();
+
+    const german = resultOf((await applicant.client.get(`/cases/${caseId}`)).html) ?? '';
+    expect(german).toContain('<dt>Entscheidung</dt><dd>Genehmigungsfähig mit Auflagen</dd>');
+    expect(german).toContain('<dt>Auflagen</dt><dd>Vor Baubeginn ist ein Brandschutzkonzept vorzulegen.</dd>');
+    expect(german).toContain('<dt>Begründung</dt><dd>Das Vorhaben fügt sich in die Umgebung ein.</dd>');
+    expect(german).toContain('<h3>Ergebnis-Dokumente</h3>');
+    expect(german).toContain(
+      `<a href="/cases/${caseId}/documents/${letter?.id}" download>Bescheid-${done.number}.pdf</a>`,
+    );
+    expect(german).not.toContain('Interne Stellungnahme');
+    const english = resultOf((await applicant.client.get(`/cases/${caseId}?lang=en`)).html) ?? '';
+    expect(english).toContain('<dt>Decision</dt><dd>Can be approved with conditions</dd>');
+    expect(english).toContain('<dt>Reasons</dt>');
+    expect(english).toContain('<h3>Result documents</h3>');
+
+    // The letter downloads through the case's document route
+    const download = await applicant.client.get(`/cases/${caseId}/documents/${letter?.id}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toContain('application/pdf');
+  });
+});
