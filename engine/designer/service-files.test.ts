@@ -177,6 +177,7 @@ describe('definitionFromFiles', () => {
     expect(Object.keys(definition.forms).sort()).toEqual([
       'general-inquiry-answer',
       'general-inquiry-call',
+      'general-inquiry-result',
       'general-inquiry-start',
     ]);
   });
