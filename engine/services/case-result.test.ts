@@ -96,6 +96,67 @@ describe('the shipped services', () => {
     expect(summarizeAnswers(result!.form, result!.values, 'en')[0]?.label).toBe('Our answer');
   });
 
+  /** The result lines of a shipped service for these variables. */
+  async function linesOf(slug: string, variables: Record<string, unknown>, locale: 'de' | 'en' = 'de') {
+    const definition = await definitionFromFiles(await readServiceFolder(path.join(CATALOG, slug)));
+    const result = caseResultOf(resultConfigOf(definition.files['service.json']), definition.forms, variables);
+    if (!result) throw new Error(`${slug} declares no result`);
+    return summarizeAnswers(result.form, result.values, locale, variables).map(({ label, value }) => ({
+      label,
+      value,
+    }));
+  }
+
+  it('funding inquiry: the confirmed programmes by name and hint, the assessment, then the appointment', async () => {
+    const suggested = {
+      suggestedProgrammes: [
+        { programmeId: 'grw', programmeName: 'GRW-Investitionszuschuss', fundingRateHint: 'bis zu 30 % Zuschuss' },
+        { programmeId: 'erp', programmeName: 'ERP-Förderkredit', fundingRateHint: 'zinsgünstiges Darlehen' },
+      ],
+      confirmedProgrammes: ['erp'],
+      advice: 'Beantragen Sie den Kredit über Ihre Hausbank.',
+      internalNote: 'nur intern',
+    };
+    // The decision table's suggestions alone are no result: the caseworker has not confirmed them yet
+    expect(await linesOf('funding-inquiry', { suggestedProgrammes: suggested.suggestedProgrammes })).toEqual([]);
+    const sent = await linesOf('funding-inquiry', suggested);
+    expect(sent).toEqual([
+      { label: 'Passende Förderprogramme', value: 'ERP-Förderkredit: zinsgünstiges Darlehen' },
+      { label: 'Unsere Einschätzung', value: 'Beantragen Sie den Kredit über Ihre Hausbank.' },
+    ]);
+    const withAppointment = await linesOf(
+      'funding-inquiry',
+      { ...suggested, appointmentAt: '2027-03-01T10:00', appointmentPlace: 'Raum 2', appointmentContact: 'Eva Lotse' },
+      'en',
+    );
+    expect(withAppointment.map((line) => line.label)).toEqual([
+      'Funding programmes that fit',
+      'Our assessment',
+      'Appointment',
+      'Place',
+      'Your contact',
+    ]);
+    expect(withAppointment[2]?.value).toContain('2027');
+  });
+
+  it('site search: each offered site with its size and price, and the message to the company', async () => {
+    const lines = await linesOf('site-search', {
+      matchedSites: [{ siteId: 'x', name: 'Nicht angeboten' }],
+      offeredSites: [
+        { label: 'Am Kreuz', value: 'kreuz', name: 'Gewerbepark Am Kreuz', municipality: 'Nordheim', areaSqm: 4800 },
+      ],
+      offerText: 'Die Fläche ist sofort verfügbar.',
+      internalNote: 'nur intern',
+    });
+    expect(lines.map((line) => line.value)).toEqual([
+      'Gewerbepark Am Kreuz',
+      'Nordheim',
+      expect.stringMatching(/^4\.?800$/),
+      'Die Fläche ist sofort verfügbar.',
+    ]);
+    expect(lines[0]?.label).toMatch(/^Fläche \(Angebotene Fläche/);
+  });
+
   it('permit guidance names its decision letter as a public document', async () => {
     const files = await readServiceFolder(path.join(CATALOG, 'permit-guidance'));
     expect(resultConfigOf(files['service.json'])).toEqual({
