@@ -33,10 +33,14 @@ import { newStartToken, openStartToken } from './start-token.js';
 import { sendDocument } from '../engine/web/send-document.js';
 import { taskNotOpenView } from '../engine/web/task-not-open.js';
 import { createAccountRouter, type AccountDeps } from './account.routes.js';
+import { createCompanyRouter, type CompanyDeps } from './company.routes.js';
+import { createAccountAccessRouter, type AccountAccessDeps } from './account-access.routes.js';
 import { answersOf, createDraftRouter } from './drafts.routes.js';
+import type { CaseMessageService } from '../engine/services/case-message.service.js';
+import { companyThread, createMessageRouter } from './messages.routes.js';
 import { caseResultView } from './case-result.js';
 
-export interface PortalDeps extends AccountDeps {
+export interface PortalDeps extends AccountDeps, AccountAccessDeps, CompanyDeps {
   logins: LoginService;
   catalog: CatalogService;
   cases: CaseService;
@@ -47,6 +51,8 @@ export interface PortalDeps extends AccountDeps {
   documents: DocumentService;
   /** Rückfrage on any task: the open ones of a case, for its page. */
   informationRequests: InformationRequestService;
+  /** Messages between the company and the agency on the case page (portal/messages.routes.ts). */
+  caseMessages: CaseMessageService;
   views: ViewRenderer;
   forms: FormRenderer;
   /** Largest accepted upload per file (`UPLOAD_MAX_BYTES`), for messages. */
@@ -104,6 +110,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
   // Stepped starts (several steps or files) go through a draft; it passes one-page starts on to here.
   router.use(createDraftRouter(deps));
   router.use(createAccountRouter(deps));
+  router.use(createCompanyRouter(deps));
+  router.use(createAccountAccessRouter(deps));
+  router.use(createMessageRouter(deps));
 
   router.get('/services/:slug/start', async (req, res) => {
     const user = requireApplicant(req, res);
@@ -222,6 +231,8 @@ export function createPortalRouter(deps: PortalDeps): Router {
     res.send(
       views.render('portal/cases', pageOf(req, t(req, 'cases.title')), {
         cases: await cases.listForCompany(user.companyId),
+        // Case id → the agency's messages nobody of the company has read (a badge "Neue Nachricht").
+        unreadMessages: Object.fromEntries(await deps.caseMessages.unreadForCompany(user.companyId)),
       }),
     );
   });
@@ -259,6 +270,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
           locale,
         ),
         submitted: req.query.submitted === '1',
+        thread: await companyThread(deps.caseMessages, req, user, found.detail.id),
       }),
     );
   });

@@ -16,6 +16,8 @@ import { supervise, type Supervisor } from '../infra/supervisor.js';
 import { resolveTemporalCli } from '../infra/temporal-cli.js';
 import { startTemporalDevServer } from '../infra/temporal-dev-server.js';
 import { createMailer } from '../mail/mailer.js';
+import { createCaseMessageRepository } from '../repositories/case-message.repository.js';
+import { createCaseMessageService } from '../services/case-message.service.js';
 import { createAccountRepository } from '../repositories/account.repository.js';
 import { createCaseRepository } from '../repositories/case.repository.js';
 import { createIncidentRepository } from '../repositories/incident.repository.js';
@@ -38,6 +40,9 @@ import { createCaseService } from '../services/case.service.js';
 import { createCaseStartService, type CaseStartService } from '../services/case-start.service.js';
 import { createCatalogService, type CatalogService } from '../services/catalog.service.js';
 import { createCompanyExportService } from '../services/company-export.service.js';
+import { createCompanyProfileService } from '../services/company-profile.service.js';
+import { createColleaguesService } from '../services/colleagues.service.js';
+import { createCompanyRepository } from '../repositories/company.repository.js';
 import { createIncidentService } from '../services/incident.service.js';
 import { createMigrationService } from '../services/migration.service.js';
 import { createMigrationRepository } from '../repositories/migration.repository.js';
@@ -60,6 +65,8 @@ import { createDashboardRepository } from '../repositories/dashboard.repository.
 // Staff administration and profile (issue 9, staff part).
 import { createPasswordTokenRepository } from '../repositories/password-token.repository.js';
 import { createSessionRepository } from '../repositories/session.repository.js';
+import { createCompanyUserRepository } from '../repositories/company-user.repository.js';
+import { createCompanyAccountService } from '../services/company-account.service.js';
 import { createStaffAdminService } from '../services/staff-admin.service.js';
 import { bundleCaseWorkflows } from '../temporal/case-worker.js';
 import { connectClient, connectWorker, type TemporalSettings } from '../temporal/connection.js';
@@ -279,12 +286,23 @@ export async function startSystem(
     });
     stops.push(sweepTrials(trials, log));
 
+    // The staff's case search, case page and notes (admin/cases.routes.ts).
+    const caseViews = createCaseViewService({
+      search: createCaseSearchRepository(db),
+      cases,
+      notes: createCaseNoteRepository(db),
+      documents: createDocumentRepository(db),
+      outbox: createOutboxRepository(db),
+      catalog,
+    });
     const app = createWebApp({
       ...drafting,
       assetsDir,
       pool: database.pool,
       sessionSecret: config.SESSION_SECRET ?? persistentSecret(dataDir),
       secureCookies: config.NODE_ENV === 'production',
+      sessionLimits: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
+      publicUrl: config.PUBLIC_URL,
       logins: createLoginService({
         auth: createAuthService({ accounts: createAccountRepository(db) }),
         failures: createLoginFailureRepository(db),
@@ -304,19 +322,35 @@ export async function startSystem(
         temporal: client,
       }),
       dashboard: createDashboardService({ dashboard: createDashboardRepository(db) }),
-      // The staff's case search, case page and notes (admin/cases.routes.ts).
-      caseViews: createCaseViewService({
-        search: createCaseSearchRepository(db),
-        cases,
-        notes: createCaseNoteRepository(db),
-        documents: createDocumentRepository(db),
-        outbox: createOutboxRepository(db),
-        catalog,
+      caseViews,
+      // Messages between a case's company and its caseworkers (portal/messages.routes.ts, admin/case-messages.routes.ts).
+      caseMessages: createCaseMessageService({
+        messages: createCaseMessageRepository(db),
+        documents: drafting.documents,
+        // The staff case page's rule: who may see the case may read and write its messages.
+        mayView: (member, caseId) => caseViews.mayView(member, caseId),
+        mailer,
+        publicUrl: config.PUBLIC_URL,
+        logger,
       }),
       staffAdmin: createStaffAdminService({
         accounts: createAccountRepository(db),
         passwordTokens: createPasswordTokenRepository(db),
         sessions: createSessionRepository(db),
+        mailer,
+        publicUrl: config.PUBLIC_URL,
+      }),
+      // Registration, verification, password reset and deletion of company accounts (portal/account-access.routes.ts).
+      companyAccounts: createCompanyAccountService({
+        users: createCompanyUserRepository(db),
+        passwordTokens: createPasswordTokenRepository(db),
+        mailer,
+        publicUrl: config.PUBLIC_URL,
+      }),
+      // The company profile and colleagues (portal/company.routes.ts).
+      companyProfiles: createCompanyProfileService({ companies: createCompanyRepository(db) }),
+      colleagues: createColleaguesService({
+        companies: createCompanyRepository(db),
         mailer,
         publicUrl: config.PUBLIC_URL,
       }),

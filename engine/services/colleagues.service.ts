@@ -12,7 +12,7 @@ import type {
   CompanyRepository,
   MemberRole,
 } from '../repositories/company.repository.js';
-import type { Locale } from '../web/i18n.js';
+import type { Locale } from '../../forms/model.js';
 import { hashPassword, type CompanyUserSession } from './auth.service.js';
 import { newPasswordProblems, parsePasswordToken, type FieldProblem } from './staff-rules.js';
 
@@ -35,14 +35,35 @@ export interface Colleagues {
   mayManage: boolean;
 }
 
-/** The texts of the invite mail, in the inviter's language (the route passes them in). */
-export type InviteMailText = (
-  locale: Locale,
-  params: { inviter: string; company: string; link: string },
-) => {
-  subject: string;
-  body: string;
-};
+/** The invite mail, in the inviter's language (the invitee has no account, so no language of their own yet). */
+export function inviteMail(locale: Locale, params: { inviter: string; company: string; link: string }) {
+  const { inviter, company, link } = params;
+  if (locale === 'en')
+    return {
+      subject: `Invitation to ${company} on Lotse`,
+      body: [
+        'Hello,',
+        '',
+        `${inviter} invites you to work for ${company} in the business portal Lotse: you will see the company's cases and tasks.`,
+        'Choose your name and password through this link:',
+        link,
+        '',
+        `The link works once, for ${INVITE_DAYS} days. If you did not expect this invitation, ignore this mail.`,
+      ].join('\n'),
+    };
+  return {
+    subject: `Einladung zu ${company} bei Lotse`,
+    body: [
+      'Guten Tag,',
+      '',
+      `${inviter} lädt Sie ein, im Unternehmensportal Lotse für ${company} tätig zu werden: Sie sehen dann die Vorgänge und Aufgaben des Unternehmens.`,
+      'Legen Sie über diesen Link Ihren Namen und Ihr Passwort fest:',
+      link,
+      '',
+      `Der Link gilt ${INVITE_DAYS} Tage und nur einmal. Haben Sie diese Einladung nicht erwartet, ignorieren Sie diese E-Mail.`,
+    ].join('\n'),
+  };
+}
 
 export interface ColleaguesService {
   colleaguesOf(user: CompanyUserSession): Promise<Colleagues | undefined>;
@@ -59,7 +80,6 @@ export interface ColleaguesService {
 export interface ColleaguesDeps {
   companies: CompanyRepository;
   mailer: Mailer;
-  inviteMail: InviteMailText;
   /** PUBLIC_URL: where mailed links point; unset, the origin of the owner's request. */
   publicUrl?: string;
   now?: () => Date;
@@ -118,7 +138,7 @@ export function createColleaguesService(deps: ColleaguesDeps): ColleaguesService
       });
       const link = `${(deps.publicUrl ?? origin).replace(/\/$/, '')}/invite?token=${invite.id}.${secret}`;
       const company = await companies.profile(user.companyId);
-      const { subject, body } = deps.inviteMail(locale, { inviter: user.name, company: company?.name ?? '', link });
+      const { subject, body } = inviteMail(locale, { inviter: user.name, company: company?.name ?? '', link });
       // The link appears only in the mail, never in a log or a page.
       await mailer.send({ idempotencyKey: `company-invite:${invite.id}`, to: email, subject, body });
       return done;

@@ -26,6 +26,11 @@ export function prefillContext(user: CompanyUserSession, company: CompanyProfile
       city: company?.city ?? null,
       sector: company?.sector ?? null,
       size: company?.size ?? null,
+      registerCourt: company?.registerCourt ?? null,
+      employees: company?.employees ?? null,
+      phone: company?.phone ?? null,
+      email: company?.contactEmail ?? null,
+      website: company?.website ?? null,
     },
     user: { name: user.name, email: user.email },
   };
