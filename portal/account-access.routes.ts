@@ -22,7 +22,7 @@ const originOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'loca
 
 /**
  * Getting into and out of a company account: self-registration with e-mail verification, password reset by
- * link, change of password and deletion of the own account (ADR 0024). Registration and reset answer the same
+ * link, change of password and deletion of the own account (ADR 0026). Registration and reset answer the same
  * whether or not an address has an account.
  */
 export function createAccountAccessRouter({ companyAccounts, views }: AccountAccessDeps): Router {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { CompanyExportService } from '../engine/services/company-export.service.js';
+import { MIN_PASSWORD_LENGTH } from '../engine/services/staff-rules.js';
 import { localeOf, pageOf } from '../engine/web/http.js';
 import { translate } from '../engine/web/i18n.js';
 import type { ViewRenderer } from '../engine/web/views.js';
@@ -17,7 +18,14 @@ export function createAccountRouter({ exports, views }: AccountDeps): Router {
   router.get('/account', (req, res) => {
     const user = requireApplicant(req, res);
     if (!user) return;
-    res.send(views.render('portal/account', pageOf(req, translate(localeOf(req), 'account.title')), { user }));
+    res.send(
+      views.render('portal/account', pageOf(req, translate(localeOf(req), 'account.title')), {
+        user,
+        // The change-password form (portal/account-access.routes.ts) posts from this page.
+        minPasswordLength: MIN_PASSWORD_LENGTH,
+        changed: req.query.changed === '1',
+      }),
+    );
   });
 
   router.get('/account/export.zip', async (req, res) => {

@@ -58,7 +58,9 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   return {
     async loginCompanyUser(email, password) {
       const found = await accounts.findUserByEmail(email.trim());
-      if (!(await verify(found?.user.passwordHash, password)) || !found) return undefined;
+      // A self-registered account logs in once its e-mail address is verified (the same answer as a wrong password).
+      if (!(await verify(found?.user.passwordHash, password)) || !found || !found.user.emailVerifiedAt)
+        return undefined;
       return {
         kind: 'applicant',
         userId: found.user.id,
