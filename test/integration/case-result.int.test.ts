@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, documents, staff, staffGroups, tasks } from '../../engine/db/schema.js';
-import type { StaffSession } from '../../engine/services/auth.service.js';
+import { cases, documents, staff, staffGroups, tasks, users } from '../../engine/db/schema.js';
+import type { CompanyUserSession, StaffSession } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS } from '../../engine/services/seed.js';
 import {
   completedCase,
@@ -62,7 +62,7 @@ function openTask(caseId: string, elementId: string) {
   );
 }
 
-async function complete(principal: StaffSession, taskId: string, input: Record<string, unknown>) {
+async function complete(principal: StaffSession | CompanyUserSession, taskId: string, input: Record<string, unknown>) {
   expect(await system.services.tasks.complete(principal, taskId, randomUUID(), input)).toMatchObject({ ok: true });
 }
 
@@ -161,5 +161,73 @@ describe('the case page shows the outcome', () => {
     const download = await applicant.client.get(`/cases/${caseId}/documents/${letter?.id}`);
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toContain('application/pdf');
+  });
+  it('funding inquiry: the confirmed programmes and the assessment, then the appointment once arranged', async () => {
+    const caseworker = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const applicant = await newApplicant(system);
+    await applicant.client.get('/services/funding-inquiry/start');
+    const sent = await applicant.client.submit('/services/funding-inquiry/start', {
+      subject: 'Neue Fertigungslinie',
+      companySize: 'klein',
+      sector: 'industrie',
+      projectType: 'investition',
+      investmentVolume: '500.000',
+      plannedStart: '2027-03-01',
+      projectDescription: 'Wir planen eine neue Fertigungslinie für Bauteile aus recyceltem Aluminium.',
+    });
+    expect(sent.status).toBe(303);
+    const caseId = /\/cases\/([0-9a-f-]{36})/.exec(sent.headers.get('location') ?? '')?.[1] ?? '';
+
+    // The decision table's suggestions are not shown before the caseworker confirmed them
+    const consultation = await openTask(caseId, 'Task_Consultation');
+    expect(resultOf((await applicant.client.get(`/cases/${caseId}`)).html)).toBeUndefined();
+    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+    const suggested = row?.variables.suggestedProgrammes as { programmeId: string; programmeName: string }[];
+    const [first] = suggested;
+    if (!first) throw new Error('no programme suggested');
+    await complete(caseworker, consultation.id, {
+      confirmedProgrammes: [first.programmeId],
+      advice: 'Beantragen Sie den Zuschuss vor der ersten Bestellung.',
+      internalNote: 'Intern: Hausbank anrufen.',
+    });
+    const wish = await openTask(caseId, 'Task_AppointmentWish');
+    const afterConsultation = resultOf((await applicant.client.get(`/cases/${caseId}`)).html) ?? '';
+    expect(afterConsultation).toContain(`<dt>Passende Förderprogramme</dt><dd>${first.programmeName}: `);
+    expect(afterConsultation).toContain(
+      '<dt>Unsere Einschätzung</dt><dd>Beantragen Sie den Zuschuss vor der ersten Bestellung.</dd>',
+    );
+    expect(afterConsultation).not.toContain('Termin');
+    expect(afterConsultation).not.toContain('Intern:');
+    for (const other of suggested.slice(1)) expect(afterConsultation).not.toContain(other.programmeName);
+
+    // When the company asks for an appointment and the caseworker arranges it, the appointment joins the result
+    const [user] = await system.db.select().from(users).where(eq(users.email, applicant.email));
+    const company: CompanyUserSession = {
+      kind: 'applicant',
+      userId: user?.id ?? '',
+      name: 'Paula Planer',
+      email: applicant.email,
+      companyId: applicant.companyId,
+      companyName: applicant.companyName,
+    };
+    await complete(company, wish.id, {
+      appointmentWanted: 'yes',
+      appointmentMode: 'company',
+      preferredDate1: '2027-01-12',
+      preferredDate2: '2027-01-14',
+      preferredTimeOfDay: 'morning',
+      appointmentTopics: 'Reihenfolge der Anträge',
+    });
+    await complete(caseworker, (await openTask(caseId, 'Task_ArrangeAppointment')).id, {
+      appointmentAt: '2027-01-12T10:00',
+      appointmentPlace: 'Werk 2, Am Hafen 3',
+      appointmentContact: 'Jonas Weber',
+    });
+    await completedCase(system, caseId);
+    const english = resultOf((await applicant.client.get(`/cases/${caseId}?lang=en`)).html) ?? '';
+    expect(english).toContain('<dt>Funding programmes that fit</dt>');
+    expect(english).toMatch(/<dt>Appointment<\/dt><dd>[^<]*2027[^<]*<\/dd>/);
+    expect(english).toContain('<dt>Place</dt><dd>Werk 2, Am Hafen 3</dd>');
+    expect(english).toContain('<dt>Your contact</dt><dd>Jonas Weber</dd>');
   });
 });
