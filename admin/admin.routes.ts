@@ -23,6 +23,8 @@ import type { InboxService } from '../engine/services/inbox.service.js';
 import { createInboxRouter } from './inbox.routes.js';
 import type { CaseViewService } from '../engine/services/case-view.service.js';
 import { caseRecordView, createCasesRouter } from './cases.routes.js';
+import type { CaseMessageService } from '../engine/services/case-message.service.js';
+import { createCaseMessageRouter } from './case-messages.routes.js';
 import type { CaseDiagramService } from '../engine/services/case-diagram.service.js';
 import type { StaffAdminService } from '../engine/services/staff-admin.service.js';
 import { createStaffAdminRouter } from './staff-admin.routes.js';
@@ -63,6 +65,8 @@ export interface AdminDeps {
   /** Rückfrage on any task (admin/information-request.routes.ts). */
   informationRequests: InformationRequestService;
   caseViews: CaseViewService;
+  /** Messages with the company on the case page (admin/case-messages.routes.ts). */
+  caseMessages: CaseMessageService;
   /** The process diagram on the case page. */
   caseDiagrams: CaseDiagramService;
   staffAdmin: StaffAdminService;
@@ -90,6 +94,7 @@ export function createAdminRouter({
   dashboard,
   informationRequests,
   caseViews,
+  caseMessages,
   caseDiagrams,
   staffAdmin,
   migrations,
@@ -156,7 +161,8 @@ export function createAdminRouter({
   router.use(createDashboardRouter({ dashboard, views }));
   router.use(createInformationRequestRouter({ informationRequests, views }));
   router.use(createInboxRouter({ inbox, views }));
-  router.use(createCasesRouter({ caseViews, catalog, documents, incidents, caseDiagrams, views }));
+  router.use(createCasesRouter({ caseViews, caseMessages, catalog, documents, incidents, caseDiagrams, views }));
+  router.use(createCaseMessageRouter({ caseMessages, views }));
   router.use(createStaffAdminRouter({ staffAdmin, views }));
   router.use(createProfileRouter({ staffAdmin, views }));
   router.use(createDesignerTestRunRouter({ testRuns, trials, views, forms }));

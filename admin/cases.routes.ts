@@ -17,10 +17,14 @@ import { NotFoundError, formInput, isUuid, localeOf, pageOf } from '../engine/we
 import { previewKindOf, sendDocument } from '../engine/web/send-document.js';
 import type { ViewRenderer } from '../engine/web/views.js';
 import { staffMember } from './staff-guard.js';
+import type { CaseMessageService } from '../engine/services/case-message.service.js';
+import { staffThread } from './case-messages.routes.js';
 import { processDiagramView } from './process-diagram.js';
 
 export interface CasesRouteDeps {
   caseViews: CaseViewService;
+  /** The thread with the company on the case page (admin/case-messages.routes.ts). */
+  caseMessages: CaseMessageService;
   catalog: CatalogService;
   documents: DocumentService;
   incidents: IncidentService;
@@ -172,6 +176,7 @@ export function caseRecordView(record: CaseRecord, locale: Locale) {
 /** `/staff/cases`: search and CSV export; `/staff/cases/:id`: the case page, its documents and notes. */
 export function createCasesRouter({
   caseViews,
+  caseMessages,
   catalog,
   documents,
   incidents,
@@ -298,6 +303,7 @@ export function createCasesRouter({
       // The raw audit trail is for administrators only ("technical details").
       events: isAdmin ? found.events : [],
       noteMaxLength: NOTE_MAX_LENGTH,
+      thread: await staffThread(caseMessages, req, member, caseId),
       note: note && { value: note.value, error: translate(locale, `caseView.${note.error}`) },
       noted: req.query.noted === '1',
       retried: req.query.retried,

@@ -1,5 +1,5 @@
 /**
- * Messages between a case's company and its caseworkers (ADR 0024): plain text with attachments, which become
+ * Messages between a case's company and its caseworkers (ADR 0025): plain text with attachments, which become
  * documents of the case (both sides see them among the case's documents). A message is read when someone of the
  * other side opens the case page; a new one is announced by mail with a link to the case, never with its text.
  */
