@@ -18,3 +18,11 @@ export async function generalInquiryVersionTwo(v1: ServiceDefinition): Promise<S
   if (!compiled.ok) throw new Error('v2 did not compile');
   return { ...v1, bpmnXml, model: compiled.model, contentHash: createHash('sha256').update(bpmnXml).digest('hex') };
 }
+
+/**
+ * A shipped service under a slug of a test's own, titled after the slug: every test file shares one database, and a
+ * second "Allgemeine Anfrage" in the catalog would make another file's page ambiguous.
+ */
+export function testServiceCopy(shipped: ServiceDefinition, slug: string): ServiceDefinition {
+  return { ...shipped, slug, title: { de: `Testleistung ${slug}`, en: `Test service ${slug}` } };
+}

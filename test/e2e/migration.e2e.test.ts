@@ -8,7 +8,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { openTaskOf } from '../journeys.js';
-import { generalInquiryVersionTwo } from '../service-versions.js';
+import { generalInquiryVersionTwo, testServiceCopy } from '../service-versions.js';
 import { eventually } from '../system.js';
 import { expectAccessible, logIn, useBrowserSystem } from './browser.js';
 
@@ -24,7 +24,7 @@ describe('migrating running cases in Chromium', () => {
     if (!company || !caseworker) throw new Error('demo accounts missing');
     const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
     const slug = `migration-e2e-${Date.now()}`;
-    await system.services.catalog.publish({ ...shipped, slug });
+    await system.services.catalog.publish(testServiceCopy(shipped, slug));
     const start = (subject: string) =>
       system.services.caseStarts.submit(company, slug, newSubmissionToken(), {
         subject,
@@ -50,7 +50,7 @@ describe('migrating running cases in Chromium', () => {
       15_000,
       'the call task',
     );
-    await system.services.catalog.publish(await generalInquiryVersionTwo({ ...shipped, slug }));
+    await system.services.catalog.publish(await generalInquiryVersionTwo(testServiceCopy(shipped, slug)));
 
     // When the service designer opens the migration page and chooses the versions (the defaults: 1 → 2)
     const context = await harness.userContext();

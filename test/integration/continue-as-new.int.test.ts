@@ -19,6 +19,7 @@ import { caseStateQuery } from '../../engine/case/contract.js';
 import { createMigrationRepository } from '../../engine/repositories/migration.repository.js';
 import { createMigrationService } from '../../engine/services/migration.service.js';
 import { eventually } from '../system.js';
+import { testServiceCopy } from '../service-versions.js';
 
 // Temporal suggests continue-as-new from 4,096 events; this server suggests it after a few steps.
 const SUGGEST_CONTINUE_AS_NEW_AT = 40;
@@ -214,7 +215,12 @@ describe('continue-as-new on a real Temporal server', () => {
       const contentHash = createHash('sha256')
         .update(bpmnXml + slug)
         .digest('hex');
-      await system.services.catalog.publish({ ...shipped, slug, bpmnXml, model: compiled.model, contentHash });
+      await system.services.catalog.publish({
+        ...testServiceCopy(shipped, slug),
+        bpmnXml,
+        model: compiled.model,
+        contentHash,
+      });
     };
     await publish(LOOP_BPMN);
     const auth = createAuthService({ accounts: createAccountRepository(system.db) });

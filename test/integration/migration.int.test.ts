@@ -14,7 +14,7 @@ import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { WebClient } from '../browserless-client.js';
 import { completedCase, openTaskOf } from '../journeys.js';
-import { generalInquiryVersionTwo } from '../service-versions.js';
+import { generalInquiryVersionTwo, testServiceCopy } from '../service-versions.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -50,7 +50,7 @@ describe('migrating running cases to a newer version', () => {
     // Given a service of its own on version 1 with two running cases: one at the answer, one at the call
     const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
     const slug = `migration-${Date.now()}`;
-    const v1 = { ...shipped, slug };
+    const v1 = testServiceCopy(shipped, slug);
     await system.services.catalog.publish(v1);
     const input = (subject: string) => ({ subject, message: 'Bitte migrieren Sie mich.', contactChannel: 'email' });
     const atAnswer = await system.services.caseStarts.submit(company, slug, newSubmissionToken(), input('Antwort'));
@@ -190,7 +190,7 @@ describe('migrating running cases to a newer version', () => {
     if (!company || !designer) throw new Error('demo accounts missing');
     const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
     const slug = `migration-failing-${Date.now()}`;
-    await system.services.catalog.publish({ ...shipped, slug });
+    await system.services.catalog.publish(testServiceCopy(shipped, slug));
     const start = async (subject: string) => {
       const started = await system.services.caseStarts.submit(company, slug, newSubmissionToken(), {
         subject,
@@ -203,7 +203,7 @@ describe('migrating running cases to a newer version', () => {
     };
     const first = await start('Erster');
     const second = await start('Zweiter');
-    await system.services.catalog.publish(await generalInquiryVersionTwo({ ...shipped, slug }));
+    await system.services.catalog.publish(await generalInquiryVersionTwo(testServiceCopy(shipped, slug)));
     // The first case's workflow is gone behind the read model's back (an operator terminated it).
     await system.temporalClient.workflow.getHandle(first.caseId).terminate('test: a case that cannot take updates');
 
@@ -218,7 +218,7 @@ describe('migrating running cases to a newer version', () => {
   it('the page is for service designers only, answers a bad mapping with 422 at the field and needs CSRF', async () => {
     const slug = `migration-page-${Date.now()}`;
     const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
-    await system.services.catalog.publish({ ...shipped, slug });
+    await system.services.catalog.publish(testServiceCopy(shipped, slug));
     const auth = createAuthService({ accounts: createAccountRepository(system.db) });
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     if (!company) throw new Error('no company');
@@ -229,7 +229,7 @@ describe('migrating running cases to a newer version', () => {
     });
     if (!started?.ok) throw new Error('no case');
     await openTaskOf(system, started.caseId);
-    await system.services.catalog.publish(await generalInquiryVersionTwo({ ...shipped, slug }));
+    await system.services.catalog.publish(await generalInquiryVersionTwo(testServiceCopy(shipped, slug)));
 
     const caseworker = new WebClient(system.url);
     await caseworker.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);

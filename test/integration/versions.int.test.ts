@@ -10,6 +10,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { eventually, startTestSystem } from '../system.js';
+import { testServiceCopy } from '../service-versions.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 let system: System;
@@ -49,7 +50,7 @@ describe('service versions', () => {
     // Given a service of its own (other test files share this database) and a case on its version 1
     const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
     const slug = `versions-${Date.now()}`;
-    const definition = { ...shipped, slug };
+    const definition = testServiceCopy(shipped, slug);
     expect(await system.services.catalog.publish(definition)).toEqual({ version: 1, created: true });
     const before = await system.services.catalog.current(slug);
     const v1 = await system.services.caseStarts.submit(company, slug, newSubmissionToken(), input);
