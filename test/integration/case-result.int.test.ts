@@ -230,4 +230,41 @@ describe('the case page shows the outcome', () => {
     expect(english).toContain('<dt>Place</dt><dd>Werk 2, Am Hafen 3</dd>');
     expect(english).toContain('<dt>Your contact</dt><dd>Jonas Weber</dd>');
   });
+  it('site search: the offered sites and the message, not the other matches or the internal note', async () => {
+    const caseworker = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const applicant = await newApplicant(system);
+    await applicant.client.get('/services/site-search/start');
+    const sent = await applicant.client.submit('/services/site-search/start', {
+      areaSqm: '5000',
+      useType: 'logistik',
+      municipalities: 'Nordheim',
+      neededBy: '2027-06-30',
+      maxMotorwayKm: '20',
+      notes: 'Umschlaglager mit 20 Beschäftigten.',
+    });
+    expect(sent.status).toBe(303);
+    const caseId = /\/cases\/([0-9a-f-]{36})/.exec(sent.headers.get('location') ?? '')?.[1] ?? '';
+    const curate = await openTask(caseId, 'Task_CurateOffer');
+    expect(resultOf((await applicant.client.get(`/cases/${caseId}`)).html)).toBeUndefined();
+    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
+    const matched = row?.variables.matchedSites as { siteId: string; name: string }[];
+    const [offered] = matched;
+    if (!offered) throw new Error('no site matched');
+
+    await complete(caseworker, curate.id, {
+      noSuitableSite: false,
+      offeredSiteIds: [offered.siteId],
+      offerText: 'Die Fläche ist sofort verfügbar und teilbar.',
+      internalNote: 'Intern: Eigentümer vorab informieren.',
+    });
+    await openTask(caseId, 'Task_ChooseSites');
+    const german = resultOf((await applicant.client.get(`/cases/${caseId}`)).html) ?? '';
+    expect(german).toContain(`<dd>${offered.name}</dd>`);
+    expect(german).toContain('<dt>Unsere Nachricht</dt><dd>Die Fläche ist sofort verfügbar und teilbar.</dd>');
+    expect(german).not.toContain('Intern:');
+    for (const other of matched.slice(1)) expect(german).not.toContain(other.name);
+    const english = resultOf((await applicant.client.get(`/cases/${caseId}?lang=en`)).html) ?? '';
+    expect(english).toContain(`<dt>Site (Offered site, entry 1)</dt><dd>${offered.name}</dd>`);
+    expect(english).toContain('<dt>Our message</dt>');
+  });
 });
