@@ -36,6 +36,11 @@ export async function staffThread(
   );
 }
 
+/** The thread's messages as entries of the case's timeline (their text stays in the thread). */
+export function messageTimeline(thread: ReturnType<typeof messageThreadView> | undefined) {
+  return (thread?.items ?? []).map((item) => ({ at: item.createdAt, text: item.heading, note: undefined }));
+}
+
 /** `POST /staff/cases/:id/messages`: a caseworker answers the company; `GET`: the thread on a page of its own. */
 export function createCaseMessageRouter({ caseMessages, views }: CaseMessageRouteDeps): Router {
   const router = Router();

@@ -18,7 +18,7 @@ import { previewKindOf, sendDocument } from '../engine/web/send-document.js';
 import type { ViewRenderer } from '../engine/web/views.js';
 import { staffMember } from './staff-guard.js';
 import type { CaseMessageService } from '../engine/services/case-message.service.js';
-import { staffThread } from './case-messages.routes.js';
+import { messageTimeline, staffThread } from './case-messages.routes.js';
 import { processDiagramView } from './process-diagram.js';
 
 export interface CasesRouteDeps {
@@ -275,6 +275,7 @@ export function createCasesRouter({
     const found = isUuid(caseId) ? await caseViews.caseFileFor(member, caseId, locale) : undefined;
     if (!found) throw new NotFoundError();
     const isAdmin = hasRole(member, 'administrator');
+    const thread = await staffThread(caseMessages, req, member, caseId);
     // The title is the number only: a subject may be personal, and titles end up in browser histories.
     return views.render('admin/case', pageOf(req, found.file.number), {
       ...found,
@@ -285,11 +286,15 @@ export function createCasesRouter({
           ? `${found.file.company.name} (${found.file.company.legalForm})`
           : found.file.company.name,
       record: caseRecordView(found.record, locale),
-      timeline: found.timeline.map((item) => ({
-        at: item.at,
-        text: timelineText(item, locale),
-        note: item.kind === 'note' ? item.body : undefined,
-      })),
+      timeline: [
+        ...found.timeline.map((item) => ({
+          at: item.at,
+          text: timelineText(item, locale),
+          note: item.kind === 'note' ? item.body : undefined,
+        })),
+        // "… hat eine Nachricht geschrieben": the thread's entries, in time order with the rest.
+        ...messageTimeline(thread),
+      ].sort((a, b) => a.at.getTime() - b.at.getTime()),
       // An incident names its element by id; the trail knows the element's name, which people read.
       incidents: (await incidents.ofCase(caseId)).map((incident) => ({
         ...incident,
@@ -303,7 +308,7 @@ export function createCasesRouter({
       // The raw audit trail is for administrators only ("technical details").
       events: isAdmin ? found.events : [],
       noteMaxLength: NOTE_MAX_LENGTH,
-      thread: await staffThread(caseMessages, req, member, caseId),
+      thread,
       note: note && { value: note.value, error: translate(locale, `caseView.${note.error}`) },
       noted: req.query.noted === '1',
       retried: req.query.retried,

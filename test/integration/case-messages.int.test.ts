@@ -121,6 +121,10 @@ describe('messages between a company and its caseworkers', () => {
     expect((await company.get(`/cases/${caseId}`)).html).not.toContain('Neue Nachrichten');
     const after = await caseworker.get(`/staff/cases/${caseId}`);
     expect(after.html).toContain('<span class="message__read">gelesen</span>');
+    // The timeline says who wrote, not what.
+    const timeline = after.html.slice(after.html.indexOf('class="timeline case-timeline"'));
+    expect(timeline).toContain('Anna Schmidt (Schmidt Metallbau GmbH) hat eine Nachricht geschrieben');
+    expect(timeline).toContain('Jonas Weber hat eine Nachricht geschrieben');
     expect(after.html).not.toContain('noch nicht gelesen');
 
     // English: the same thread in English.
@@ -193,14 +197,12 @@ describe('messages between a company and its caseworkers', () => {
     expect(foreign.status).toBe(404);
 
     const email = `outsider.${randomUUID().slice(0, 8)}@example.com`;
-    await system.db
-      .insert(staff)
-      .values({
-        email,
-        name: 'Ohne Gruppe',
-        passwordHash: await hashPassword('Ohne-Gruppe-2026'),
-        roles: ['caseworker'],
-      });
+    await system.db.insert(staff).values({
+      email,
+      name: 'Ohne Gruppe',
+      passwordHash: await hashPassword('Ohne-Gruppe-2026'),
+      roles: ['caseworker'],
+    });
     const outsider = new WebClient(system.url);
     await outsider.login(email, 'Ohne-Gruppe-2026', true);
     expect((await outsider.get(`/staff/cases/${caseId}/messages`)).status).toBe(404);
