@@ -18,6 +18,8 @@ import type { DocumentService, UploadProblem } from './document.service.js';
 import { MAX_FILES_PER_FIELD } from './draft-files.js';
 
 export const MESSAGE_MAX_LENGTH = 5000;
+/** A message attachment's field key: with a colon, so no form field (their keys are names) is taken for it. */
+export const MESSAGE_FIELD_KEY = 'message:attachment';
 /** The file input of the message form. */
 export const ATTACHMENT_FIELD = 'attachments';
 
@@ -45,6 +47,8 @@ export interface Thread {
   messages: ThreadMessage[];
   /** Messages of the other side new to this reader's side. */
   unread: number;
+  /** The longest text a message may have (the form's `maxlength`). */
+  maxLength: number;
 }
 
 export type MessageError =
@@ -183,7 +187,7 @@ export function createCaseMessageService(deps: CaseMessageServiceDeps): CaseMess
       });
       const unread = thread.filter((message) => message.isNew).length;
       if (unread > 0) await messages.markRead(caseId, side, now());
-      return { caseId, caseNumber: found.number, messages: thread, unread };
+      return { caseId, caseNumber: found.number, messages: thread, unread, maxLength: MESSAGE_MAX_LENGTH };
     },
 
     async write(writer, caseId, input, uploads, origin) {
@@ -206,7 +210,7 @@ export function createCaseMessageService(deps: CaseMessageServiceDeps): CaseMess
       for (const file of files) {
         const stored = await documents.store(
           file,
-          { companyId: found.companyId, fieldKey: 'message', uploadedBy: author },
+          { companyId: found.companyId, fieldKey: MESSAGE_FIELD_KEY, uploadedBy: author },
           undefined,
         );
         if (stored.ok) attachmentIds.push(stored.document.id);

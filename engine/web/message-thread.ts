@@ -2,7 +2,7 @@
  * A case's message thread as the partials `message-list.hbs` and `message-form.hbs` show it, on the company's
  * case page (portal) and the staff's (admin): the same thread, seen from either side.
  */
-import { MESSAGE_MAX_LENGTH, type MessageError, type Thread } from '../services/case-message.service.js';
+import type { MessageError, Thread } from '../services/case-message.service.js';
 import { translate, type Locale } from './i18n.js';
 
 export interface ThreadFormState {
@@ -45,7 +45,7 @@ export function messageThreadView(thread: Thread, reader: 'company' | 'staff', l
     token: state.token,
     value: state.value ?? '',
     sent: state.sent === true,
-    maxLength: MESSAGE_MAX_LENGTH,
+    maxLength: thread.maxLength,
     unreadText: thread.unread > 0 ? t('messages.unread', { count: thread.unread }) : undefined,
     items: thread.messages.map((message) => ({
       ...message,

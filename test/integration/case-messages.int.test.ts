@@ -3,6 +3,7 @@ import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseMessages, documents, outboxMails, staff } from '../../engine/db/schema.js';
 import { hashPassword } from '../../engine/services/auth.service.js';
+import { MESSAGE_FIELD_KEY } from '../../engine/services/case-message.service.js';
 import { DEMO_ACCOUNTS } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
 import { demoCaseworker, demoCompany, newApplicant, openTaskOf, submitGeneralInquiry } from '../journeys.js';
@@ -69,6 +70,8 @@ describe('messages between a company and its caseworkers', () => {
       .where(eq(documents.id, message?.attachmentIds[0] ?? ''));
     expect(attachment?.caseId).toBe(caseId);
     expect(attachment?.fileName).toBe('Bilanz.pdf');
+    // No form field's label is taken for it on the staff's case record.
+    expect(attachment?.fieldKey).toBe(MESSAGE_FIELD_KEY);
 
     // The company's own message: escaped, lines kept, not yet read by the agency.
     const own = await company.get(`/cases/${caseId}?message=sent`);
