@@ -27,6 +27,10 @@ const schema = z.object({
   PUBLIC_URL: z.url().optional(),
   MAIL_FROM: z.string().default('Wirtschaftsförderung <noreply@wirtschaftsfoerderung.example>'),
   SEED_DEMO: z.stringbool().default(true),
+  /** A login without a request for this many minutes ends (the session cookie lives as long). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** A login ends this many hours after it began, however busy. */
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(12),
   /** Days a start-form draft is kept after its last change. */
   DRAFT_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Days a finished case is kept when its service.json sets no `retentionDays`; then the clean-up deletes it. */

@@ -106,7 +106,7 @@ export function createAccountAccessRouter({ companyAccounts, views }: AccountAcc
     const user = requireApplicant(req, res);
     if (!user) return;
     const outcome = await companyAccounts.changePassword(user, formInput(req), req.sessionID);
-    if (outcome.ok) return res.redirect(303, '/account?changed=1#password');
+    if (outcome.ok) return res.redirect(303, '/account?changed=1#change-password');
     if ('notFound' in outcome) return res.redirect(303, '/login');
     res.status(422);
     render(req, res, 'account', 'account.title', {

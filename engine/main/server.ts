@@ -7,12 +7,23 @@ import type pg from 'pg';
 import { createAdminRouter, type AdminDeps } from '../../admin/admin.routes.js';
 import { createPortalRouter, type PortalDeps } from '../../portal/portal.routes.js';
 import type { Logger } from '../log/logger.js';
-import { csrfProtection, errorHandler, localeSelection, notFoundHandler, rejectNulInput } from '../web/http.js';
+import {
+  csrfProtection,
+  errorHandler,
+  localeSelection,
+  notFoundHandler,
+  rejectNulInput,
+  sessionLifetime,
+  type SessionLimits,
+} from '../web/http.js';
 
 export interface WebDeps extends PortalDeps, AdminDeps {
   pool: pg.Pool;
   sessionSecret: string;
   secureCookies: boolean;
+  sessionLimits: SessionLimits;
+  /** PUBLIC_URL: besides the request's own address, the origin state-changing requests may come from. */
+  publicUrl?: string;
   /** Parses multipart forms (uploads) into `req.body`; it must run before the CSRF check reads `_csrf`. */
   multipartBody: RequestHandler;
   /** Browser scripts built at start (engine/web/browser-assets.ts), served under /static next to the public files. */
@@ -34,6 +45,9 @@ export function createWebApp(deps: WebDeps): Express {
       contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'form-action': ["'self'"] } },
       // Same-origin only: nothing of Lotse is meant to be embedded.
       crossOriginEmbedderPolicy: false,
+      // Not helmet's `no-referrer`: under it browsers send `Origin: null` with every form, and the Origin check
+      // (ADR 0026) could not tell our forms from a sandboxed attacker. Other sites still learn nothing.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
   app.get('/healthz', async (_req, res) => {
@@ -55,13 +69,19 @@ export function createWebApp(deps: WebDeps): Express {
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: 8 * 60 * 60 * 1000 },
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.secureCookies,
+        maxAge: deps.sessionLimits.idleMinutes * 60_000,
+      },
     }),
   );
+  app.use(sessionLifetime(deps.sessionLimits));
   app.use(localeSelection);
   app.use(deps.multipartBody);
   app.use(rejectNulInput);
-  app.use(csrfProtection(deps.views));
+  app.use(csrfProtection(deps.views, deps.publicUrl));
   app.use((_req, res, next) => {
     // Pages show personal data: never keep them in shared caches.
     res.set('Cache-Control', 'no-store');

@@ -13,6 +13,10 @@ declare module 'express-session' {
     csrfToken: string;
     principal: SessionPrincipal;
     locale: Locale;
+    /** When the principal logged in (ms): the absolute session limit counts from here. */
+    signedInAt: number;
+    /** The principal's last request (ms): the idle limit counts from here. */
+    lastSeenAt: number;
   }
 }
 
@@ -80,10 +84,39 @@ export function csrfTokenOf(req: Request): string {
   return cookieCsrfToken(req);
 }
 
-/** Every state-changing request must echo its token in `_csrf` (see `csrfTokenOf`), or nothing happens. */
-export function csrfProtection(views: ViewRenderer): RequestHandler {
+/**
+ * Where a state-changing request came from, as the browser says (Origin, else Referer): true when it is this
+ * site (the address the request was made to, or PUBLIC_URL behind a proxy). A request with neither header comes
+ * from a program, not from a page a browser shows: the CSRF token alone decides (ADR 0026).
+ */
+export function sameOrigin(req: Request, publicUrl?: string): boolean {
+  const claimed = req.get('origin') ?? req.get('referer');
+  if (claimed === undefined) return true;
+  let origin: string;
+  try {
+    origin = new URL(claimed).origin;
+  } catch {
+    return false;
+  }
+  const own = [`${req.protocol}://${req.get('host') ?? ''}`, ...(publicUrl ? [new URL(publicUrl).origin] : [])];
+  return own.includes(origin);
+}
+
+/**
+ * Every state-changing request must come from this site (`sameOrigin`) and echo its token in `_csrf` (see
+ * `csrfTokenOf`), or nothing happens.
+ */
+export function csrfProtection(views: ViewRenderer, publicUrl?: string): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    if (!sameOrigin(req, publicUrl)) {
+      res
+        .status(403)
+        .send(
+          views.render('web/error', pageOf(req, translate(localeOf(req), 'error.forbidden')), { kind: 'forbidden' }),
+        );
+      return;
+    }
     const sent: unknown = req.body?._csrf;
     const session: Partial<SessionData> | undefined = req.session;
     const fromCookie = cookieOf(req, csrfCookieName(req));
@@ -151,6 +184,36 @@ function rolesOf(member: StaffSession): Partial<Record<StaffRole, boolean>> {
   return Object.fromEntries((member.roles ?? []).map((role) => [role, true]));
 }
 
+export interface SessionLimits {
+  /** `SESSION_IDLE_MINUTES`: a login without a request for this long ends. */
+  idleMinutes: number;
+  /** `SESSION_ABSOLUTE_HOURS`: a login ends this long after it began, however busy. */
+  absoluteHours: number;
+}
+
+/**
+ * Ends a login that was idle or lasted too long: the request goes on on a fresh, empty session (the guard then
+ * sends the browser to the login page, which comes back to the page afterwards). Checked here and not only by
+ * the cookie's lifetime, since a cookie's expiry is the browser's to keep.
+ */
+export function sessionLifetime(limits: SessionLimits, clock: () => number = Date.now): RequestHandler {
+  return (req, _res, next) => {
+    const session: Partial<SessionData> | undefined = req.session;
+    if (!session?.principal) return next();
+    const now = clock();
+    const signedInAt = session.signedInAt ?? now;
+    const lastSeenAt = session.lastSeenAt ?? now;
+    const expired =
+      now - lastSeenAt > limits.idleMinutes * 60_000 || now - signedInAt > limits.absoluteHours * 3_600_000;
+    if (!expired) {
+      req.session.signedInAt = signedInAt;
+      req.session.lastSeenAt = now;
+      return next();
+    }
+    req.session.regenerate((error) => next(error));
+  };
+}
+
 /** Logs a principal in on a fresh session id (no session fixation). */
 export function establishSession(req: Request, principal: SessionPrincipal): Promise<void> {
   const locale = localeOf(req);
@@ -158,6 +221,7 @@ export function establishSession(req: Request, principal: SessionPrincipal): Pro
     req.session.regenerate((error) => {
       if (error) return reject(error);
       req.session.principal = principal;
+      req.session.signedInAt = req.session.lastSeenAt = Date.now();
       if (locale) req.session.locale = locale;
       csrfTokenOf(req);
       req.session.save((saveError) => (saveError ? reject(saveError) : resolve()));
