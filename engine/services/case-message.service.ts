@@ -99,6 +99,13 @@ export function messageTextError(text: string): MessageError | undefined {
   return undefined;
 }
 
+/** The link with `lang=en` in its query, before any `#fragment`. */
+export function englishLink(link: string): string {
+  const url = new URL(link);
+  url.searchParams.set('lang', 'en');
+  return url.toString();
+}
+
 /** The mail announcing a new message: a link to the case, never the message; German, then English. */
 export function newMessageMail(recipient: MessageRecipient, caseNumber: string, link: string) {
   return {
@@ -114,7 +121,7 @@ export function newMessageMail(recipient: MessageRecipient, caseNumber: string, 
       `Hello ${recipient.name},`,
       '',
       `there is a new message on case ${caseNumber}. Read and answer it here:`,
-      `${link}${link.includes('?') ? '&' : '?'}lang=en`,
+      englishLink(link),
       '',
     ].join('\n'),
   };
