@@ -192,6 +192,11 @@ describe('messages between a company and its caseworkers', () => {
   it('answers 404 to another company and to staff who may not see the case; refuses a send without CSRF', async () => {
     const other = await newApplicant(system);
     expect((await other.client.get(`/cases/${caseId}/messages`)).status).toBe(404);
+    // Nor the attachments: they are the case's documents, for its company only.
+    const [written] = await system.db.select().from(caseMessages).where(eq(caseMessages.caseId, caseId));
+    const attachmentId = written?.attachmentIds[0] ?? '';
+    expect(attachmentId).not.toBe('');
+    expect((await other.client.get(`/cases/${caseId}/documents/${attachmentId}`)).status).toBe(404);
     await other.client.get('/cases');
     const foreign = await other.client.submitMultipart(`/cases/${caseId}/messages`, {
       _token: `t${randomUUID().replaceAll('-', '')}`,

@@ -198,6 +198,7 @@ describe('general inquiry, end to end over HTTP', () => {
     await other.login(email, 'Other-Password-1');
     expect((await other.get(`/cases/${caseId}`)).status).toBe(404);
     expect((await other.get(`/cases/${caseId}/receipt`)).status).toBe(404);
+    expect((await other.get(`/cases/${caseId}/messages`)).status).toBe(404);
     expect((await other.get(`/tasks/${task.id}`)).status).toBe(404);
     expect((await other.get('/cases')).html).not.toContain(caseId);
     // The owner still sees all three (so the 404s above are about ownership, not broken routes).
