@@ -202,13 +202,14 @@ export function createCompanyRouter({ companyProfiles, colleagues, views }: Comp
   }
 
   router.get('/invite', async (req, res) => {
-    // The link's secret must not leak to other sites through the Referer header.
-    res.set('Referrer-Policy', 'no-referrer');
+    // The link's secret must not leak to other sites through the Referer header ('no-referrer' would make
+    // the browser send `Origin: null` with the form, which the same-origin check refuses).
+    res.set('Referrer-Policy', 'same-origin');
     await invitePage(req, res, req.query.token);
   });
 
   router.post('/invite', async (req, res) => {
-    res.set('Referrer-Policy', 'no-referrer');
+    res.set('Referrer-Policy', 'same-origin');
     const form = formInput(req);
     const outcome = await colleagues.accept(form.token, form);
     if (outcome.ok) {
