@@ -29,6 +29,7 @@ describe('messages between a company and its caseworkers in Chromium', () => {
     await company.getByText('Bitte schreiben Sie eine Nachricht.').first().waitFor();
     expect(await company.getByLabel('Nachricht', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     await expectAccessible(company, 'the thread page with an error (German)');
+    await company.screenshot({ path: '/tmp/a4-company-thread-error.png', fullPage: true });
     await company.getByLabel('Nachricht', { exact: true }).fill('Guten Tag,\nanbei unser Flächenbedarf.');
     await company.getByLabel('Anhänge (optional)').setInputFiles({
       name: 'Flaechenbedarf.pdf',
@@ -58,6 +59,7 @@ describe('messages between a company and its caseworkers in Chromium', () => {
     await expectAccessible(caseworker, 'the staff case page with the thread (English)');
     await caseworker.goto(`/staff/cases/${caseId}/messages?lang=en`);
     await expectAccessible(caseworker, 'the staff thread page (English)');
+    await caseworker.screenshot({ path: '/tmp/a4-staff-thread-en.png', fullPage: true });
     await caseworker.goto(`/staff/cases/${caseId}/messages?lang=de`);
     await expectAccessible(caseworker, 'the staff thread page (German)');
 
