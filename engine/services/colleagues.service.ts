@@ -1,7 +1,7 @@
 /**
  * Colleagues (`/account/colleagues`): the members of a company and their roles. Owners invite by e-mail
  * (a single-use, expiring link whose secret is stored hashed — the ADR 0016 pattern), change roles and
- * remove members; a company always keeps an owner. Decision (ADR 0024): an invite makes a new account —
+ * remove members; a company always keeps an owner. Decision (ADR 0027): an invite makes a new account —
  * an e-mail that already has one is refused, as a user belongs to exactly one company.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
