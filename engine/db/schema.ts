@@ -596,7 +596,10 @@ export const caseMessages = pgTable(
     /** The form's submission token: sending the same form twice makes one message. */
     submissionToken: text('submission_token').notNull().unique(),
     /** Case documents sent with the message (documents.case_id is the case's). */
-    attachmentIds: uuid('attachment_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    attachmentIds: uuid('attachment_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     readAt: timestamp('read_at', { withTimezone: true }),
     createdAt: createdAt(),
   },

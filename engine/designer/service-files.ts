@@ -123,9 +123,7 @@ export const serviceManifest = z.object({
    * What the company sees of a case's outcome (ADR 0024): a read-only result form (one of `forms`, by id) and the
    * variables holding the ids of public documents (a document task's `resultVariable`).
    */
-  result: z
-    .strictObject({ form: z.string().min(1), documents: z.array(z.string().min(1)).optional() })
-    .optional(),
+  result: z.strictObject({ form: z.string().min(1), documents: z.array(z.string().min(1)).optional() }).optional(),
   /** Days a finished case is kept before it is deleted; default: `CASE_RETENTION_DAYS`. */
   retentionDays: z.number().int().min(1).max(36_500).optional(),
   // Descriptive metadata the designer edits (not part of a version's content hash).
