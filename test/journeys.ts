@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { cases, companies, tasks } from '../engine/db/schema.js';
+import { cases, companies, staff, staffGroups, tasks } from '../engine/db/schema.js';
+import type { StaffSession } from '../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../engine/services/seed.js';
 import { WebClient, type UploadFile } from './browserless-client.js';
 import { eventually, type startTestSystem } from './system.js';
@@ -130,6 +131,36 @@ export function openTaskOf(system: System, caseId: string) {
     15_000,
     `an open task on case ${caseId}`,
   );
+}
+
+/** The case's open task at `elementId`, once the workflow has projected it. */
+export function openTaskAt(system: System, caseId: string, elementId: string) {
+  return eventually(
+    async () => {
+      const [task] = await system.db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.caseId, caseId), eq(tasks.elementId, elementId), eq(tasks.status, 'open')));
+      return task;
+    },
+    15_000,
+    `an open ${elementId} on case ${caseId}`,
+  );
+}
+
+/** A staff member of the database as the web layer would have them in the session. */
+export async function staffSessionOf(system: System, email: string): Promise<StaffSession> {
+  const [member] = await system.db.select().from(staff).where(eq(staff.email, email));
+  if (!member) throw new Error(`no staff ${email}`);
+  const groups = await system.db.select().from(staffGroups).where(eq(staffGroups.staffId, member.id));
+  return {
+    kind: 'staff',
+    staffId: member.id,
+    name: member.name,
+    email: member.email,
+    groups: groups.map((row) => row.groupId),
+    roles: member.roles,
+  };
 }
 
 /** The case's row once it has completed. */

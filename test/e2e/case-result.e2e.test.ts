@@ -1,29 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { staff, staffGroups, tasks } from '../../engine/db/schema.js';
+import { tasks } from '../../engine/db/schema.js';
 import type { StaffSession } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { answeredInquiry, completedCase, newApplicant, submitPermitGuidance } from '../journeys.js';
+import { answeredInquiry, completedCase, newApplicant, staffSessionOf, submitPermitGuidance } from '../journeys.js';
 import { eventually } from '../system.js';
 import { expectAccessible, logIn, useBrowserSystem } from './browser.js';
 
 const harness = useBrowserSystem();
-
-async function staffSession(email: string): Promise<StaffSession> {
-  const db = harness.system.db;
-  const [member] = await db.select().from(staff).where(eq(staff.email, email));
-  if (!member) throw new Error(`no staff ${email}`);
-  const groups = await db.select().from(staffGroups).where(eq(staffGroups.staffId, member.id));
-  return {
-    kind: 'staff',
-    staffId: member.id,
-    name: member.name,
-    email: member.email,
-    groups: groups.map((row) => row.groupId),
-    roles: member.roles,
-  };
-}
 
 /** Completes the case's open task at `elementId` as `principal`, once the workflow has made it. */
 async function completeAt(principal: StaffSession, caseId: string, elementId: string, input: Record<string, unknown>) {
@@ -70,16 +55,26 @@ describe('the result on the company’s case page in Chromium', () => {
     // Given a permit guidance case decided with conditions
     const applicant = await newApplicant(harness.system);
     const caseId = await submitPermitGuidance(applicant.client, applicant);
-    const caseworker = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const caseworker = await staffSessionOf(harness.system, DEMO_ACCOUNTS.caseworker.email);
     await completeAt(caseworker, caseId, 'Task_CheckCompleteness', { documentsComplete: 'yes' });
-    await completeAt(await staffSession(DEMO_ACCOUNTS.environmentAgency.email), caseId, 'Task_StatementEnvironment', {
-      recommendation: 'approve',
-      statement: 'Keine Bedenken.',
-    });
-    await completeAt(await staffSession(DEMO_ACCOUNTS.buildingAuthority.email), caseId, 'Task_StatementBuilding', {
-      recommendation: 'approve',
-      statement: 'Keine Bedenken.',
-    });
+    await completeAt(
+      await staffSessionOf(harness.system, DEMO_ACCOUNTS.environmentAgency.email),
+      caseId,
+      'Task_StatementEnvironment',
+      {
+        recommendation: 'approve',
+        statement: 'Keine Bedenken.',
+      },
+    );
+    await completeAt(
+      await staffSessionOf(harness.system, DEMO_ACCOUNTS.buildingAuthority.email),
+      caseId,
+      'Task_StatementBuilding',
+      {
+        recommendation: 'approve',
+        statement: 'Keine Bedenken.',
+      },
+    );
     await completeAt(caseworker, caseId, 'Task_Decide', {
       decision: 'approveWithConditions',
       conditions: 'Vor Baubeginn ist ein Brandschutzkonzept vorzulegen.',

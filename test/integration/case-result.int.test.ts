@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, documents, staff, staffGroups, tasks, users } from '../../engine/db/schema.js';
+import { cases, documents, users } from '../../engine/db/schema.js';
 import type { CompanyUserSession, StaffSession } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS } from '../../engine/services/seed.js';
 import {
@@ -9,7 +9,9 @@ import {
   demoCaseworker,
   demoCompany,
   newApplicant,
+  openTaskAt,
   openTaskOf,
+  staffSessionOf,
   submitGeneralInquiry,
   submitPermitGuidance,
 } from '../journeys.js';
@@ -33,34 +35,6 @@ afterAll(async () => {
 
 /** The "Ergebnis" section of a case page; undefined when the page has none. */
 const resultOf = (html: string) => /<section class="case-result"[\s\S]*?<\/section>/.exec(html)?.[0];
-
-async function staffSession(email: string): Promise<StaffSession> {
-  const [member] = await system.db.select().from(staff).where(eq(staff.email, email));
-  if (!member) throw new Error(`no staff ${email}`);
-  const groups = await system.db.select().from(staffGroups).where(eq(staffGroups.staffId, member.id));
-  return {
-    kind: 'staff',
-    staffId: member.id,
-    name: member.name,
-    email: member.email,
-    groups: groups.map((row) => row.groupId),
-    roles: member.roles,
-  };
-}
-
-function openTask(caseId: string, elementId: string) {
-  return eventually(
-    async () => {
-      const [task] = await system.db
-        .select()
-        .from(tasks)
-        .where(and(eq(tasks.caseId, caseId), eq(tasks.elementId, elementId), eq(tasks.status, 'open')));
-      return task;
-    },
-    15_000,
-    `an open ${elementId} on case ${caseId}`,
-  );
-}
 
 async function complete(principal: StaffSession | CompanyUserSession, taskId: string, input: Record<string, unknown>) {
   expect(await system.services.tasks.complete(principal, taskId, randomUUID(), input)).toMatchObject({ ok: true });
@@ -110,15 +84,17 @@ describe('the case page shows the outcome', () => {
   });
 
   it('permit guidance: the decision with its conditions and reasons and the letter; the statements stay internal', async () => {
-    const caseworker = await staffSession(DEMO_ACCOUNTS.caseworker.email);
-    const buildingAuthority = await staffSession(DEMO_ACCOUNTS.buildingAuthority.email);
-    const environmentAgency = await staffSession(DEMO_ACCOUNTS.environmentAgency.email);
+    const caseworker = await staffSessionOf(system, DEMO_ACCOUNTS.caseworker.email);
+    const buildingAuthority = await staffSessionOf(system, DEMO_ACCOUNTS.buildingAuthority.email);
+    const environmentAgency = await staffSessionOf(system, DEMO_ACCOUNTS.environmentAgency.email);
     const applicant = await newApplicant(system);
     const caseId = await submitPermitGuidance(applicant.client, applicant);
 
-    await complete(caseworker, (await openTask(caseId, 'Task_CheckCompleteness')).id, { documentsComplete: 'yes' });
-    const buildingTask = await openTask(caseId, 'Task_StatementBuilding');
-    const environmentTask = await openTask(caseId, 'Task_StatementEnvironment');
+    await complete(caseworker, (await openTaskAt(system, caseId, 'Task_CheckCompleteness')).id, {
+      documentsComplete: 'yes',
+    });
+    const buildingTask = await openTaskAt(system, caseId, 'Task_StatementBuilding');
+    const environmentTask = await openTaskAt(system, caseId, 'Task_StatementEnvironment');
     await complete(environmentAgency, environmentTask.id, {
       recommendation: 'approve',
       statement: 'Interne Stellungnahme des Umweltamts.',
@@ -128,7 +104,7 @@ describe('the case page shows the outcome', () => {
       statement: 'Interne Stellungnahme des Bauamts.',
     });
     // While the decision is open, the company sees no result yet
-    const decide = await openTask(caseId, 'Task_Decide');
+    const decide = await openTaskAt(system, caseId, 'Task_Decide');
     expect(resultOf((await applicant.client.get(`/cases/${caseId}`)).html)).toBeUndefined();
 
     await complete(caseworker, decide.id, {
@@ -163,7 +139,7 @@ describe('the case page shows the outcome', () => {
     expect(download.headers.get('content-type')).toContain('application/pdf');
   });
   it('funding inquiry: the confirmed programmes and the assessment, then the appointment once arranged', async () => {
-    const caseworker = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const caseworker = await staffSessionOf(system, DEMO_ACCOUNTS.caseworker.email);
     const applicant = await newApplicant(system);
     await applicant.client.get('/services/funding-inquiry/start');
     const sent = await applicant.client.submit('/services/funding-inquiry/start', {
@@ -179,7 +155,7 @@ describe('the case page shows the outcome', () => {
     const caseId = /\/cases\/([0-9a-f-]{36})/.exec(sent.headers.get('location') ?? '')?.[1] ?? '';
 
     // The decision table's suggestions are not shown before the caseworker confirmed them
-    const consultation = await openTask(caseId, 'Task_Consultation');
+    const consultation = await openTaskAt(system, caseId, 'Task_Consultation');
     expect(resultOf((await applicant.client.get(`/cases/${caseId}`)).html)).toBeUndefined();
     const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
     const suggested = row?.variables.suggestedProgrammes as { programmeId: string; programmeName: string }[];
@@ -190,7 +166,7 @@ describe('the case page shows the outcome', () => {
       advice: 'Beantragen Sie den Zuschuss vor der ersten Bestellung.',
       internalNote: 'Intern: Hausbank anrufen.',
     });
-    const wish = await openTask(caseId, 'Task_AppointmentWish');
+    const wish = await openTaskAt(system, caseId, 'Task_AppointmentWish');
     const afterConsultation = resultOf((await applicant.client.get(`/cases/${caseId}`)).html) ?? '';
     expect(afterConsultation).toContain(`<dt>Passende Förderprogramme</dt><dd>${first.programmeName}: `);
     expect(afterConsultation).toContain(
@@ -218,7 +194,7 @@ describe('the case page shows the outcome', () => {
       preferredTimeOfDay: 'morning',
       appointmentTopics: 'Reihenfolge der Anträge',
     });
-    await complete(caseworker, (await openTask(caseId, 'Task_ArrangeAppointment')).id, {
+    await complete(caseworker, (await openTaskAt(system, caseId, 'Task_ArrangeAppointment')).id, {
       appointmentAt: '2027-01-12T10:00',
       appointmentPlace: 'Werk 2, Am Hafen 3',
       appointmentContact: 'Jonas Weber',
@@ -231,7 +207,7 @@ describe('the case page shows the outcome', () => {
     expect(english).toContain('<dt>Your contact</dt><dd>Jonas Weber</dd>');
   });
   it('site search: the offered sites and the message, not the other matches or the internal note', async () => {
-    const caseworker = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const caseworker = await staffSessionOf(system, DEMO_ACCOUNTS.caseworker.email);
     const applicant = await newApplicant(system);
     await applicant.client.get('/services/site-search/start');
     const sent = await applicant.client.submit('/services/site-search/start', {
@@ -244,7 +220,7 @@ describe('the case page shows the outcome', () => {
     });
     expect(sent.status).toBe(303);
     const caseId = /\/cases\/([0-9a-f-]{36})/.exec(sent.headers.get('location') ?? '')?.[1] ?? '';
-    const curate = await openTask(caseId, 'Task_CurateOffer');
+    const curate = await openTaskAt(system, caseId, 'Task_CurateOffer');
     expect(resultOf((await applicant.client.get(`/cases/${caseId}`)).html)).toBeUndefined();
     const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
     const matched = row?.variables.matchedSites as { siteId: string; name: string }[];
@@ -257,7 +233,7 @@ describe('the case page shows the outcome', () => {
       offerText: 'Die Fläche ist sofort verfügbar und teilbar.',
       internalNote: 'Intern: Eigentümer vorab informieren.',
     });
-    await openTask(caseId, 'Task_ChooseSites');
+    await openTaskAt(system, caseId, 'Task_ChooseSites');
     const german = resultOf((await applicant.client.get(`/cases/${caseId}`)).html) ?? '';
     expect(german).toContain(`<dd>${offered.name}</dd>`);
     expect(german).toContain('<dt>Unsere Nachricht</dt><dd>Die Fläche ist sofort verfügbar und teilbar.</dd>');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, staff, staffGroups } from '../../engine/db/schema.js';
+import { cases } from '../../engine/db/schema.js';
 import { createCaseNoteRepository } from '../../engine/repositories/case-note.repository.js';
 import { createCaseRepository } from '../../engine/repositories/case.repository.js';
 import { createCaseSearchRepository, matchesText } from '../../engine/repositories/case-search.repository.js';
@@ -12,7 +12,7 @@ import { createCaseViewService } from '../../engine/services/case-view.service.j
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { clearOfAgencyMidnight } from '../agency-day.js';
 import { WebClient } from '../browserless-client.js';
-import { demoCaseworker, demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
+import { demoCaseworker, demoCompany, openTaskOf, staffSessionOf, submitGeneralInquiry } from '../journeys.js';
 import { startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -22,14 +22,6 @@ let system: System;
 const TAG = `fallmarke${randomBytes(4).toString('hex').replace(/\d/g, 'x')}`;
 const ids: { warehouse: string; solar: string; formula: string } = { warehouse: '', solar: '', formula: '' };
 let numbers: Record<keyof typeof ids, string>;
-
-async function staffSession(email: string): Promise<StaffSession> {
-  const [member] = await system.db.select().from(staff).where(eq(staff.email, email));
-  if (!member) throw new Error(`no staff ${email}`);
-  const groups = await system.db.select().from(staffGroups).where(eq(staffGroups.staffId, member.id));
-  const roles = member.roles;
-  return { kind: 'staff', staffId: member.id, name: member.name, email, groups: groups.map((g) => g.groupId), roles };
-}
 
 function caseViews() {
   return createCaseViewService({
@@ -116,8 +108,8 @@ describe('case search (/staff/cases)', () => {
 
   it('shows only cases with a task for the member; administrators every case, team leads only their groups’', async () => {
     const views = caseViews();
-    const jonas = await staffSession(DEMO_ACCOUNTS.caseworker.email);
-    const lena = await staffSession(DEMO_ACCOUNTS.buildingAuthority.email);
+    const jonas = await staffSessionOf(system, DEMO_ACCOUNTS.caseworker.email);
+    const lena = await staffSessionOf(system, DEMO_ACCOUNTS.buildingAuthority.email);
     const found = async (member: StaffSession) => (await views.search(member, { text: TAG })).rows.length;
     expect(await found(jonas)).toBe(3);
     expect(await found(lena)).toBe(0);
@@ -139,7 +131,7 @@ describe('case search (/staff/cases)', () => {
       .update(cases)
       .set({ createdAt: same })
       .where(inArray(cases.id, [ids.solar, ids.formula]));
-    const jonas = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const jonas = await staffSessionOf(system, DEMO_ACCOUNTS.caseworker.email);
     const repository = createCaseSearchRepository(system.db);
     const scope = {
       all: false as const,
@@ -161,7 +153,7 @@ describe('case search (/staff/cases)', () => {
 
   it('the page links on to the next page and back to the first (keyset through the address)', async () => {
     const views = caseViews();
-    const jonas = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const jonas = await staffSessionOf(system, DEMO_ACCOUNTS.caseworker.email);
     const first = await views.search(jonas, { text: TAG });
     expect(first.next).toBeUndefined();
     const caseworker = await demoCaseworker(system);

@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseNotes, cases, documents, incidents, staff, staffGroups, tasks } from '../../engine/db/schema.js';
+import { caseNotes, cases, documents, incidents, tasks } from '../../engine/db/schema.js';
 import { CATALOG_DIR } from '../../engine/main/system.js';
 import { compileProcess } from '../../engine/model/compile.js';
 import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { addDays } from '../../engine/case/information-request.js';
 import { agencyToday } from '../../engine/case/today.js';
-import type { StaffSession } from '../../engine/services/auth.service.js';
+
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
 import {
@@ -15,7 +15,9 @@ import {
   demoCaseworker,
   demoCompany,
   newApplicant,
+  openTaskAt,
   openTaskOf,
+  staffSessionOf,
   submitGeneralInquiry,
   submitPermitGuidance,
 } from '../journeys.js';
@@ -39,32 +41,10 @@ const PHOTO = Buffer.from(
   'base64',
 );
 
-async function staffSession(email: string): Promise<StaffSession> {
-  const [member] = await system.db.select().from(staff).where(eq(staff.email, email));
-  if (!member) throw new Error(`no staff ${email}`);
-  const groups = await system.db.select().from(staffGroups).where(eq(staffGroups.staffId, member.id));
-  const roles = member.roles;
-  return { kind: 'staff', staffId: member.id, name: member.name, email, groups: groups.map((g) => g.groupId), roles };
-}
-
 async function staffClient(email: string) {
   const client = new WebClient(system.url);
   await client.login(email, DEMO_PASSWORD, true);
   return client;
-}
-
-function openTask(caseId: string, elementId: string) {
-  return eventually(
-    async () => {
-      const [task] = await system.db
-        .select()
-        .from(tasks)
-        .where(and(eq(tasks.caseId, caseId), eq(tasks.elementId, elementId), eq(tasks.status, 'open')));
-      return task;
-    },
-    15_000,
-    `an open ${elementId} on case ${caseId}`,
-  );
 }
 
 /** A permit application in three steps by a new company, with a site plan (PDF) and a photo (PNG). */
@@ -193,7 +173,7 @@ describe('internal notes', () => {
 describe('a permit case: every start step, every document, previews', () => {
   it('shows all three steps and every upload with a preview; the task page shows the same record', async () => {
     const { caseId, companyName } = await submitPermit();
-    const check = await openTask(caseId, 'Task_CheckCompleteness');
+    const check = await openTaskAt(system, caseId, 'Task_CheckCompleteness');
     const caseworker = await demoCaseworker(system);
     const html = (await caseworker.get(`/staff/cases/${caseId}`)).html;
     expect(html).toContain(companyName);
@@ -222,7 +202,7 @@ describe('a permit case: every start step, every document, previews', () => {
 
   it('previews PDFs and images inline, downloads stay attachments; nosniff and a CSP on both', async () => {
     const { caseId } = await submitPermit();
-    await openTask(caseId, 'Task_CheckCompleteness');
+    await openTaskAt(system, caseId, 'Task_CheckCompleteness');
     const caseworker = await demoCaseworker(system);
     const uploads = await system.db.select().from(documents).where(eq(documents.caseId, caseId));
     for (const document of uploads) {
@@ -244,13 +224,13 @@ describe('a permit case: every start step, every document, previews', () => {
 
   it('a department sees the case once it has a task in it; the completed steps appear with who did them', async () => {
     const { caseId } = await submitPermit();
-    const check = await openTask(caseId, 'Task_CheckCompleteness');
+    const check = await openTaskAt(system, caseId, 'Task_CheckCompleteness');
     const building = await staffClient(DEMO_ACCOUNTS.buildingAuthority.email);
     expect((await building.get(`/staff/cases/${caseId}`)).status).toBe(404);
-    const jonas = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const jonas = await staffSessionOf(system, DEMO_ACCOUNTS.caseworker.email);
     const done = await system.services.tasks.complete(jonas, check.id, randomUUID(), { documentsComplete: 'yes' });
     expect(done).toMatchObject({ ok: true });
-    await openTask(caseId, 'Task_StatementBuilding');
+    await openTaskAt(system, caseId, 'Task_StatementBuilding');
     const page = await building.get(`/staff/cases/${caseId}`);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Jonas Weber hat die Aufgabe „Vollständigkeit prüfen“ erledigt');
@@ -259,18 +239,18 @@ describe('a permit case: every start step, every document, previews', () => {
     expect(page.html).toContain(`<h1>${row?.number}: Neubau einer Lagerhalle</h1>`);
 
     // Once decided, the generated decision letter is a document of the case, previewed like an upload
-    const buildingTask = await openTask(caseId, 'Task_StatementBuilding');
-    const environmentTask = await openTask(caseId, 'Task_StatementEnvironment');
+    const buildingTask = await openTaskAt(system, caseId, 'Task_StatementBuilding');
+    const environmentTask = await openTaskAt(system, caseId, 'Task_StatementEnvironment');
     const statement = { recommendation: 'approve', statement: 'Keine Bedenken.' };
-    const lena = await staffSession(DEMO_ACCOUNTS.buildingAuthority.email);
-    const max = await staffSession(DEMO_ACCOUNTS.environmentAgency.email);
+    const lena = await staffSessionOf(system, DEMO_ACCOUNTS.buildingAuthority.email);
+    const max = await staffSessionOf(system, DEMO_ACCOUNTS.environmentAgency.email);
     expect(await system.services.tasks.complete(lena, buildingTask.id, randomUUID(), statement)).toMatchObject({
       ok: true,
     });
     expect(await system.services.tasks.complete(max, environmentTask.id, randomUUID(), statement)).toMatchObject({
       ok: true,
     });
-    const decide = await openTask(caseId, 'Task_Decide');
+    const decide = await openTaskAt(system, caseId, 'Task_Decide');
     const decision = { decision: 'approve', decisionText: 'Das Vorhaben fügt sich in die Umgebung ein.' };
     expect(await system.services.tasks.complete(jonas, decide.id, randomUUID(), decision)).toMatchObject({ ok: true });
     const letter = await eventually(
@@ -363,7 +343,7 @@ describe('an incident on the case page', () => {
     });
     const caseId = /\/cases\/([0-9a-f-]{36})/.exec(sent.headers.get('location') ?? '')?.[1] ?? '';
     const task = await openTaskOf(system, caseId);
-    const jonas = await staffSession(DEMO_ACCOUNTS.caseworker.email);
+    const jonas = await staffSessionOf(system, DEMO_ACCOUNTS.caseworker.email);
     await system.services.tasks.complete(jonas, task.id, randomUUID(), { answer: 'Antwort per Fax, bitte.' });
     await eventually(
       async () => (await system.db.select().from(incidents).where(eq(incidents.caseId, caseId)))[0],

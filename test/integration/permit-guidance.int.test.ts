@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, documents, outboxMails, staff, staffGroups, tasks } from '../../engine/db/schema.js';
+import { cases, documents, outboxMails, tasks } from '../../engine/db/schema.js';
 import type { StaffSession } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
-import { PERMIT_PROJECT, newApplicant, submitPermitGuidance } from '../journeys.js';
+import { newApplicant, openTaskAt, PERMIT_PROJECT, staffSessionOf, submitPermitGuidance } from '../journeys.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -23,35 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
 });
-
-/** A staff member of the demo seed as the web layer would have them in the session. */
-async function staffSession(email: string): Promise<StaffSession> {
-  const [member] = await system.db.select().from(staff).where(eq(staff.email, email));
-  if (!member) throw new Error(`no staff ${email}`);
-  const groups = await system.db.select().from(staffGroups).where(eq(staffGroups.staffId, member.id));
-  return {
-    kind: 'staff',
-    staffId: member.id,
-    name: member.name,
-    email: member.email,
-    groups: groups.map((row) => row.groupId),
-    roles: member.roles,
-  };
-}
-
-function openTask(caseId: string, elementId: string) {
-  return eventually(
-    async () => {
-      const [task] = await system.db
-        .select()
-        .from(tasks)
-        .where(and(eq(tasks.caseId, caseId), eq(tasks.elementId, elementId), eq(tasks.status, 'open')));
-      return task;
-    },
-    15_000,
-    `an open ${elementId} on case ${caseId}`,
-  );
-}
 
 async function openElementsOf(caseId: string) {
   const rows = await system.db
@@ -73,9 +44,9 @@ function mailsOf(caseId: string) {
 
 describe('permit guidance on the real system', () => {
   it('Rückfrage, statements in parallel, decision: the letter is a case document, the company is mailed, the case ends "Entschieden"', async () => {
-    const caseworker = await staffSession(DEMO_ACCOUNTS.caseworker.email);
-    const buildingAuthority = await staffSession(DEMO_ACCOUNTS.buildingAuthority.email);
-    const environmentAgency = await staffSession(DEMO_ACCOUNTS.environmentAgency.email);
+    const caseworker = await staffSessionOf(system, DEMO_ACCOUNTS.caseworker.email);
+    const buildingAuthority = await staffSessionOf(system, DEMO_ACCOUNTS.buildingAuthority.email);
+    const environmentAgency = await staffSessionOf(system, DEMO_ACCOUNTS.environmentAgency.email);
 
     // Given a company that applies in three steps with its site plan
     const applicant = await newApplicant(system);
@@ -84,10 +55,10 @@ describe('permit guidance on the real system', () => {
     const caseNumber = row?.number ?? 'missing';
 
     // When the caseworker finds something missing, the company is asked by e-mail and in the portal
-    const firstCheck = await openTask(caseId, 'Task_CheckCompleteness');
+    const firstCheck = await openTaskAt(system, caseId, 'Task_CheckCompleteness');
     const missing = 'Bitte reichen Sie einen Lageplan im Maßstab 1:500 mit den Grenzabständen nach.';
     await complete(caseworker, firstCheck.id, { documentsComplete: 'no', missingDocuments: missing });
-    const rueckfrage = await openTask(caseId, 'Task_Rueckfrage');
+    const rueckfrage = await openTaskAt(system, caseId, 'Task_Rueckfrage');
     const rueckfrageMail = await eventually(async () => (await mailsOf(caseId))[0], 15_000, 'the Rückfrage mail');
     expect(rueckfrageMail).toMatchObject({ recipient: applicant.email });
     expect(rueckfrageMail?.subject).toBe(`Rückfrage zu Ihrem Antrag ${caseNumber}: ${PERMIT_PROJECT.subject}`);
@@ -105,11 +76,11 @@ describe('permit guidance on the real system', () => {
     expect(answered.status).toBe(303);
 
     // Then the check runs again; complete, both departments are asked at the same time
-    const secondCheck = await openTask(caseId, 'Task_CheckCompleteness');
+    const secondCheck = await openTaskAt(system, caseId, 'Task_CheckCompleteness');
     expect(secondCheck.id).not.toBe(firstCheck.id);
     await complete(caseworker, secondCheck.id, { documentsComplete: 'yes' });
-    const buildingTask = await openTask(caseId, 'Task_StatementBuilding');
-    const environmentTask = await openTask(caseId, 'Task_StatementEnvironment');
+    const buildingTask = await openTaskAt(system, caseId, 'Task_StatementBuilding');
+    const environmentTask = await openTaskAt(system, caseId, 'Task_StatementEnvironment');
     expect(await openElementsOf(caseId)).toEqual(['Task_StatementBuilding', 'Task_StatementEnvironment']);
     expect(buildingTask.candidateGroups).toEqual(['bauamt']);
     expect(environmentTask.candidateGroups).toEqual(['umweltamt']);
@@ -126,7 +97,7 @@ describe('permit guidance on the real system', () => {
     });
 
     // When the caseworker, who sees both statements on the decision task, decides with a condition
-    const decide = await openTask(caseId, 'Task_Decide');
+    const decide = await openTaskAt(system, caseId, 'Task_Decide');
     const staffClient = new WebClient(system.url);
     await staffClient.login(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD, true);
     const decisionPage = await staffClient.get(`/staff/tasks/${decide.id}`);
