@@ -65,7 +65,7 @@ import { createDashboardRepository } from '../repositories/dashboard.repository.
 // Staff administration and profile (issue 9, staff part).
 import { createPasswordTokenRepository } from '../repositories/password-token.repository.js';
 import { createSessionRepository } from '../repositories/session.repository.js';
-import { createCompanyUserRepository } from '../repositories/company-user.repository.js';
+import { createCompanyUserRepository } from '../repositories/company.repository.js';
 import { createCompanyAccountService } from '../services/company-account.service.js';
 import { createStaffAdminService } from '../services/staff-admin.service.js';
 import { bundleCaseWorkflows } from '../temporal/case-worker.js';

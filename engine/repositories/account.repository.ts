@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { companies, groups, memberships, staff, staffGroups, users, type StaffRole } from '../db/schema.js';
+import { insertCompanyWithUser } from './company.repository.js';
 import type { Executor } from './executor.js';
 
 export type NewCompany = typeof companies.$inferInsert;
@@ -209,14 +210,6 @@ export function createAccountRepository(db: Executor) {
       return row;
     },
   };
-}
-
-async function insertCompanyWithUser(db: Executor, company: NewCompany, user: NewUser) {
-  const [companyRow] = await db.insert(companies).values(company).returning();
-  const [userRow] = await db.insert(users).values(user).returning();
-  if (!companyRow || !userRow) throw new Error('could not create company');
-  await db.insert(memberships).values({ userId: userRow.id, companyId: companyRow.id, role: 'owner' });
-  return { companyId: companyRow.id, userId: userRow.id };
 }
 
 export type AccountRepository = ReturnType<typeof createAccountRepository>;

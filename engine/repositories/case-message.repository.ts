@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
-import { caseMessages, cases, documents, memberships, staff, staffGroups, tasks, users } from '../db/schema.js';
+import { caseMessages, cases, memberships, staff, staffGroups, tasks, users } from '../db/schema.js';
+import { createDocumentRepository } from './document.repository.js';
 import type { Executor } from './executor.js';
 
 export type CaseMessageRow = typeof caseMessages.$inferSelect;
@@ -38,20 +39,9 @@ export function createCaseMessageRepository(db: Executor) {
     }): Promise<{ message: CaseMessageRow; created: boolean }> {
       return db.transaction(async (tx) => {
         const [row] = await tx.insert(caseMessages).values(message).onConflictDoNothing().returning();
-        if (row && message.attachmentIds.length > 0) {
-          await tx
-            .update(documents)
-            .set({ caseId: message.caseId })
-            .where(
-              and(
-                inArray(documents.id, message.attachmentIds),
-                eq(documents.uploadedBy, message.author),
-                isNull(documents.caseId),
-                isNull(documents.draftId),
-                isNull(documents.taskId),
-              ),
-            );
-        }
+        // Attachments join the case in the same transaction, through their table's owner.
+        if (row)
+          await createDocumentRepository(tx).attachLooseUploads(message.attachmentIds, message.author, message.caseId);
         if (row) return { message: row, created: true };
         const [first] = await tx
           .select()

@@ -61,6 +61,22 @@ export function createDocumentRepository(db: Executor) {
     },
 
     /** The draft's documents named in `documentIds` become the case's; repeating it changes nothing. */
+    /** A message's attachments join its case: only loose uploads of the message's author (no case, draft or task). */
+    async attachLooseUploads(documentIds: string[], uploadedBy: string, caseId: string) {
+      if (documentIds.length === 0) return;
+      await db
+        .update(documents)
+        .set({ caseId })
+        .where(
+          and(
+            inArray(documents.id, documentIds),
+            eq(documents.uploadedBy, uploadedBy),
+            isNull(documents.caseId),
+            isNull(documents.draftId),
+            isNull(documents.taskId),
+          ),
+        );
+    },
     async attachToCase(draftId: string, documentIds: string[], caseId: string) {
       if (documentIds.length === 0) return;
       await db

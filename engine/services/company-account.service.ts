@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Mailer } from '../mail/mailer.js';
-import type { CompanyUserRepository } from '../repositories/company-user.repository.js';
+import type { CompanyUserRepository } from '../repositories/company.repository.js';
 import type { PasswordTokenRepository, PasswordTokenRow } from '../repositories/password-token.repository.js';
 import { hashPassword, type CompanyUserSession } from './auth.service.js';
 import {
