@@ -157,7 +157,10 @@ describe('the caseworker workspace in Chromium', () => {
       'the decision on the company case page',
       30_000,
     );
-    expect(await company.getByRole('link', { name: `Bescheid-${caseNumber}.pdf` }).count()).toBe(1);
+    // The letter is the case's result, and one of its documents.
+    const letter = { name: `Bescheid-${caseNumber}.pdf` };
+    expect(await company.locator('section.case-result').getByRole('link', letter).count()).toBe(1);
+    expect(await company.getByRole('link', letter).count()).toBe(2);
     await company.screenshot({ path: '/tmp/e2e-workspace-company-decision.png', fullPage: true });
     await accessibleInBothLanguages(company, 'the company case page with the decision');
   });
