@@ -1145,6 +1145,16 @@ const de = {
     'Private Haushalte mit Hauspersonal; Herstellung von Waren und Erbringung von Dienstleistungen durch private Haushalte für den Eigenbedarf',
   'colleagues.sector.U': 'Exterritoriale Organisationen und Körperschaften',
   // ── end colleagues ──
+  // ── oidc (keys added below this line) ──
+  // ── end oidc ──
+  // ── notifications (keys added below this line) ──
+  // ── end notifications ──
+  // ── withdraw (keys added below this line) ──
+  // ── end withdraw ──
+  // ── mycases (keys added below this line) ──
+  // ── end mycases ──
+  // ── legal (keys added below this line) ──
+  // ── end legal ──
 };
 
 type MessageKey = keyof typeof de;
@@ -2265,6 +2275,16 @@ const en: Record<MessageKey, string> = {
     'Activities of households as employers; undifferentiated goods- and services-producing activities of households for own use',
   'colleagues.sector.U': 'Activities of extraterritorial organisations and bodies',
   // ── end colleagues ──
+  // ── oidc (keys added below this line) ──
+  // ── end oidc ──
+  // ── notifications (keys added below this line) ──
+  // ── end notifications ──
+  // ── withdraw (keys added below this line) ──
+  // ── end withdraw ──
+  // ── mycases (keys added below this line) ──
+  // ── end mycases ──
+  // ── legal (keys added below this line) ──
+  // ── end legal ──
 };
 
 const messages: Record<Locale, Record<string, string>> = { de, en };
