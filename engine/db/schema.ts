@@ -87,6 +87,15 @@ export const users = pgTable('users', {
    * yet. Accounts made any other way (seed, invitation) count as verified when made.
    */
   emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }).defaultNow(),
+  /** The language of the user's mails: set from the page at registration or invitation, changed in the settings. */
+  language: text('language', { enum: ['de', 'en'] })
+    .notNull()
+    .default('de'),
+  /** The notification kinds the user opted out of (only non-essential ones, engine/case/notifications.ts). */
+  notificationOptOuts: text('notification_opt_outs')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   createdAt: createdAt(),
 });
 
@@ -359,6 +368,8 @@ export const outboxMails = pgTable('outbox_mails', {
   recipient: text('recipient').notNull(),
   subject: text('subject').notNull(),
   body: text('body').notNull(),
+  /** The HTML part of a multipart mail (notifications); null: text only. */
+  htmlBody: text('html_body'),
   createdAt: createdAt(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
 });
