@@ -51,6 +51,11 @@ export const companies = pgTable('companies', {
   phone: text('phone'),
   contactEmail: text('contact_email'),
   website: text('website'),
+  /**
+   * The organisation id the OpenID Connect provider (e.g. Mein Unternehmenskonto) names the company by: every
+   * login with that id joins this company (ADR 0028). Null for companies registered with a password.
+   */
+  externalId: text('external_id').unique(),
   createdAt: createdAt(),
 });
 
@@ -77,27 +82,37 @@ export const companyInvites = pgTable(
 );
 
 /** Company users (applicants). Staff are a separate table: the two never share a login. */
-export const users = pgTable('users', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  email: text('email').notNull().unique(),
-  name: text('name').notNull(),
-  passwordHash: text('password_hash').notNull(),
-  /**
-   * When the user opened the link of the verification mail; null: a self-registered account that cannot log in
-   * yet. Accounts made any other way (seed, invitation) count as verified when made.
-   */
-  emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }).defaultNow(),
-  /** The language of the user's mails: set from the page at registration or invitation, changed in the settings. */
-  language: text('language', { enum: ['de', 'en'] })
-    .notNull()
-    .default('de'),
-  /** The notification kinds the user opted out of (only non-essential ones, engine/case/notifications.ts). */
-  notificationOptOuts: text('notification_opt_outs')
-    .array()
-    .notNull()
-    .default(sql`'{}'::text[]`),
-  createdAt: createdAt(),
-});
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    /**
+     * When the user opened the link of the verification mail; null: a self-registered account that cannot log in
+     * yet. Accounts made any other way (seed, invitation) count as verified when made.
+     */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }).defaultNow(),
+    /** The language of the user's mails: set from the page at registration or invitation, changed in the settings. */
+    language: text('language', { enum: ['de', 'en'] })
+      .notNull()
+      .default('de'),
+    /** The notification kinds the user opted out of (only non-essential ones, engine/case/notifications.ts). */
+    notificationOptOuts: text('notification_opt_outs')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /**
+     * The OpenID Connect identity (issuer and `sub`) that logs this user in (ADR 0028). A user made by such a login
+     * has the unusable password hash `!oidc`: it never logs in with a password.
+     */
+    oidcIssuer: text('oidc_issuer'),
+    oidcSubject: text('oidc_subject'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_oidc_identity').on(t.oidcIssuer, t.oidcSubject)],
+);
 
 export const memberships = pgTable(
   'memberships',
@@ -635,4 +650,18 @@ export const passwordTokens = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('password_tokens_principal').on(t.principalKind, t.principalId)],
+);
+
+/**
+ * Account mails sent per key (address or client network) in the current window (engine/services/mail-quota.ts):
+ * in PostgreSQL, so every web node counts the same mails. Rows of past windows mean nothing.
+ */
+export const mailQuotas = pgTable(
+  'mail_quotas',
+  {
+    key: text('key').primaryKey(),
+    sent: integer('sent').notNull(),
+    windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('mail_quotas_window').on(t.windowStartedAt)],
 );
