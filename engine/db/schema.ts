@@ -285,6 +285,8 @@ export const cases = pgTable(
   },
   (t) => [
     index('cases_company').on(t.companyId, t.createdAt),
+    // "Meine Vorgänge": a company's cases by last change, keyset-paged on (updated_at, id).
+    index('cases_company_updated').on(t.companyId, t.updatedAt, t.id),
     index('cases_status_created').on(t.status, t.createdAt),
     // Case search (staff): German full text over the subject and the submitted data. Queries must use
     // this exact expression (CASE_SEARCH_DOCUMENT) for the index to apply.

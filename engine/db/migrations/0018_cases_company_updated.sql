@@ -1,0 +1,1 @@
+CREATE INDEX "cases_company_updated" ON "cases" USING btree ("company_id","updated_at","id");
