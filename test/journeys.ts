@@ -50,7 +50,7 @@ export const PERMIT_PROJECT = {
   permitType: 'building',
   plannedStart: '06/2027',
 };
-const PERMIT_SITE = {
+export const PERMIT_SITE = {
   siteStreet: 'Industriestraße 9',
   sitePostalCode: '12345',
   siteCity: 'Musterstadt',
