@@ -34,10 +34,11 @@ import {
 /**
  * Entries of palette, context pad and the replace/create/append menus for what Lotse does not run (see the
  * compiler's "not supported" errors): complex gateways, transactions, ad-hoc sub-processes, signal, conditional,
- * compensation and cancel events, data objects and stores, pools (message flows), groups.
+ * compensation and cancel events. Pools, lanes, message flows, groups, data objects and stores stay: Zeebe deploys
+ * them and runs the executable pool, and so does Lotse (the compiler warns that they are documentation).
  */
 const UNSUPPORTED_ENTRY =
-  /complex|transaction|ad-hoc|signal|condition(al)?-(start|intermediate|boundary|event)|compensat|cancel|data-object|data-store|participant|group|escalation/;
+  /complex|transaction|ad-hoc|signal|condition(al)?-(start|intermediate|boundary|event)|compensat|cancel|escalation/;
 
 function withoutUnsupported<Entry>(entries: Record<string, Entry>): Record<string, Entry> {
   return Object.fromEntries(Object.entries(entries).filter(([id]) => !UNSUPPORTED_ENTRY.test(id)));

@@ -478,6 +478,22 @@ describe('compileProcess: scopes, events and mappings', () => {
 
     expect(await compileProcess(xml)).toMatchObject({ ok: true, warnings: [] });
   });
+
+  it('runs the executable pool of a collaboration and names message flows as documentation, as Zeebe does', async () => {
+    const xml = readFileSync(
+      new URL('../../test/conformance/collaboration/collaboration.bpmn', import.meta.url),
+      'utf8',
+    );
+
+    const result = await compileProcess(xml);
+
+    expect(expectModel(result).elements['Task_Answer']).toMatchObject({ kind: 'userTask' });
+    expect(result.ok && result.warnings).toContainEqual({
+      elementId: 'Collaboration_Agency',
+      elementType: 'bpmn:Collaboration',
+      message: expect.stringContaining('message flows are ignored at run time'),
+    });
+  });
 });
 
 describe('compileService: called processes and decisions', () => {

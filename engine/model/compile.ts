@@ -240,7 +240,7 @@ function selectMainProcess(definitions: ModdleNode, log: IssueLog): ModdleNode |
   const processes = rootElements.filter((node) => node.$type === 'bpmn:Process');
   const executable = processes.filter((node) => booleanOf(node, 'isExecutable') === true);
 
-  rejectMessageFlows(rootElements, log);
+  noteMessageFlows(rootElements, log);
   if (processes.length === 0) {
     log.error(undefined, 'the file contains no process');
     return undefined;
@@ -273,7 +273,7 @@ function callableProcesses(files: ModdleNode[], mainId: string, log: IssueLog): 
   const callable = new Map<string, ModdleNode>();
   for (const definitions of files) {
     const rootElements = childrenOf(definitions, 'rootElements');
-    rejectMessageFlows(rootElements, log);
+    noteMessageFlows(rootElements, log);
     for (const process of rootElements.filter((node) => node.$type === 'bpmn:Process')) {
       const processId = idOf(process);
       if (booleanOf(process, 'isExecutable') !== true) {
@@ -290,12 +290,16 @@ function callableProcesses(files: ModdleNode[], mainId: string, log: IssueLog): 
   return callable;
 }
 
-function rejectMessageFlows(rootElements: ModdleNode[], log: IssueLog): void {
+/**
+ * Message flows are documentation between pools: Zeebe deploys the model and ignores them at run time, and
+ * so does Lotse — a message reaches a case by its name and correlation key, not by a drawn flow.
+ */
+function noteMessageFlows(rootElements: ModdleNode[], log: IssueLog): void {
   for (const node of rootElements) {
     if (node.$type === 'bpmn:Collaboration' && childrenOf(node, 'messageFlows').length > 0) {
-      log.error(
+      log.warn(
         node,
-        'message flows are not supported; a message throw event or send task sends messages through a job',
+        'message flows are ignored at run time, as in Zeebe: a message reaches a case by its name and correlation key',
       );
     }
   }

@@ -132,9 +132,9 @@ describe('the service designer in Chromium', () => {
     await shape(page, 'StartEvent_Submitted').waitFor();
     // The bpmn.io licence: the watermark stays visible (docs/LICENSES.md).
     expect(await page.locator('.bjs-powered-by').isVisible()).toBe(true);
-    // The palette offers what Lotse runs, nothing else (no pools, data objects or groups).
-    expect(await page.locator('.djs-palette .entry[data-action="create.participant-expanded"]').count()).toBe(0);
-    expect(await page.locator('.djs-palette .entry[data-action="create.data-object"]').count()).toBe(0);
+    // The palette offers what Lotse runs: pools and data objects too, which Zeebe deploys as documentation.
+    expect(await page.locator('.djs-palette .entry[data-action="create.participant-expanded"]').count()).toBe(1);
+    expect(await page.locator('.djs-palette .entry[data-action="create.data-object"]').count()).toBe(1);
     expect(await page.locator('.djs-palette .entry[data-action="create.task"]').count()).toBe(1);
 
     // When they replace the direct end by a caseworker task and an "E-Mail senden" step
