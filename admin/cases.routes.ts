@@ -135,6 +135,10 @@ function timelineText(item: TimelineItem, locale: Locale): string {
       return t('timeline.rueckfrageExpired');
     case 'rueckfrageCancelled':
       return t('timeline.rueckfrageCancelled');
+    case 'withdrawn':
+      return fill('withdraw.staffTimeline', {
+        actor: item.actor ? personLabel(item.actor, system) : item.name || system,
+      });
     case 'migrated':
       return fill('migration.timeline', { actor: personLabel(item.actor, system), from: item.from, to: item.to });
   }

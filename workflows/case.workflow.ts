@@ -70,6 +70,7 @@ import {
   type InformationRequest,
 } from '../engine/case/information-request.js';
 import { projectionOf, type ProjectedStep } from '../engine/case/projection.js';
+import { withWithdrawalTrail } from '../engine/case/withdrawal.js';
 import { agencyToday } from '../engine/case/today.js';
 
 // The worker heartbeats every activity (engine/main/worker.ts): one killed mid-activity is retried after the
@@ -119,12 +120,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   /**
    * Applies an event to the interpreter in turn. An event given as a function is made when its turn comes
    * (a completion re-checks that its task is still open). A Rückfrage whose staff task the step closed ends
-   * with it (settleRequests: no change for a case without Rückfragen).
+   * with it (settleRequests: no change for a case without Rückfragen). A withdrawal names who withdrew in the trail.
    */
   const apply = (event: CaseEvent | (() => CaseEvent)): Promise<ProjectedStep> =>
     runStep(() => {
       const next = typeof event === 'function' ? event() : event;
-      return { result: settleRequests(step(model, state, next), next.at), at: next.at };
+      return { result: withWithdrawalTrail(settleRequests(step(model, state, next), next.at), next), at: next.at };
     });
 
   /**
@@ -158,6 +159,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
           subscriptionId: subscription.id,
           messageName: message.messageName,
           variables: message.variables,
+          ...(message.actor !== undefined && { actor: message.actor }),
         }
       : undefined;
   };

@@ -45,6 +45,8 @@ export interface CaseMessage {
   messageName: string;
   correlationKey: string;
   variables: Variables;
+  /** Who published it (`applicant:<id>`), when a person did; the trail names them. */
+  actor?: string;
 }
 
 /** A Rückfrage as its company task's row keeps it (`tasks.information_request`). */
@@ -71,8 +73,11 @@ export type RequestAuditType =
 /** The trail entry of a migration to a newer version (engine/case/migration.ts); detail "Version 1 → 2". */
 export type MigrationAuditType = 'caseMigrated';
 
+/** The trail entry of a withdrawal (engine/case/withdrawal.ts); detail: the name of the person who withdrew. */
+export type WithdrawalAuditType = 'caseWithdrawn';
+
 export type ProjectedAuditEntry = Omit<AuditEntry, 'type'> & {
-  type: AuditEntry['type'] | RequestAuditType | MigrationAuditType;
+  type: AuditEntry['type'] | RequestAuditType | MigrationAuditType | WithdrawalAuditType;
 };
 
 /** A migration step: the case now runs on another version; its open tasks follow their moved elements. */

@@ -54,6 +54,8 @@ export type TimelineItem = { at: Date } & (
   | { kind: 'rueckfrageWithdrawn'; actor: TimelinePerson | undefined }
   | { kind: 'rueckfrageExpired' }
   | { kind: 'rueckfrageCancelled' }
+  /** The company withdrew the case (engine/case/withdrawal.ts); `name`: as the trail kept it, if the user is gone. */
+  | { kind: 'withdrawn'; actor: TimelinePerson | undefined; name: string }
   /** Moved to a newer version of its service (engine/case/migration.ts). */
   | { kind: 'migrated'; actor: TimelinePerson | undefined; from: string; to: string }
 );
@@ -93,7 +95,9 @@ export function caseTimeline(input: TimelineInput): TimelineItem[] {
       items.push({ kind: 'rueckfrageWithdrawn', at: event.at, actor: person(event.actor) });
     } else if (event.type === 'informationRequestExpired') items.push({ kind: 'rueckfrageExpired', at: event.at });
     else if (event.type === 'informationRequestCancelled') items.push({ kind: 'rueckfrageCancelled', at: event.at });
-    else if (event.type === 'caseMigrated') {
+    else if (event.type === 'caseWithdrawn') {
+      items.push({ kind: 'withdrawn', at: event.at, actor: person(event.actor), name: event.detail ?? '' });
+    } else if (event.type === 'caseMigrated') {
       // The trail's detail reads "Version 1 → 2".
       const [, from = '', to = ''] = /(\d+) → (\d+)/.exec(event.detail ?? '') ?? [];
       items.push({ kind: 'migrated', at: event.at, actor: person(event.actor), from, to });

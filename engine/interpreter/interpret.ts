@@ -69,7 +69,7 @@ export function step(givenModel: ProcessModel, state: CaseState, event: CaseEven
     commands: [],
     audit: [],
     at: event.at,
-    actor: 'actor' in event ? event.actor : SYSTEM_ACTOR,
+    actor: ('actor' in event ? event.actor : undefined) ?? SYSTEM_ACTOR,
     queue: [],
     reportedJobs: new Set(),
     entries: 0,

@@ -67,6 +67,15 @@ export interface SubscriptionState {
   tokenId?: string;
 }
 
+/** An open signal subscription (a catch, boundary or event sub-process start event); `tokenId` as for timers. */
+export interface SignalSubscriptionState {
+  id: string;
+  elementId: string;
+  /** Evaluated when the subscription opened. */
+  signalName: string;
+  tokenId?: string;
+}
+
 export interface CaseState {
   /** Increments on every step; projections are idempotent on it (`… where seq < new seq`). */
   seq: number;
@@ -83,6 +92,8 @@ export interface CaseState {
   timers?: TimerState[];
   /** Open message subscriptions. */
   subscriptions?: SubscriptionState[];
+  /** Open signal subscriptions; absent while there are none (cases without signals keep their old state shape). */
+  signalSubscriptions?: SignalSubscriptionState[];
 }
 
 /** Every event carries `at` (ISO time, supplied by the shell from workflow time) and the actor. */
@@ -95,8 +106,20 @@ export type CaseEvent =
   | { type: 'retryIncident'; at: string; actor: string; incidentId: string; variables?: Variables }
   /** A timer the shell started for a `startTimer` command is due. */
   | { type: 'fireTimer'; at: string; timerId: string }
-  /** A published message matched an open subscription (name + correlation key). */
-  | { type: 'correlateMessage'; at: string; subscriptionId: string; messageName: string; variables: Variables }
+  /**
+   * A published message matched an open subscription (name + correlation key). `actor`: who published it, when a
+   * person did (a company withdrawing its case); otherwise the system.
+   */
+  | {
+      type: 'correlateMessage';
+      at: string;
+      subscriptionId: string;
+      messageName: string;
+      variables: Variables;
+      actor?: string;
+    }
+  /** A broadcast signal: every open subscription of the case with that name is triggered, each once. */
+  | { type: 'broadcastSignal'; at: string; signalName: string; variables: Variables }
   /** A job (service/send task) threw a BPMN error instead of completing. */
   | { type: 'throwJobError'; at: string; tokenId: string; errorCode: string; message?: string; variables?: Variables };
 
@@ -144,6 +167,9 @@ export type Command =
   /** The case now waits for a message: the shell registers the subscription for routing. */
   | { type: 'openSubscription'; subscriptionId: string; elementId: string; messageName: string; correlationKey: string }
   | { type: 'closeSubscription'; subscriptionId: string }
+  /** The case now waits for a signal: the shell registers the subscription, so a broadcast finds the case. */
+  | { type: 'openSignalSubscription'; subscriptionId: string; elementId: string; signalName: string }
+  | { type: 'closeSignalSubscription'; subscriptionId: string }
   /** A running job's token left (interrupting boundary event, terminate): the shell cancels the activity. */
   | { type: 'cancelJob'; tokenId: string }
   /** A service task became active: the shell runs the activity for `taskType` and reports back. */

@@ -43,6 +43,21 @@ export function createMessageRepository(db: Executor) {
         .where(and(eq(messageSubscriptions.messageName, name), eq(messageSubscriptions.correlationKey, correlationKey)))
         .orderBy(asc(messageSubscriptions.createdAt));
     },
+    /** Whether the case waits now for the message under that correlation key (withdrawal: the case page's button). */
+    async isSubscribed(caseId: string, name: string, correlationKey: string): Promise<boolean> {
+      const rows = await db
+        .select({ caseId: messageSubscriptions.caseId })
+        .from(messageSubscriptions)
+        .where(
+          and(
+            eq(messageSubscriptions.caseId, caseId),
+            eq(messageSubscriptions.messageName, name),
+            eq(messageSubscriptions.correlationKey, correlationKey),
+          ),
+        )
+        .limit(1);
+      return rows.length > 0;
+    },
     /** Marks the message taken by a case, unless another case (or a buffered claim) took it first. */
     async markCorrelated(messageRowId: string, caseId: string): Promise<boolean> {
       const taken = await db

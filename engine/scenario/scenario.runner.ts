@@ -9,6 +9,7 @@ import type { ScenarioJobInput } from '../case/contract.js';
 import type { ProcessModel } from '../model/process-model.js';
 import { checkAssertion, waitsUntilTrue, type AssertionInstruction } from './assertion.js';
 import { parseDuration } from './duration.js';
+import { evaluateExpression, isExpression, stripExpression } from '../feel/feel.js';
 import { rejectionMessage, type ScenarioDriver } from './scenario.driver.js';
 import type { ResolvedProcess } from './scenario-services.js';
 import {
@@ -258,23 +259,38 @@ class TestCaseRun {
     return OK;
   }
 
-  /** CPT correlates only with a waiting subscription; this waits for one, then publishes without buffering. */
+  /**
+   * CPT correlates only with a waiting subscription; this waits for one, then publishes without buffering. A key
+   * written as an expression (`=caseNumber`, a Lotse extension) is evaluated against each case's variables: the
+   * test cannot know the number a case gets (withdrawal, ADR 0029).
+   */
   private async correlateMessage(instruction: InstructionOf<'CORRELATE_MESSAGE'>): Promise<Outcome> {
-    const correlationKey = instruction.correlationKey ?? '';
-    const waiting = await this.until((world) =>
-      world.some((view) =>
-        view.subscriptions.some(
+    const given = instruction.correlationKey ?? '';
+    const keyOf = (variables: Record<string, unknown>): string | undefined => {
+      if (!isExpression(given)) return given;
+      try {
+        return String(evaluateExpression(stripExpression(given), variables));
+      } catch {
+        return undefined; // a key this case cannot evaluate is no key of this case
+      }
+    };
+    const waiting = await this.until((world) => {
+      const view = world.find((candidate) =>
+        candidate.subscriptions.some(
           (subscription) =>
-            subscription.messageName === instruction.name && subscription.correlationKey === correlationKey,
+            subscription.messageName === instruction.name && subscription.correlationKey === keyOf(candidate.variables),
         ),
-      )
-        ? { ok: true, value: undefined }
+      );
+      const key = view && keyOf(view.variables);
+      return key !== undefined
+        ? { ok: true, value: key }
         : {
             ok: false,
-            reason: `no case waits for message ${instruction.name} with correlation key "${correlationKey}"`,
-          },
-    );
+            reason: `no case waits for message ${instruction.name} with correlation key "${given}"`,
+          };
+    });
     if (!waiting.ok) return waiting;
+    const correlationKey = waiting.value;
     const published = await this.driver.publishMessage({
       name: instruction.name,
       correlationKey,

@@ -11,6 +11,8 @@ export interface PublishMessageInput {
   messageId?: string;
   /** How long an uncorrelated message waits for a subscription; 0 (default) means it is dropped. */
   timeToLiveMs?: number;
+  /** Who publishes it (`applicant:<id>`), when a person does: the case's trail names them. */
+  actor?: string;
 }
 
 export interface PublishMessageResult {
@@ -55,7 +57,14 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         if (!(await messages.markCorrelated(row.id, subscriber.caseId))) break; // a subscribing case claimed it
         try {
           await temporal.workflow.getHandle(subscriber.caseId).executeUpdate(deliverMessageUpdate, {
-            args: [{ messageName: input.name, correlationKey: input.correlationKey, variables }],
+            args: [
+              {
+                messageName: input.name,
+                correlationKey: input.correlationKey,
+                variables,
+                ...(input.actor !== undefined && { actor: input.actor }),
+              },
+            ],
             updateId: `message:${row.id}`,
           });
           return { messageKey: row.id, duplicate: false, correlatedCaseId: subscriber.caseId };

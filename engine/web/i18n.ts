@@ -1146,12 +1146,100 @@ const de = {
   'colleagues.sector.U': 'Exterritoriale Organisationen und Körperschaften',
   // ── end colleagues ──
   // ── oidc (keys added below this line) ──
+  'oidc.login.heading': 'Unternehmenskonto',
+  'oidc.login.hint':
+    'Sie haben ein Unternehmenskonto (zum Beispiel „Mein Unternehmenskonto“ mit ELSTER-Zertifikat)? Dann brauchen Sie hier kein Passwort.',
+  'oidc.login.button': 'Mit Unternehmenskonto anmelden',
+  'oidc.error.title': 'Anmeldung mit Unternehmenskonto nicht möglich',
+  'oidc.error.badRequest':
+    'Die Anmeldung konnte nicht abgeschlossen werden: Sie war abgelaufen, abgebrochen oder wurde bereits verwendet. Bitte beginnen Sie die Anmeldung erneut.',
+  'oidc.error.unavailable':
+    'Die Anmeldung mit Unternehmenskonto ist zurzeit nicht erreichbar. Bitte versuchen Sie es später erneut oder melden Sie sich mit Ihrem Passwort an.',
+  'oidc.error.emailInUse':
+    'Für die E-Mail-Adresse Ihres Unternehmenskontos gibt es hier schon ein Konto, das nicht automatisch verknüpft werden kann. Bitte melden Sie sich mit Ihrem Passwort an.',
+  'oidc.error.missingEmail':
+    'Ihr Unternehmenskonto hat keine E-Mail-Adresse übermittelt. Bitte hinterlegen Sie dort eine E-Mail-Adresse und versuchen Sie es erneut.',
+  'oidc.error.missingOrganisation':
+    'Ihr Unternehmenskonto hat kein Unternehmen übermittelt. Bitte melden Sie sich mit dem Konto Ihres Unternehmens an.',
+  'oidc.error.missingSubject': 'Ihr Unternehmenskonto hat keine Kennung übermittelt. Bitte versuchen Sie es erneut.',
+  'oidc.error.passwordLogin': 'Zur Anmeldung mit Passwort',
+  'oidc.mail.noPassword.subject': 'Ihr Konto hat kein Passwort',
+  'oidc.mail.noPassword.text':
+    'Sie haben ein neues Passwort angefordert. Ihr Konto meldet sich jedoch mit Ihrem Unternehmenskonto an und hat kein Passwort. Bitte nutzen Sie auf der Anmeldeseite „Mit Unternehmenskonto anmelden“:',
   // ── end oidc ──
   // ── notifications (keys added below this line) ──
   // ── end notifications ──
   // ── withdraw (keys added below this line) ──
+  'withdraw.button': 'Vorgang zurückziehen',
+  'withdraw.pageTitle': 'Vorgang {number} zurückziehen',
+  'withdraw.title': 'Vorgang zurückziehen',
+  'withdraw.back': 'Zurück zum Vorgang',
+  'withdraw.case': 'Vorgang',
+  'withdraw.question': 'Möchten Sie diesen Vorgang wirklich zurückziehen?',
+  'withdraw.consequence':
+    'Die Bearbeitung endet dann sofort, offene Aufgaben entfallen. Das lässt sich nicht rückgängig machen; für ein neues Anliegen stellen Sie einen neuen Antrag.',
+  'withdraw.reason': 'Grund (freiwillig)',
+  'withdraw.reasonHint': 'Der Grund geht an die Wirtschaftsförderung. Höchstens 1000 Zeichen.',
+  'withdraw.reasonTooLong': 'Der Grund darf höchstens {max} Zeichen lang sein.',
+  'withdraw.confirm': 'Ja, Vorgang zurückziehen',
+  'withdraw.cancel': 'Abbrechen',
+  'withdraw.notPossible':
+    'Dieser Vorgang kann nicht (mehr) zurückgezogen werden: Die Leistung sieht es nicht vor, oder der Vorgang ist abgeschlossen.',
+  'withdraw.done': 'Vorgang zurückgezogen:',
+  'withdraw.staffTimeline': 'vom Unternehmen zurückgezogen – {actor}',
   // ── end withdraw ──
   // ── mycases (keys added below this line) ──
+  'mycases.listTitle': 'Vorgänge',
+  'mycases.draftsOne': '1 Entwurf',
+  'mycases.draftsMany': '{count} Entwürfe',
+  'mycases.needsYou.title': 'Das braucht Sie',
+  'mycases.needsYou.due': 'fällig bis',
+  'mycases.needsYou.rueckfrage': 'Rückfrage beantworten',
+  'mycases.errorTitle': 'Bitte prüfen Sie den Filter',
+  'mycases.filter.title': 'Vorgänge filtern',
+  'mycases.filter.all': 'Alle',
+  'mycases.filter.allServices': 'Alle Leistungen',
+  'mycases.filter.q': 'Vorgangsnummer oder Betreff',
+  'mycases.filter.from': 'Begonnen ab',
+  'mycases.filter.to': 'Begonnen bis',
+  'mycases.filter.sort': 'Sortieren nach',
+  'mycases.filter.apply': 'Filter anwenden',
+  'mycases.filter.reset': 'Filter zurücksetzen',
+  'mycases.group.open': 'Offen',
+  'mycases.group.action': 'Aktion erforderlich',
+  'mycases.group.closed': 'Abgeschlossen',
+  'mycases.sort.changed': 'Letzte Änderung',
+  'mycases.sort.started': 'Beginn',
+  'mycases.col.started': 'Begonnen am',
+  'mycases.col.changed': 'Letzte Änderung',
+  'mycases.col.startedBy': 'Begonnen von',
+  'mycases.action': 'Aktion erforderlich',
+  'mycases.tasksOne': '1 Aufgabe offen',
+  'mycases.tasksMany': '{count} Aufgaben offen',
+  'mycases.messagesOne': '1 neue Nachricht',
+  'mycases.messagesMany': '{count} neue Nachrichten',
+  'mycases.noMatch': 'Keine Vorgänge passen zu diesem Filter.',
+  'mycases.pages': 'Weitere Vorgänge',
+  'mycases.first': 'Zum Anfang',
+  'mycases.newer': 'Neuere',
+  'mycases.older': 'Ältere',
+  'mycases.error.status': 'Bitte wählen Sie einen Status aus der Liste.',
+  'mycases.error.service': 'Bitte wählen Sie eine Leistung aus der Liste.',
+  'mycases.error.qTooLong': 'Bitte geben Sie höchstens 100 Zeichen ein.',
+  'mycases.error.date': 'Bitte geben Sie ein gültiges Datum ein, zum Beispiel 2026-12-08.',
+  'mycases.error.toBeforeFrom': '„Begonnen bis“ darf nicht vor „Begonnen ab“ liegen.',
+  'mycases.error.sort': 'Bitte wählen Sie eine Sortierung aus der Liste.',
+  'mycases.timeline.agency': 'Wirtschaftsförderung',
+  'mycases.timeline.formerMember': 'einem ehemaligen Mitglied Ihres Unternehmens',
+  'mycases.timeline.submitted': 'Eingereicht von {person}',
+  'mycases.timeline.taskCompleted': '„{task}“ erledigt von {person}',
+  'mycases.timeline.rueckfrageAsked': 'Rückfrage der Wirtschaftsförderung, Antwort bis {deadline}',
+  'mycases.timeline.rueckfrageAnswered': 'Rückfrage beantwortet von {person}',
+  'mycases.timeline.rueckfrageWithdrawn': 'Rückfrage von der Wirtschaftsförderung zurückgezogen',
+  'mycases.timeline.rueckfrageExpired': 'Frist der Rückfrage abgelaufen',
+  'mycases.timeline.messageFromMember': 'Nachricht von {person}',
+  'mycases.timeline.messageFromAgency': 'Nachricht der Wirtschaftsförderung',
+  'mycases.timeline.withdrawn': 'Zurückgezogen von {person}',
   // ── end mycases ──
   // ── legal (keys added below this line) ──
   // ── end legal ──
@@ -2276,12 +2364,100 @@ const en: Record<MessageKey, string> = {
   'colleagues.sector.U': 'Activities of extraterritorial organisations and bodies',
   // ── end colleagues ──
   // ── oidc (keys added below this line) ──
+  'oidc.login.heading': 'Company account',
+  'oidc.login.hint':
+    'Do you have a company account (such as “Mein Unternehmenskonto” with an ELSTER certificate)? Then you need no password here.',
+  'oidc.login.button': 'Log in with company account',
+  'oidc.error.title': 'Login with company account not possible',
+  'oidc.error.badRequest':
+    'The login could not be completed: it had expired, was cancelled or was already used. Please start the login again.',
+  'oidc.error.unavailable':
+    'The login with company account cannot be reached at the moment. Please try again later or log in with your password.',
+  'oidc.error.emailInUse':
+    'There is already an account here for the e-mail address of your company account, and it cannot be linked automatically. Please log in with your password.',
+  'oidc.error.missingEmail':
+    'Your company account sent no e-mail address. Please add an e-mail address there and try again.',
+  'oidc.error.missingOrganisation':
+    'Your company account sent no company. Please log in with the account of your company.',
+  'oidc.error.missingSubject': 'Your company account sent no identifier. Please try again.',
+  'oidc.error.passwordLogin': 'Log in with password',
+  'oidc.mail.noPassword.subject': 'Your account has no password',
+  'oidc.mail.noPassword.text':
+    'You asked for a new password. Your account, however, logs in with your company account and has no password. Please use “Log in with company account” on the login page:',
   // ── end oidc ──
   // ── notifications (keys added below this line) ──
   // ── end notifications ──
   // ── withdraw (keys added below this line) ──
+  'withdraw.button': 'Withdraw case',
+  'withdraw.pageTitle': 'Withdraw case {number}',
+  'withdraw.title': 'Withdraw case',
+  'withdraw.back': 'Back to the case',
+  'withdraw.case': 'Case',
+  'withdraw.question': 'Do you really want to withdraw this case?',
+  'withdraw.consequence':
+    'Processing then ends at once and open tasks are dropped. This cannot be undone; for a new request, submit a new application.',
+  'withdraw.reason': 'Reason (optional)',
+  'withdraw.reasonHint': 'The reason goes to the economic development agency. At most 1000 characters.',
+  'withdraw.reasonTooLong': 'The reason may be at most {max} characters long.',
+  'withdraw.confirm': 'Yes, withdraw the case',
+  'withdraw.cancel': 'Cancel',
+  'withdraw.notPossible':
+    'This case cannot be withdrawn (any more): the service does not provide for it, or the case has ended.',
+  'withdraw.done': 'Case withdrawn:',
+  'withdraw.staffTimeline': 'withdrawn by the company – {actor}',
   // ── end withdraw ──
   // ── mycases (keys added below this line) ──
+  'mycases.listTitle': 'Cases',
+  'mycases.draftsOne': '1 draft',
+  'mycases.draftsMany': '{count} drafts',
+  'mycases.needsYou.title': 'What we need from you',
+  'mycases.needsYou.due': 'due by',
+  'mycases.needsYou.rueckfrage': 'Answer the request for information',
+  'mycases.errorTitle': 'Please check the filter',
+  'mycases.filter.title': 'Filter cases',
+  'mycases.filter.all': 'All',
+  'mycases.filter.allServices': 'All services',
+  'mycases.filter.q': 'Case number or subject',
+  'mycases.filter.from': 'Started from',
+  'mycases.filter.to': 'Started until',
+  'mycases.filter.sort': 'Sort by',
+  'mycases.filter.apply': 'Apply filter',
+  'mycases.filter.reset': 'Reset filter',
+  'mycases.group.open': 'Open',
+  'mycases.group.action': 'Action required',
+  'mycases.group.closed': 'Closed',
+  'mycases.sort.changed': 'Last change',
+  'mycases.sort.started': 'Start',
+  'mycases.col.started': 'Started on',
+  'mycases.col.changed': 'Last change',
+  'mycases.col.startedBy': 'Started by',
+  'mycases.action': 'Action required',
+  'mycases.tasksOne': '1 open task',
+  'mycases.tasksMany': '{count} open tasks',
+  'mycases.messagesOne': '1 new message',
+  'mycases.messagesMany': '{count} new messages',
+  'mycases.noMatch': 'No cases match this filter.',
+  'mycases.pages': 'More cases',
+  'mycases.first': 'Back to the start',
+  'mycases.newer': 'Newer',
+  'mycases.older': 'Older',
+  'mycases.error.status': 'Please choose a status from the list.',
+  'mycases.error.service': 'Please choose a service from the list.',
+  'mycases.error.qTooLong': 'Please enter at most 100 characters.',
+  'mycases.error.date': 'Please enter a valid date, for example 2026-12-08.',
+  'mycases.error.toBeforeFrom': '“Started until” must not be before “Started from”.',
+  'mycases.error.sort': 'Please choose a sort order from the list.',
+  'mycases.timeline.agency': 'Economic development agency',
+  'mycases.timeline.formerMember': 'a former member of your company',
+  'mycases.timeline.submitted': 'Submitted by {person}',
+  'mycases.timeline.taskCompleted': '“{task}” completed by {person}',
+  'mycases.timeline.rueckfrageAsked': 'Request for information from the economic development agency, answer by {deadline}',
+  'mycases.timeline.rueckfrageAnswered': 'Request for information answered by {person}',
+  'mycases.timeline.rueckfrageWithdrawn': 'Request for information withdrawn by the economic development agency',
+  'mycases.timeline.rueckfrageExpired': 'The deadline of the request for information passed',
+  'mycases.timeline.messageFromMember': 'Message from {person}',
+  'mycases.timeline.messageFromAgency': 'Message from the economic development agency',
+  'mycases.timeline.withdrawn': 'Withdrawn by {person}',
   // ── end mycases ──
   // ── legal (keys added below this line) ──
   // ── end legal ──
