@@ -45,6 +45,20 @@ const schema = z.object({
   /** Unset: uploads are stored unscanned (`scan_status = 'unscanned'`); set: every upload goes through clamd. */
   CLAMD_HOST: z.string().min(1).optional(),
   CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
+  /**
+   * Login with OpenID Connect for companies (Mein Unternehmenskonto, BundID for companies; ADR 0028). Unset: the
+   * feature is off and the login page shows no button.
+   */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z.string().min(1).default('openid email profile'),
+  /** The claims that carry the organisation's id and name (the company the user acts for). */
+  OIDC_ORG_ID_CLAIM: z.string().min(1).default('org_id'),
+  OIDC_ORG_NAME_CLAIM: z.string().min(1).default('org_name'),
+  /** Registration, verification and reset mails one e-mail address, and one client network, may cause per hour. */
+  ACCOUNT_MAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(3),
+  ACCOUNT_MAILS_PER_NETWORK: z.coerce.number().int().min(1).max(1_000_000).default(20),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Unset: `info`, and `silent` under NODE_ENV=test. JSON lines on standard output (pino). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -64,5 +78,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.NODE_ENV === 'production' && !parsed.data.PUBLIC_URL) {
     throw new Error('Invalid configuration:\n  PUBLIC_URL: required in production (the address in mailed links)');
   }
+  const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = parsed.data;
+  if (OIDC_ISSUER && (!OIDC_CLIENT_ID || !OIDC_CLIENT_SECRET)) {
+    // The message names the variables, never their values: the secret must not reach a log.
+    throw new Error('Invalid configuration:\n  OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: required when OIDC_ISSUER is set');
+  }
+  if (OIDC_ISSUER && parsed.data.NODE_ENV === 'production' && !OIDC_ISSUER.startsWith('https://')) {
+    throw new Error('Invalid configuration:\n  OIDC_ISSUER: must be an https:// address in production');
+  }
   return parsed.data;
+}
+
+/** The OpenID Connect settings, or undefined when the feature is off (no OIDC_ISSUER). */
+export function oidcSettingsOf(config: Config) {
+  const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = config;
+  if (!OIDC_ISSUER || !OIDC_CLIENT_ID || !OIDC_CLIENT_SECRET) return undefined;
+  return {
+    issuer: OIDC_ISSUER,
+    clientId: OIDC_CLIENT_ID,
+    clientSecret: OIDC_CLIENT_SECRET,
+    scopes: config.OIDC_SCOPES,
+    claims: { organisationId: config.OIDC_ORG_ID_CLAIM, organisationName: config.OIDC_ORG_NAME_CLAIM },
+  };
 }

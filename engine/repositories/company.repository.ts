@@ -256,7 +256,15 @@ export function createCompanyUserRepository(db: Executor) {
         await tx.delete(memberships).where(and(eq(memberships.userId, userId), eq(memberships.companyId, companyId)));
         await tx
           .update(users)
-          .set({ email: `deleted-${userId}@invalid`, name: '—', passwordHash: '!deleted', emailVerifiedAt: null })
+          .set({
+            email: `deleted-${userId}@invalid`,
+            name: '—',
+            passwordHash: '!deleted',
+            emailVerifiedAt: null,
+            // A deleted account must not come back with the next login at the provider.
+            oidcIssuer: null,
+            oidcSubject: null,
+          })
           .where(eq(users.id, userId));
         await createSessionRepository(tx).endSessionsOfUser(userId);
       });
@@ -265,3 +273,154 @@ export function createCompanyUserRepository(db: Executor) {
 }
 
 export type CompanyUserRepository = ReturnType<typeof createCompanyUserRepository>;
+
+/** The password hash of users made by an OpenID Connect login: no argon2 hash, so no password ever matches it. */
+export const NO_PASSWORD = '!oidc';
+
+/** What an OpenID Connect login does, as decided by engine/services/oidc-login-plan.ts. */
+export interface OidcLoginWrite {
+  identity: { issuer: string; subject: string; email: string; emailVerified: boolean; name: string };
+  organisation: { externalId: string; name: string };
+  user: { kind: 'existing' | 'link'; userId: string } | { kind: 'create' };
+  company: { kind: 'join'; companyId: string } | { kind: 'create' };
+}
+
+/** Company users' OpenID Connect identities (ADR 0028). */
+export function createOidcAccountRepository(db: Executor) {
+  return {
+    /** What Lotse already has for an identity: its user, a user with its address, its organisation's company. */
+    async known(identity: { issuer: string; subject: string; email: string }, externalId: string) {
+      const [bySubject] = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.oidcIssuer, identity.issuer), eq(users.oidcSubject, identity.subject)));
+      const [byEmail] = await db
+        .select({ id: users.id, emailVerifiedAt: users.emailVerifiedAt, oidcSubject: users.oidcSubject })
+        .from(users)
+        .where(eq(users.email, identity.email.toLowerCase()));
+      const [company] = await db
+        .select({ id: companies.id })
+        .from(companies)
+        .where(eq(companies.externalId, externalId));
+      return {
+        ...(bySubject && { bySubject }),
+        ...(byEmail && {
+          byEmail: {
+            id: byEmail.id,
+            emailVerified: byEmail.emailVerifiedAt !== null,
+            linkedToOidc: byEmail.oidcSubject !== null,
+          },
+        }),
+        ...(company && { company }),
+      };
+    },
+
+    /**
+     * Carries out a login's plan in one transaction and answers who is signed in for which company; undefined when
+     * a concurrent login took the address or the identity first (the unique indexes decide).
+     */
+    async apply(write: OidcLoginWrite, now: Date) {
+      return db.transaction(async (tx) => {
+        const { identity, organisation } = write;
+        let userId: string;
+        if (write.user.kind === 'create') {
+          const [created] = await tx
+            .insert(users)
+            .values({
+              email: identity.email.toLowerCase(),
+              name: identity.name,
+              passwordHash: NO_PASSWORD,
+              emailVerifiedAt: identity.emailVerified ? now : null,
+              oidcIssuer: identity.issuer,
+              oidcSubject: identity.subject,
+            })
+            .onConflictDoNothing()
+            .returning({ id: users.id });
+          if (!created) return undefined;
+          userId = created.id;
+        } else if (write.user.kind === 'link') {
+          const [linked] = await tx
+            .update(users)
+            .set({ oidcIssuer: identity.issuer, oidcSubject: identity.subject })
+            .where(and(eq(users.id, write.user.userId), isNull(users.oidcSubject)))
+            .returning({ id: users.id });
+          if (!linked) return undefined;
+          userId = linked.id;
+        } else userId = write.user.userId;
+
+        let companyId: string;
+        let role: MemberRole = 'member';
+        if (write.company.kind === 'create') {
+          const [created] = await tx
+            .insert(companies)
+            .values({ name: organisation.name, externalId: organisation.externalId })
+            .onConflictDoNothing({ target: companies.externalId })
+            .returning({ id: companies.id });
+          if (created) role = 'owner';
+          const [row] = created
+            ? [created]
+            : await tx
+                .select({ id: companies.id })
+                .from(companies)
+                .where(eq(companies.externalId, organisation.externalId));
+          if (!row) throw new Error('the company of the organisation was not stored');
+          companyId = row.id;
+        } else companyId = write.company.companyId;
+
+        // A returning member keeps the role an owner gave them.
+        await tx.insert(memberships).values({ userId, companyId, role }).onConflictDoNothing();
+        const [account] = await tx
+          .select({ name: users.name, email: users.email, companyName: companies.name })
+          .from(users)
+          .innerJoin(memberships, eq(memberships.userId, users.id))
+          .innerJoin(companies, eq(companies.id, memberships.companyId))
+          .where(and(eq(users.id, userId), eq(companies.id, companyId)));
+        if (!account) throw new Error('the signed-in membership was not stored');
+        return { userId, companyId, ...account };
+      });
+    },
+  };
+}
+
+export type OidcAccountRepository = ReturnType<typeof createOidcAccountRepository>;
+
+/** A company user's mail language and the notifications they switched off (issue 11, ADR 0030). */
+export interface NotificationSettings {
+  language: 'de' | 'en';
+  optOuts: string[];
+}
+
+/** Who of a company gets its notifications, and each user's own settings for them. */
+export function createNotificationSettingsRepository(db: Executor) {
+  return {
+    /** Every member of the company with the language and opt-outs the notifications are sent by. */
+    membersOf: (companyId: string) =>
+      db
+        .select({
+          userId: users.id,
+          email: users.email,
+          name: users.name,
+          language: users.language,
+          optOuts: users.notificationOptOuts,
+        })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(eq(memberships.companyId, companyId))
+        .orderBy(asc(users.email)),
+    async settingsOf(userId: string): Promise<NotificationSettings | undefined> {
+      const [row] = await db
+        .select({ language: users.language, optOuts: users.notificationOptOuts })
+        .from(users)
+        .where(eq(users.id, userId));
+      return row;
+    },
+    async save(userId: string, settings: NotificationSettings) {
+      await db
+        .update(users)
+        .set({ language: settings.language, notificationOptOuts: settings.optOuts })
+        .where(eq(users.id, userId));
+    },
+  };
+}
+
+export type NotificationSettingsRepository = ReturnType<typeof createNotificationSettingsRepository>;
