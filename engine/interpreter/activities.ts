@@ -79,6 +79,11 @@ function waits(element: ActivityElement): boolean {
 
 /** The shell runs the job as an activity and reports back with completeJob, failJob or throwJobError. */
 export function startJob(pending: PendingStep, token: Token, element: ProcessElement, job: JobDefinition): void {
+  const signal = thrownSignalOf(element);
+  if (signal !== undefined) {
+    startSignalBroadcast(pending, token, element, job, signal.signalName);
+    return;
+  }
   const taskType = evaluateText(pending, token.id, job.taskType, `The job type of ${element.id}`);
   pending.commands.push({
     type: 'runJob',
@@ -89,6 +94,38 @@ export function startJob(pending: PendingStep, token: Token, element: ProcessEle
     headers: { ...job.headers },
     // A copy: the shell may hand it to an activity, and the state must not change with it.
     variables: copyJson(visibleVariables(pending, token.id)),
+  });
+}
+
+function thrownSignalOf(element: ProcessElement): { signalName: string } | undefined {
+  return (element.kind === 'intermediateThrowEvent' || element.kind === 'endEvent') && element.event?.type === 'signal'
+    ? element.event
+    : undefined;
+}
+
+/**
+ * A signal throw or end event: the built-in broadcast job gets the evaluated name in its header and, as the
+ * signal's variables, only what the event's input mappings made (Zeebe sends those and nothing else).
+ */
+function startSignalBroadcast(
+  pending: PendingStep,
+  token: Token,
+  element: ProcessElement,
+  job: JobDefinition,
+  name: string,
+): void {
+  const signalName = evaluateText(pending, token.id, name, `The signal name of ${element.id}`);
+  if (signalName === '') {
+    throw new StepFailure(`The signal name of ${element.id} is empty`);
+  }
+  pending.commands.push({
+    type: 'runJob',
+    tokenId: token.id,
+    elementId: element.id,
+    taskType: job.taskType,
+    retries: job.retries,
+    headers: { signalName },
+    variables: copyJson(token.variables ?? {}),
   });
 }
 

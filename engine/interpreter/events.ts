@@ -1,6 +1,6 @@
 /**
- * Events: timers and message subscriptions ("listeners") that tokens wait on, the intermediate and end events,
- * and what happens when a timer fires or a message arrives: an intermediate catch event (or receive task)
+ * Events: timers, message and signal subscriptions ("listeners") that tokens wait on, the intermediate and end
+ * events, and what happens when a timer fires, a message arrives or a signal is broadcast: an intermediate catch event (or receive task)
  * completes, a boundary event leaves its activity (interrupting) or starts a path next to it, an event
  * sub-process starts (interrupting: after ending everything else in its scope), an event-based gateway picks the
  * event that came first.
@@ -25,6 +25,7 @@ import { startJob } from './activities.js';
 import { throwError, throwEscalation } from './error-events.js';
 import {
   childrenOf,
+  copyJson,
   describeFlow,
   elementOf,
   nextId,
@@ -35,7 +36,7 @@ import {
 } from './pending-step.js';
 import { admit, arrive, attempt, complete, createToken, terminate, type Completion } from './flow.js';
 import { nextInCycle, scheduleTimer } from '../model/timers.js';
-import type { SubscriptionState, TimerState, Token, Variables } from './types.js';
+import type { SignalSubscriptionState, SubscriptionState, TimerState, Token, Variables } from './types.js';
 import { evaluate, evaluateText } from './variables.js';
 
 type TimerEvent = Extract<EventDefinition, { type: 'timer' }>;
@@ -98,6 +99,42 @@ function openListener(
     openTimer(pending, ownerId, element.id, event, scopeTokenId);
   } else if (event.type === 'message') {
     openSubscription(pending, ownerId, element.id, event, scopeTokenId);
+  } else if (event.type === 'signal') {
+    openSignalSubscription(pending, ownerId, element.id, event.signalName, scopeTokenId);
+  }
+}
+
+function openSignalSubscription(
+  pending: PendingStep,
+  ownerId: string | undefined,
+  elementId: string,
+  name: string,
+  scopeTokenId: string | undefined,
+): void {
+  const signalName = evaluateText(pending, scopeTokenId, name, `The signal name of ${elementId}`);
+  if (signalName === '') {
+    throw new StepFailure(`The signal name of ${elementId} is empty`);
+  }
+  const subscription: SignalSubscriptionState = {
+    id: nextId(pending, 'sg'),
+    elementId,
+    signalName,
+    ...(ownerId !== undefined && { tokenId: ownerId }),
+  };
+  setSignalSubscriptions(pending, [...signalSubscriptionsOf(pending), subscription]);
+  pending.commands.push({ type: 'openSignalSubscription', subscriptionId: subscription.id, elementId, signalName });
+}
+
+function signalSubscriptionsOf(pending: PendingStep): SignalSubscriptionState[] {
+  return pending.state.signalSubscriptions ?? [];
+}
+
+/** Kept absent while empty: a case without signals keeps the state shape it always had. */
+function setSignalSubscriptions(pending: PendingStep, subscriptions: SignalSubscriptionState[]): void {
+  if (subscriptions.length > 0) {
+    pending.state.signalSubscriptions = subscriptions;
+  } else {
+    delete pending.state.signalSubscriptions;
   }
 }
 
@@ -176,8 +213,18 @@ export function closeListeners(
   for (const subscription of state.subscriptions.filter(matches)) {
     pending.commands.push({ type: 'closeSubscription', subscriptionId: subscription.id });
   }
+  const signals = signalSubscriptionsOf(pending);
+  for (const subscription of signals.filter(matches)) {
+    pending.commands.push({ type: 'closeSignalSubscription', subscriptionId: subscription.id });
+  }
   state.timers = state.timers.filter((timer) => !matches(timer));
   state.subscriptions = state.subscriptions.filter((subscription) => !matches(subscription));
+  if (signals.some(matches)) {
+    setSignalSubscriptions(
+      pending,
+      signals.filter((subscription) => !matches(subscription)),
+    );
+  }
 }
 
 // ——— Intermediate and end events ———
@@ -282,6 +329,29 @@ export function correlateMessage(pending: PendingStep, subscriptionId: string, v
     pending.commands.push({ type: 'closeSubscription', subscriptionId });
   }
   trigger(pending, element, subscription.tokenId, { variables });
+}
+
+/**
+ * A signal was broadcast: each open subscription of the case with its name is triggered once, in the order they
+ * opened. One that an earlier one ended (an interrupting event sub-process, a boundary event that left its
+ * activity) is not triggered: it is gone, as in Zeebe.
+ */
+export function broadcastSignal(pending: PendingStep, signalName: string, variables: Variables): void {
+  const triggered = signalSubscriptionsOf(pending).filter((subscription) => subscription.signalName === signalName);
+  for (const subscription of triggered) {
+    if (!signalSubscriptionsOf(pending).includes(subscription)) {
+      continue;
+    }
+    const element = elementOf(pending.model, subscription.elementId);
+    if (interrupts(element)) {
+      setSignalSubscriptions(
+        pending,
+        signalSubscriptionsOf(pending).filter((candidate) => candidate !== subscription),
+      );
+      pending.commands.push({ type: 'closeSignalSubscription', subscriptionId: subscription.id });
+    }
+    trigger(pending, element, subscription.tokenId, { variables: copyJson(variables) });
+  }
 }
 
 function interrupts(element: ProcessElement): boolean {

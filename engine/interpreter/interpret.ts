@@ -25,7 +25,7 @@ import {
   type PendingStep,
 } from './pending-step.js';
 import { throwError } from './error-events.js';
-import { closeListeners, correlateMessage, fireTimer } from './events.js';
+import { broadcastSignal, closeListeners, correlateMessage, fireTimer } from './events.js';
 import { activate, arrive, attempt, complete, run } from './flow.js';
 import {
   InvalidEventError,
@@ -101,6 +101,9 @@ export function step(givenModel: ProcessModel, state: CaseState, event: CaseEven
       break;
     case 'correlateMessage':
       correlateMessage(pending, event.subscriptionId, event.variables);
+      break;
+    case 'broadcastSignal':
+      broadcastSignal(pending, event.signalName, event.variables);
       break;
   }
   run(pending);
@@ -179,6 +182,11 @@ function checkAccepts(model: ProcessModel, state: CaseState, event: CaseEvent): 
       }
       return;
     }
+    case 'broadcastSignal':
+      if (!(state.signalSubscriptions ?? []).some((candidate) => candidate.signalName === event.signalName)) {
+        throw new InvalidEventError(`The case waits for no signal "${event.signalName}"`);
+      }
+      return;
   }
 }
 

@@ -56,7 +56,7 @@ export class StepFailure extends Error {
   override name = 'StepFailure';
 }
 
-type IdPrefix = 't' | 'i' | 'tm' | 's';
+type IdPrefix = 't' | 'i' | 'tm' | 's' | 'sg';
 
 /** Ids come from the state, never from randomness: a replay hands out the same ids. */
 export function nextId(pending: PendingStep, prefix: IdPrefix): string {

@@ -120,6 +120,11 @@ export class CaseDriver {
     });
   }
 
+  /** A broadcast signal as the shell delivers it: to the whole case, once. */
+  broadcast(signalName: string, variables: Variables = {}): this {
+    return this.apply({ type: 'broadcastSignal', at: this.now, signalName, variables });
+  }
+
   retry(incidentId?: string, variables?: Variables): this {
     const id = incidentId ?? this.state.incidents.find((incident) => !incident.resolved)?.id;
     if (id === undefined) {

@@ -165,7 +165,8 @@ function compileElement(
         event?.type === 'terminate' ||
         event?.type === 'error' ||
         event?.type === 'escalation' ||
-        event?.type === 'message'
+        event?.type === 'message' ||
+        event?.type === 'signal'
           ? event
           : undefined;
       return {
@@ -179,7 +180,9 @@ function compileElement(
       const event = eventDefinitionOf(node, 'throw', log);
       const job = throwJobOf(node, event, log);
       const throwEvent =
-        event?.type === 'escalation' || event?.type === 'link' || event?.type === 'message' ? event : undefined;
+        event?.type === 'escalation' || event?.type === 'link' || event?.type === 'message' || event?.type === 'signal'
+          ? event
+          : undefined;
       return {
         kind: 'intermediateThrowEvent',
         ...base,
@@ -189,7 +192,10 @@ function compileElement(
     }
     case 'bpmn:IntermediateCatchEvent': {
       const event = eventDefinitionOf(node, 'catch', log);
-      if (event?.type === 'link' || (isCatchable(event) && (event.type === 'timer' || event.type === 'message'))) {
+      if (
+        event?.type === 'link' ||
+        (isCatchable(event) && (event.type === 'timer' || event.type === 'message' || event.type === 'signal'))
+      ) {
         return { kind: 'intermediateCatchEvent', ...base, event };
       }
       return undefined;

@@ -1,6 +1,6 @@
 /**
- * Event definitions: timer, message, error, escalation, terminate and link, each where Camunda 8 runs it.
- * Signal, conditional, compensation and cancel events are compile errors naming the nearest alternative.
+ * Event definitions: timer, message, signal, error, escalation, terminate and link, each where Camunda 8 runs it.
+ * Conditional, compensation and cancel events are compile errors naming the nearest alternative.
  */
 import { isExpression, stripExpression } from '../feel/feel.js';
 import { timerValueProblem, type TimerType } from './timers.js';
@@ -15,10 +15,10 @@ import type {
   MessageDefinition,
   MessageThrow,
 } from './process-model.js';
+import { SIGNAL_BROADCAST_JOB_TYPE } from './process-model.js';
 import { jobDefinitionOf, requiredExpression, valueOrExpression } from './zeebe-extensions.js';
 
 const UNSUPPORTED_EVENT_DEFINITIONS: Record<string, string> = {
-  'bpmn:SignalEventDefinition': 'signal events are not supported; use a message event',
   'bpmn:ConditionalEventDefinition':
     'conditional events are not supported; use a message or timer event, or an exclusive gateway',
   'bpmn:CompensateEventDefinition':
@@ -34,6 +34,7 @@ const TYPES: Record<string, EventType> = {
   'bpmn:EscalationEventDefinition': 'escalation',
   'bpmn:TerminateEventDefinition': 'terminate',
   'bpmn:LinkEventDefinition': 'link',
+  'bpmn:SignalEventDefinition': 'signal',
 };
 
 /** Where an event sits: decides which definitions run and whether codes are thrown or caught. */
@@ -41,11 +42,11 @@ export type EventPosition = 'start' | 'eventSubProcessStart' | 'end' | 'catch' |
 
 const ALLOWED: Record<EventPosition, ReadonlySet<EventType>> = {
   start: new Set(),
-  eventSubProcessStart: new Set(['timer', 'message', 'error', 'escalation']),
-  end: new Set(['terminate', 'error', 'escalation', 'message']),
-  catch: new Set(['timer', 'message', 'link']),
-  throw: new Set(['message', 'escalation', 'link']),
-  boundary: new Set(['timer', 'message', 'error', 'escalation']),
+  eventSubProcessStart: new Set(['timer', 'message', 'error', 'escalation', 'signal']),
+  end: new Set(['terminate', 'error', 'escalation', 'message', 'signal']),
+  catch: new Set(['timer', 'message', 'link', 'signal']),
+  throw: new Set(['message', 'escalation', 'link', 'signal']),
+  boundary: new Set(['timer', 'message', 'error', 'escalation', 'signal']),
 };
 
 const POSITION_NAMES: Record<EventPosition, string> = {
@@ -58,12 +59,14 @@ const POSITION_NAMES: Record<EventPosition, string> = {
 };
 
 const ALTERNATIVES: Record<EventPosition, string> = {
-  start: 'a case starts at its none start event; use an event sub-process for timer, message or error starts',
-  eventSubProcessStart: 'use a timer, message, error or escalation start event',
-  end: 'use a none, terminate, error, escalation or message end event',
-  catch: 'use a timer, message or link catch event',
-  throw: 'use a none, message, escalation or link throw event',
-  boundary: 'use a timer, message, error or escalation boundary event',
+  start:
+    'a case starts at its none start event; use an event sub-process for timer, message, signal or error starts, ' +
+    'or a signal catch event after the start',
+  eventSubProcessStart: 'use a timer, message, signal, error or escalation start event',
+  end: 'use a none, terminate, error, escalation, message or signal end event',
+  catch: 'use a timer, message, signal or link catch event',
+  throw: 'use a none, message, signal, escalation or link throw event',
+  boundary: 'use a timer, message, signal, error or escalation boundary event',
 };
 
 /** The event's definition, or undefined for a none event (or one that is reported as an error). */
@@ -106,6 +109,8 @@ export function eventDefinitionOf(
       return codeOf(node, definition, type, throwing, log);
     case 'terminate':
       return { type: 'terminate' };
+    case 'signal':
+      return signalOf(node, definition, log);
     case 'link': {
       const linkName = stringOf(definition, 'name')?.trim() ?? '';
       if (linkName === '') {
@@ -177,6 +182,21 @@ export function messageDefinitionOf(
   return { messageName, correlationKey: requiredExpression(node, keyText, 'the correlationKey', log) };
 }
 
+/** A `bpmn:signal` with a name; the name may be FEEL, evaluated when the event is entered (as in Zeebe). */
+function signalOf(node: ModdleNode, definition: ModdleNode, log: IssueLog): EventDefinition | undefined {
+  const signal = childOf(definition, 'signalRef');
+  if (signal === undefined) {
+    log.error(node, 'the event references no signal; add a bpmn:signal with a name');
+    return undefined;
+  }
+  const signalName = stringOf(signal, 'name')?.trim() ?? '';
+  if (signalName === '' || signalName === '=') {
+    log.error(node, `the signal ${stringOf(signal, 'id') ?? ''} has no name`.replace('  ', ' '));
+    return undefined;
+  }
+  return { type: 'signal', signalName: valueOrExpression(node, signalName, 'the signal name', log) };
+}
+
 function codeOf(
   node: ModdleNode,
   definition: ModdleNode,
@@ -225,11 +245,12 @@ export function compileBoundaryEvent(
 
 export function isCatchable(
   event: EventDefinition | MessageThrow | undefined,
-): event is Extract<EventDefinition, { type: 'timer' | 'message' | 'error' | 'escalation' }> {
+): event is Extract<EventDefinition, { type: 'timer' | 'message' | 'error' | 'escalation' | 'signal' }> {
   switch (event?.type) {
     case 'timer':
     case 'error':
     case 'escalation':
+    case 'signal':
       return true;
     case 'message':
       // A thrown message has no correlation key: it is sent by a job.
@@ -239,13 +260,22 @@ export function isCatchable(
   }
 }
 
-/** Message throw events send their message through a job, as in Zeebe; other events have none. */
+/**
+ * Message throw events send their message through a job, as in Zeebe; other events have none. (A signal throw
+ * is broadcast by a built-in job the interpreter starts itself: no zeebe:taskDefinition.)
+ */
 export function throwJobOf(
   node: ModdleNode,
   event: EventDefinition | MessageThrow | undefined,
   log: IssueLog,
 ): JobDefinition | undefined {
   const job = jobDefinitionOf(node, log);
+  if (event?.type === 'signal') {
+    if (job !== undefined) {
+      log.error(node, 'a signal throw event is broadcast by Lotse itself; remove its zeebe:taskDefinition');
+    }
+    return { taskType: SIGNAL_BROADCAST_JOB_TYPE, retries: 3, headers: {} };
+  }
   if (event?.type === 'message' && job === undefined) {
     log.error(node, 'a message throw event needs zeebe:taskDefinition: a job sends the message');
   }

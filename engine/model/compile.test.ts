@@ -773,7 +773,7 @@ describe('compileProcess: rejected BPMN, one fixture per rule', () => {
           elementType: 'bpmn:StartEvent',
           message:
             'timer start events are not supported; a case starts at its none start event; ' +
-            'use an event sub-process for timer, message or error starts',
+            'use an event sub-process for timer, message, signal or error starts, or a signal catch event after the start',
         },
       ],
     },
@@ -793,7 +793,7 @@ describe('compileProcess: rejected BPMN, one fixture per rule', () => {
         {
           elementId: 'Boundary_Recall',
           elementType: 'bpmn:BoundaryEvent',
-          message: 'signal events are not supported; use a message event',
+          message: 'the event references no signal; add a bpmn:signal with a name',
         },
       ],
     },
@@ -897,7 +897,8 @@ describe('compileProcess: rejected BPMN, one fixture per rule', () => {
         {
           elementId: 'Start_Cancel',
           elementType: 'bpmn:StartEvent',
-          message: 'a start event needs an event definition; use a timer, message, error or escalation start event',
+          message:
+            'a start event needs an event definition; use a timer, message, signal, error or escalation start event',
         },
       ],
     },

@@ -77,9 +77,17 @@ export type EventDefinition =
   | { type: 'escalation'; escalationCode?: ValueOrExpression }
   | { type: 'terminate' }
   /** `targetId` on a link throw event: the link catch event with the same name in the same scope. */
-  | { type: 'link'; linkName: string; targetId?: string };
+  | { type: 'link'; linkName: string; targetId?: string }
+  /** `bpmn:signal name` (static or FEEL, evaluated on entry). A thrown signal is broadcast by a built-in job. */
+  | { type: 'signal'; signalName: ValueOrExpression };
 
 export type EventType = EventDefinition['type'];
+
+/**
+ * The job type of the built-in job that broadcasts a thrown signal (signal throw and end events get it from the
+ * compiler): a broadcast reaches other cases, a side effect the workflow leaves to an activity (ADR 0031).
+ */
+export const SIGNAL_BROADCAST_JOB_TYPE = 'lotse:broadcast-signal';
 
 /** A message end or throw event: the job in `job` sends the message, so the event needs nothing else. */
 export interface MessageThrow {
@@ -112,28 +120,28 @@ export interface StartEventElement extends ElementBase {
   kind: 'startEvent';
   /** `zeebe:formDefinition formId` of the start form. */
   formId?: string;
-  /** Only in an event sub-process: what starts it. */
-  event?: EventOf<'timer' | 'message' | 'error' | 'escalation'>;
+  /** In an event sub-process: what starts it. On the process level: only a signal (a broadcast starts a case). */
+  event?: EventOf<'timer' | 'message' | 'error' | 'escalation' | 'signal'>;
   /** Only in an event sub-process: whether starting it ends everything else in the enclosing scope. */
   interrupting?: boolean;
 }
 
 export interface EndEventElement extends ElementBase {
   kind: 'endEvent';
-  event?: EventOf<'terminate' | 'error' | 'escalation'> | MessageThrow;
+  event?: EventOf<'terminate' | 'error' | 'escalation' | 'signal'> | MessageThrow;
   /** A message end event sends its message through a job. */
   job?: JobDefinition;
 }
 
 export interface IntermediateCatchEventElement extends ElementBase {
   kind: 'intermediateCatchEvent';
-  event: EventOf<'timer' | 'message' | 'link'>;
+  event: EventOf<'timer' | 'message' | 'link' | 'signal'>;
 }
 
 export interface IntermediateThrowEventElement extends ElementBase {
   kind: 'intermediateThrowEvent';
   /** Absent: a none event, which only marks a milestone. */
-  event?: EventOf<'escalation' | 'link'> | MessageThrow;
+  event?: EventOf<'escalation' | 'link' | 'signal'> | MessageThrow;
   job?: JobDefinition;
 }
 
@@ -142,7 +150,7 @@ export interface BoundaryEventElement extends ElementBase {
   attachedToId: string;
   /** `cancelActivity`: an interrupting event ends the activity it is attached to. */
   interrupting: boolean;
-  event: EventOf<'timer' | 'message' | 'error' | 'escalation'>;
+  event: EventOf<'timer' | 'message' | 'error' | 'escalation' | 'signal'>;
 }
 
 export interface UserTaskElement extends ActivityBase {
