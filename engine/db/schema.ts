@@ -435,6 +435,27 @@ export const messageSubscriptions = pgTable(
   ],
 );
 
+/**
+ * Open signal subscriptions of waiting cases (ADR 0031): a broadcast reaches every case with one for its name.
+ * Written by the projection like message subscriptions; signals are never buffered, so there is no signals table.
+ */
+export const signalSubscriptions = pgTable(
+  'signal_subscriptions',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    subscriptionId: varchar('subscription_id', { length: 32 }).notNull(),
+    signalName: text('signal_name').notNull(),
+    elementId: text('element_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.subscriptionId] }),
+    index('signal_subscriptions_route').on(t.signalName),
+  ],
+);
+
 /** Published messages: buffered until a subscription takes them or their time to live ends. */
 export const messages = pgTable(
   'messages',
