@@ -86,7 +86,7 @@ describe('lotse test', () => {
 
   it('passes with exit code 0 when every test case passes', async () => {
     const run = await lotseTest([path.join(catalog, 'general-inquiry/general-inquiry.test.json')]);
-    expect(run.lines.at(-1)).toBe('2 passed, 0 failed');
+    expect(run.lines.at(-1)).toBe('3 passed, 0 failed');
     expect(run.exitCode).toBe(0);
   }, 120_000);
 
