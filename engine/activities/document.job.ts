@@ -106,6 +106,7 @@ export function letterOf(job: JobRequest, title: string, today: Date, company: R
   }).format(today);
   const closing = job.headers.closing?.split('\n').map((line) => fillTemplate(line, context).trim());
   return {
+    language: 'de',
     title: `${title} ${job.caseNumber}`,
     sender: job.headers.sender ?? AGENCY_SENDER,
     recipient: recipientLines(job.variables, company),

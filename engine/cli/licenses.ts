@@ -26,6 +26,8 @@ export const ALLOWED_LICENSES: ReadonlySet<string> = new Set([
   'MIT',
   'MIT-0',
   'MPL-2.0',
+  // Fonts embedded in generated PDFs (DejaVu Sans): may be embedded and shipped with any software.
+  'OFL-1.1',
   'PostgreSQL',
   'Python-2.0',
   'Unlicense',

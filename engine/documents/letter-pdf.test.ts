@@ -4,6 +4,7 @@ import { renderLetterPdf } from './letter-pdf.js';
 describe('renderLetterPdf', () => {
   it('renders a PDF whose metadata carries the title', async () => {
     const pdf = await renderLetterPdf({
+      language: 'de',
       title: 'Bescheid WF-2026-000001',
       sender: 'Wirtschaftsförderung · Kreishaus · 12345 Musterstadt',
       recipient: ['Schmidt Metallbau GmbH', 'Industriestraße 7', '12345 Musterstadt'],
@@ -16,7 +17,14 @@ describe('renderLetterPdf', () => {
       closing: ['Jonas Weber', 'Wirtschaftsförderung'],
     });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    expect(pdf.toString('latin1')).toContain('/Title');
+    const raw = pdf.toString('latin1');
+    expect(raw).toContain('/Title');
+    // Tagged, in German, and no font left to the reader's machine (ADR 0032; veraPDF checks the rest in
+    // test/integration/accessible-documents.int.test.ts).
+    expect(raw).toMatch(/\/Lang \(de-DE\)/);
+    expect(raw).toMatch(/\/Marked true/);
+    expect(raw).toContain('/FontFile2');
+    expect(raw).not.toMatch(/\/BaseFont \/Helvetica/);
     expect(pdf.length).toBeGreaterThan(1000);
   });
 });

@@ -13,6 +13,7 @@ const TAG = `suchmarke${randomBytes(4).toString('hex').replace(/\d/g, 'q')}`;
 /** A real one-page PDF, so the preview shows a page (the browser's viewer, in the iframe). */
 const sitePlan = () =>
   renderLetterPdf({
+    language: 'de',
     sender: 'Planer Bau GmbH',
     recipient: ['Wirtschaftsförderung'],
     references: [['Anlage', 'Lageplan']],
