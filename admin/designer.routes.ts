@@ -498,7 +498,7 @@ type Preview = { ok: true; html: string } | { ok: false; message: string };
 /** The form as companies see it, in `locale`, with its English translation applied for `en`. */
 function renderPreview(forms: FormRenderer, content: string, translation: string | undefined, locale: Locale): Preview {
   try {
-    const form = parseForm(JSON.parse(content));
+    const { form } = parseForm(JSON.parse(content));
     if (translation && translation.trim() !== '') {
       form.translations = { en: parseFormTranslation(JSON.parse(translation), form, 'translation') };
     }

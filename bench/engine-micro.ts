@@ -136,7 +136,7 @@ function hundredFieldForm() {
             validate: { required: index % 2 === 0, minLength: 2, maxLength: 200 },
           },
     ),
-  });
+  }).form;
 }
 
 async function compiled(xml: string): Promise<ProcessModel> {

@@ -97,7 +97,7 @@ describe('applyFormAction', () => {
           ],
         },
       ],
-    });
+    }).form;
     const start = { company: { sites: [{ city: 'Dresden', phones: [] }] } };
 
     const added = applyFormAction(nested, start, { type: 'add', list: 'company.sites[0].phones' });
@@ -114,7 +114,7 @@ describe('applyFormAction', () => {
       type: 'default',
       schemaVersion: 16,
       components: [{ id: 'List_A', type: 'dynamiclist', path: 'a', allowAddRemove: false, components: [] }],
-    });
+    }).form;
 
     expect(applyFormAction(fixed, { a: [{}] }, { type: 'add', list: 'a' })).toEqual({ a: [{}] });
   });

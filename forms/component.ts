@@ -175,6 +175,11 @@ export interface ComponentDefinition<C extends FormComponent, Parsed = C> {
   kind: 'input' | 'computed' | 'container' | 'static';
   /** The zod schema of the `.form` JSON, built from the kit schema.ts passes in. */
   schema(kit: SchemaKit): z.ZodType<Parsed>;
+  /**
+   * What the designer should hear about a parsed component that still runs (schema.ts lists them as warnings):
+   * markup the sanitizer removes, an image without alt text. Never a reason to refuse the form.
+   */
+  warnings?(component: Parsed, kit: SchemaKit): string[];
   /** The label that names it in messages and summaries. */
   label(component: C): string | undefined;
   /** The properties a translation may set (translate.ts checks entries against them). */

@@ -77,12 +77,22 @@ describe('lotse form', () => {
   });
 
   it('exits 1 with the parse error for a component the engine cannot run', async () => {
-    const result = await lotse(path.join(ROOT, 'forms/fixtures/unsupported-component-type-invalid.form'));
+    const result = await lotse(path.join(ROOT, 'forms/fixtures/unknown-type-with-key-invalid.form'));
 
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(
-      'Form fixture-unsupported-type, component Frame_Map (iframe): component type not supported yet',
+      'Form fixture-unknown-with-key, component Signature_1 (signature): component type not supported yet',
+    );
+  });
+
+  it('renders a form with editor leftovers and prints what it left out as warnings on stderr', async () => {
+    const result = await lotse(path.join(ROOT, 'forms/fixtures/unsupported-property-warning.form'));
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('name="phone"');
+    expect(result.stderr).toContain(
+      'warning: Form fixture-unsupported-property, component Field_Phone (textfield): property placeholder is ignored',
     );
   });
 

@@ -240,8 +240,8 @@ export interface ImageComponent extends ComponentBase {
   type: 'image';
   /** An http(s) or data:image URL, or a FEEL expression yielding one. */
   source: string;
-  /** Text alternative (WCAG 1.1.1), static or FEEL; `""` marks a decorative image. */
-  alt: string;
+  /** Text alternative (WCAG 1.1.1), static or FEEL; `""` marks a decorative image; missing: a warning, shown as `""`. */
+  alt?: string;
 }
 
 /** Markdown subset with `{{…}}` FEEL templates, or `=…` (a FEEL expression whose result is shown as plain text). */

@@ -114,7 +114,7 @@ describe('renderFields per component type', () => {
           validate: { required: true, minLength: 3 },
         },
       ],
-    });
+    }).form;
     const { values, errors } = validateSubmission(schema, { subject: 'ab' });
 
     const html = renderer.renderFields(schema, { values, errors, locale: 'de' });
@@ -283,7 +283,7 @@ describe('escaping', () => {
       { id: 'Field_Z', type: 'select', key: 'z', label: 'Z', values: [{ label: '<b>bold</b>', value: '"><script>' }] },
       { id: 'Field_R', type: 'radio', key: 'r', label: 'R', values: [{ label: '<i>i</i>', value: "' onfocus='x" }] },
     ],
-  });
+  }).form;
 
   it('escapes form strings and submitted values everywhere', () => {
     const { values, errors } = validateSubmission(hostile, {
@@ -436,7 +436,7 @@ describe('renderFields for the new component types', () => {
         { id: 'Field_Yes', type: 'select', key: 'yes', label: 'Ja?', valuesKey: 'answers' },
         { id: 'Field_Share', type: 'number', key: 'share', label: 'Anteil', serializeToString: true },
       ],
-    });
+    }).form;
 
     const html = render(schema, { context: { sizes: [1, 'two'], answers: [true] } });
 
@@ -452,7 +452,7 @@ describe('renderFields for the new component types', () => {
       type: 'default',
       schemaVersion: 16,
       components: [{ id: 'Field_Amount', type: 'number', key: 'amount', label: 'Betrag' }],
-    });
+    }).form;
     const shown = (input: string, locale: 'de' | 'en') => {
       const { values, errors } = validateSubmission(schema, { amount: input }, { locale });
       const html = renderer.renderFields(schema, { values, errors, locale });
@@ -536,7 +536,7 @@ describe('renderFields for the new component types', () => {
         },
         { id: 'Field_Other', type: 'textfield', key: 'reference', label: 'Zeichen' },
       ],
-    });
+    }).form;
 
     const html = render(schema);
 

@@ -6,7 +6,7 @@ import {
   readFixtureJson,
   readGeneralInquiryJson,
 } from './fixtures/fixtures.js';
-import { FormSchemaError, SUPPORTED_COMPONENT_TYPES, allComponents, parseForm } from './schema.js';
+import { FormSchemaError, SUPPORTED_COMPONENT_TYPES, allComponents, describeProblem, parseForm } from './schema.js';
 
 function problemsOf(json: unknown): string[] {
   try {
@@ -22,13 +22,13 @@ describe('parseForm', () => {
   it.each(GENERAL_INQUIRY_FORM_FILES)('accepts the shipped form %s', (file) => {
     const json = readGeneralInquiryJson(file);
 
-    const form = parseForm(json);
+    const form = parseForm(json).form;
 
     expect(form).toEqual(json);
   });
 
   it('accepts every supported component type', () => {
-    const form = parseForm(readFixtureJson('all-components.form'));
+    const form = parseForm(readFixtureJson('all-components.form')).form;
 
     expect(new Set(allComponents(form.components).map((component) => component.type))).toEqual(
       new Set(SUPPORTED_COMPONENT_TYPES),
@@ -41,22 +41,6 @@ describe('parseForm', () => {
 
   // One fixture per rule; each message names the form, the component and its type.
   it.each([
-    [
-      'unsupported-component-type-invalid.form',
-      'Form fixture-unsupported-type, component Frame_Map (iframe): component type not supported yet',
-    ],
-    [
-      'nested-unsupported-invalid.form',
-      'Form fixture-nested-unsupported, component Preview_Doc (documentPreview): component type not supported yet',
-    ],
-    [
-      'unsupported-property-invalid.form',
-      'Form fixture-unsupported-property, component Field_Phone (textfield): property placeholder not supported yet',
-    ],
-    [
-      'custom-message-invalid.form',
-      'Form fixture-custom-message, component Field_Phone (textfield): property validate.requiredMessage not supported yet',
-    ],
     [
       'values-key-invalid.form',
       'Form fixture-values-key, component Field_Sector (select): use only one of values, valuesKey and valuesExpression',
@@ -146,22 +130,6 @@ describe('parseForm', () => {
       'Form fixture-number-bound, component Field_Amount (number): validate.max: must be a number (FEEL expressions are not supported here)',
     ],
     [
-      'html-script-invalid.form',
-      'Form fixture-html-script, component Html_Info (html): content: <script> is not allowed',
-    ],
-    [
-      'html-script-invalid.form',
-      'Form fixture-html-script, component Html_Info (html): content: attribute onclick on <p> is not allowed',
-    ],
-    [
-      'html-script-invalid.form',
-      'Form fixture-html-script, component Html_Info (html): content: href="javascript:steal()" on <a> is not allowed',
-    ],
-    [
-      'image-alt-invalid.form',
-      'Form fixture-image-alt, component Image_Logo (image): alt: images need alt text (WCAG 1.1.1); use "" for a purely decorative image',
-    ],
-    [
       'image-source-invalid.form',
       'Form fixture-image-source, component Image_Logo (image): source: source must be an https:, http: or data:image URL',
     ],
@@ -189,7 +157,10 @@ describe('parseForm', () => {
       'wrong-default-type-invalid.form',
       'Form fixture-wrong-default-type, component Field_Consent (checkbox): defaultValue:',
     ],
-    ['form-property-invalid.form', 'Form fixture-form-property: property theme not supported yet'],
+    [
+      'unknown-type-with-key-invalid.form',
+      'Form fixture-unknown-with-key, component Signature_1 (signature): component type not supported yet (it would collect data or hold fields)',
+    ],
     ['missing-components-invalid.form', 'Form fixture-missing-components: components:'],
   ])('rejects %s', (file, expected) => {
     const problems = problemsOf(readFixtureJson(file));
@@ -206,27 +177,31 @@ describe('parseForm', () => {
       type: 'default',
       schemaVersion: 16,
       components: [
-        { id: 'Frame_Map', type: 'iframe', url: 'https://example.org' },
+        { id: 'Field_Sign', type: 'signature', key: 'sign', label: 'Unterschrift' },
         { id: 'Field_Upload', type: 'filepicker', key: 'upload' },
       ],
     };
 
     expect(problemsOf(json)).toEqual([
-      'Form two-problems, component Frame_Map (iframe): component type not supported yet',
+      'Form two-problems, component Field_Sign (signature): component type not supported yet (it would collect data or hold fields)',
       'Form two-problems, component Field_Upload (filepicker): label: input components need a label (every control needs a visible label)',
     ]);
   });
 
   it('carries structured problems for tools', () => {
     try {
-      parseForm(readFixtureJson('unsupported-component-type-invalid.form'));
+      parseForm(readFixtureJson('unknown-type-with-key-invalid.form'));
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(FormSchemaError);
       const schemaError = error as FormSchemaError;
-      expect(schemaError.formId).toBe('fixture-unsupported-type');
+      expect(schemaError.formId).toBe('fixture-unknown-with-key');
       expect(schemaError.problems).toEqual([
-        { componentId: 'Frame_Map', componentType: 'iframe', message: 'component type not supported yet' },
+        {
+          componentId: 'Signature_1',
+          componentType: 'signature',
+          message: 'component type not supported yet (it would collect data or hold fields)',
+        },
       ]);
     }
   });
@@ -236,13 +211,142 @@ describe('parseForm', () => {
     ['null', null],
     ['components not objects', { id: 'x', type: 'default', schemaVersion: 16, components: [42] }],
   ])('rejects %s with a FormSchemaError, never another exception', (_case, json) => {
-    expect(() => parseForm(json)).toThrow(FormSchemaError);
+    expect(() => parseForm(json).form).toThrow(FormSchemaError);
+  });
+
+  it('parses a form without warnings when it has nothing to leave out', () => {
+    expect(parseForm(readFixtureJson('every-component.form')).warnings).toEqual([]);
   });
 
   it('keeps layout and custom properties', () => {
-    const form = parseForm(readFixtureJson('every-component.form'));
+    const form = parseForm(readFixtureJson('every-component.form')).form;
 
     expect(form.components[0]).toMatchObject({ layout: { row: 'Row_1', columns: null } });
     expect(form.components[1]).toMatchObject({ properties: { autocomplete: 'organization' } });
+  });
+});
+
+/** ADR 0031: what form-js ignores is left out with a warning; the form runs. */
+describe('parseForm warnings', () => {
+  function warningsOf(json: unknown): string[] {
+    const { form, warnings } = parseForm(json);
+    return warnings.map((warning) => describeProblem(form.id, warning));
+  }
+
+  it.each([
+    [
+      'unsupported-component-type-warning.form',
+      'Form fixture-unsupported-type, component Frame_Map (iframe): component type not supported yet; it is not shown',
+    ],
+    [
+      'nested-unsupported-warning.form',
+      'Form fixture-nested-unsupported, component Preview_Doc (documentPreview): component type not supported yet; it is not shown',
+    ],
+    [
+      'unsupported-property-warning.form',
+      'Form fixture-unsupported-property, component Field_Phone (textfield): property placeholder is ignored (form-js does not use it here)',
+    ],
+    [
+      'custom-message-warning.form',
+      'Form fixture-custom-message, component Field_Phone (textfield): property validate.requiredMessage is ignored (form-js does not use it here)',
+    ],
+    [
+      'html-script-warning.form',
+      'Form fixture-html-script, component Html_Info (html): <script> is not allowed (scripts, styles, event handlers, ids, classes and unsafe URLs are removed); it is left out',
+    ],
+    [
+      'html-script-warning.form',
+      'Form fixture-html-script, component Html_Info (html): attribute onclick on <p> is not allowed',
+    ],
+    [
+      'image-alt-warning.form',
+      'Form fixture-image-alt, component Image_Logo (image): images need alt text (WCAG 1.1.1); it is shown with alt="" (decorative) until it has one',
+    ],
+    [
+      'form-property-warning.form',
+      'Form fixture-form-property: property theme is ignored (form-js does not use it here)',
+    ],
+  ])('loads %s with the warning %s', (file, expected) => {
+    const warnings = warningsOf(readFixtureJson(file));
+
+    expect(
+      warnings.some((warning) => warning.includes(expected)),
+      warnings.join('\n'),
+    ).toBe(true);
+  });
+
+  it('leaves what form-js ignores out of the parsed form', () => {
+    const { form } = parseForm({
+      $schema: 'https://unpkg.com/@camunda/schema/resources/form.json',
+      id: 'leftovers',
+      type: 'default',
+      schemaVersion: 16,
+      exporter: { name: 'Camunda Modeler', version: '5.30.0' },
+      executionPlatform: 'Camunda Cloud',
+      executionPlatformVersion: '8.6.0',
+      components: [
+        { id: 'Text_1', type: 'text', text: 'Hallo', label: 'left over from a textfield', key: 'old' },
+        { id: 'Frame_1', type: 'iframe', url: 'https://example.org', label: 'Karte' },
+      ],
+    });
+
+    expect(form).not.toHaveProperty('$schema');
+    expect(form.components).toEqual([{ id: 'Text_1', type: 'text', text: 'Hallo' }]);
+  });
+
+  it('warns quietly about nothing in the metadata every editor writes', () => {
+    expect(
+      warningsOf({
+        $schema: 'https://unpkg.com/@camunda/schema/resources/form.json',
+        id: 'metadata',
+        type: 'default',
+        schemaVersion: 16,
+        exporter: { name: 'Camunda Web Modeler', version: 'abc' },
+        executionPlatform: 'Camunda Cloud',
+        executionPlatformVersion: '8.7.0',
+        versionTag: 'v1',
+        components: [],
+      }),
+    ).toEqual([]);
+  });
+
+  it('loads a schemaVersion newer than it knows with a warning', () => {
+    expect(warningsOf({ id: 'new', type: 'default', schemaVersion: 99, components: [] })).toEqual([
+      'Form new: schemaVersion 99 is newer than 18, the newest Lotse knows; properties it does not know are ignored with a warning',
+    ]);
+  });
+
+  it('still refuses what would change behaviour next to what it ignores', () => {
+    expect(
+      problemsOf({
+        id: 'mixed',
+        type: 'default',
+        schemaVersion: 16,
+        components: [{ id: 'Field_1', type: 'number', key: 'n', label: 'N', validate: { min: '=x' }, unknown: 1 }],
+      }),
+    ).toEqual([
+      'Form mixed, component Field_1 (number): validate.min: must be a number (FEEL expressions are not supported here)',
+    ]);
+  });
+
+  it('refuses an unknown container that holds fields: leaving it out would lose them', () => {
+    expect(
+      problemsOf({
+        id: 'pages',
+        type: 'default',
+        schemaVersion: 16,
+        components: [
+          { id: 'Page_1', type: 'page', components: [{ id: 'F', type: 'textfield', key: 'a', label: 'A' }] },
+        ],
+      }),
+    ).toEqual([
+      'Form pages, component Page_1 (page): component type not supported yet (it would collect data or hold fields)',
+    ]);
+  });
+
+  it('renders an image without alt with alt=""', () => {
+    const { form } = parseForm(readFixtureJson('image-alt-warning.form'));
+
+    expect(form.components[0]).toEqual({ id: 'Image_Logo', type: 'image', source: 'https://example.org/logo.png' });
   });
 });

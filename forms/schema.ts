@@ -1,9 +1,12 @@
 /**
- * Camunda Forms JSON (the `.form` files the designer exports): one type, one validator (`parseForm`).
- * Everything the engine cannot run as the modeler means it is rejected with a `FormSchemaError` naming
- * form, component and property, instead of being dropped, so a form never behaves differently here.
- * Each component type's zod schema is in its module (components/<type>.ts), built from schema-kit.ts;
- * this file holds the form around them: the envelope, nesting depth, unique ids and keys.
+ * Camunda Forms JSON (the `.form` files the editors write): one type, one validator (`parseForm`).
+ * Liberal where form-js is liberal, strict where behaviour would change (ADR 0031): what form-js ignores
+ * (properties a component does not have, keys of newer form-js versions, display-only components we do not
+ * draw) is left out with a warning next to the form; what we cannot run as the editor means (a rule we cannot
+ * enforce, FEEL that does not parse, a component that would collect data we do not know) is a
+ * `FormSchemaError` naming form, component and property. Each component type's zod schema is in its module
+ * (components/<type>.ts), built from schema-kit.ts; this file holds the form around them: the envelope,
+ * nesting depth, unique ids and keys, and the line between warnings and errors.
  */
 import { z } from 'zod';
 import { allComponents, isKeyedComponent } from './components.js';
@@ -60,6 +63,15 @@ export interface FormSchemaProblem {
   message: string;
 }
 
+/** A form that runs, with what was left out of it or is worth the designer's attention. */
+export interface ParsedForm {
+  form: FormSchema;
+  warnings: FormSchemaProblem[];
+}
+
+/** The newest form-js schema version these rules were written against; newer files load with a warning. */
+export const KNOWN_SCHEMA_VERSION = 18;
+
 /** A form file the engine cannot run as it is. The message has one line per problem, each naming form and component. */
 export class FormSchemaError extends Error {
   override name = 'FormSchemaError';
@@ -72,7 +84,8 @@ export class FormSchemaError extends Error {
   }
 }
 
-function describeProblem(formId: string | undefined, problem: FormSchemaProblem): string {
+/** One line per problem, naming form and component (for the CLI and logs). */
+export function describeProblem(formId: string | undefined, problem: FormSchemaProblem): string {
   const form = `Form ${formId ?? '(without id)'}`;
   if (problem.componentId === undefined && problem.componentType === undefined) return `${form}: ${problem.message}`;
   return `${form}, component ${problem.componentId ?? '(without id)'} (${problem.componentType ?? 'without type'}): ${problem.message}`;
@@ -83,6 +96,8 @@ const componentSchemas = new Map<ComponentType, z.ZodType<ParsedComponent>>(
 );
 
 const formEnvelope = z.strictObject({
+  // Editor metadata: what wrote the file and for which engine. It changes nothing, so it is accepted quietly.
+  $schema: z.string().optional(),
   id: z.string().min(1, 'id must not be empty'),
   type: z.literal('default'),
   schemaVersion: z.int().nonnegative(),
@@ -97,12 +112,9 @@ const formEnvelope = z.strictObject({
 const MAX_DEPTH = 6;
 
 function issueMessages(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.flatMap((issue) => {
+  return issues.map((issue) => {
     const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((name) => `property ${path === '' ? name : `${path}.${name}`} not supported yet`);
-    }
-    return [path === '' ? issue.message : `${path}: ${issue.message}`];
+    return path === '' ? issue.message : `${path}: ${issue.message}`;
   });
 }
 
@@ -112,50 +124,150 @@ function stringProperty(value: unknown, name: string): string | undefined {
   return typeof property === 'string' ? property : undefined;
 }
 
-/** Parses and checks a `.form` file's JSON. Throws `FormSchemaError` listing every problem found. */
-export function parseForm(json: unknown): FormSchema {
+interface Tolerated<T> {
+  data?: T;
+  errors: string[];
+  /** Properties form-js would ignore, left out: `validate.requiredMessage`. */
+  ignored: string[];
+}
+
+/**
+ * Parses `raw`, leaving out every property the schema does not know (form-js ignores them too): the schemas
+ * are strict so that nothing is dropped silently, and this is where dropping becomes a warning. Retries
+ * because a property left out can reveal none further (strict objects report all of theirs at once).
+ */
+function parseTolerant<T>(schema: z.ZodType<T>, raw: unknown): Tolerated<T> {
+  const ignored: string[] = [];
+  let input = raw;
+  for (;;) {
+    const result = schema.safeParse(input);
+    if (result.success) return { data: result.data, errors: [], ignored };
+    const unknown = result.error.issues.filter((issue) => issue.code === 'unrecognized_keys');
+    const errors = result.error.issues.filter((issue) => issue.code !== 'unrecognized_keys');
+    for (const issue of unknown) {
+      const path = issue.path.map(String);
+      ignored.push(...issue.keys.map((name) => [...path, name].join('.')));
+      input = withoutKeys(input, issue.path, issue.keys);
+    }
+    if (errors.length > 0 || unknown.length === 0) return { errors: issueMessages(errors), ignored };
+  }
+}
+
+/** A copy of `value` without `keys` in the object at `path` (copies only along the path). */
+function withoutKeys(value: unknown, path: readonly PropertyKey[], keys: readonly string[]): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) {
+    return head === undefined
+      ? value
+      : value.map((item, index) => (index === head ? withoutKeys(item, rest, keys) : item));
+  }
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  if (head === undefined) {
+    for (const key of keys) delete copy[key];
+  } else if (typeof head === 'string' || typeof head === 'number') {
+    copy[head] = withoutKeys(copy[head], rest, keys);
+  }
+  return copy;
+}
+
+const ignoredMessage = (property: string) => `property ${property} is ignored (form-js does not use it here)`;
+
+/** Parses and checks a `.form` file's JSON. Throws `FormSchemaError` listing every problem that would change behaviour. */
+export function parseForm(json: unknown): ParsedForm {
   const formId = stringProperty(json, 'id');
-  const envelope = formEnvelope.safeParse(json);
-  if (!envelope.success) {
+  const envelope = parseTolerant(formEnvelope, json);
+  if (envelope.data === undefined) {
     throw new FormSchemaError(
       formId,
-      issueMessages(envelope.error.issues).map((message) => ({ message })),
+      envelope.errors.map((message) => ({ message })),
     );
+  }
+  const warnings: FormSchemaProblem[] = envelope.ignored.map((property) => ({ message: ignoredMessage(property) }));
+  if (envelope.data.schemaVersion > KNOWN_SCHEMA_VERSION) {
+    warnings.push({
+      message:
+        `schemaVersion ${envelope.data.schemaVersion} is newer than ${KNOWN_SCHEMA_VERSION}, the newest Lotse knows; ` +
+        'properties it does not know are ignored with a warning',
+    });
   }
 
   const problems: FormSchemaProblem[] = [];
-  const components = parseComponents(envelope.data.components, problems, 1);
+  const components = parseComponents(envelope.data.components, { problems, warnings }, 1);
   problems.push(...duplicates(components));
 
   if (problems.length > 0) throw new FormSchemaError(envelope.data.id, problems);
-  return { ...envelope.data, components };
+  const { $schema: _schema, ...form } = envelope.data;
+  return { form: { ...form, components }, warnings };
 }
 
-function parseComponents(raws: readonly unknown[], problems: FormSchemaProblem[], depth: number): FormComponent[] {
+/** The embedded forms of a model (`zeebe:userTaskForm`, ADR 0031), parsed, by their id in the model. */
+export function parseEmbeddedForms(bodies: Readonly<Record<string, string>>): Record<string, ParsedForm> {
+  const parsed: Record<string, ParsedForm> = {};
+  for (const [id, body] of Object.entries(bodies)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch (error) {
+      throw new FormSchemaError(id, [{ message: `the embedded form is not valid JSON: ${(error as Error).message}` }]);
+    }
+    const { form, warnings } = parseForm(json);
+    // The model names the form by its zeebe:userTaskForm id; the JSON's own id may be anything (often Form_…).
+    parsed[id] = { form: { ...form, id }, warnings };
+  }
+  return parsed;
+}
+
+interface Findings {
+  problems: FormSchemaProblem[];
+  warnings: FormSchemaProblem[];
+}
+
+/** Whether an unknown component would hold data (a key or path) or other components: leaving it out would lose them. */
+function holdsData(raw: unknown): boolean {
+  const key = stringProperty(raw, 'key') ?? stringProperty(raw, 'path');
+  const children: unknown = typeof raw === 'object' && raw !== null ? Reflect.get(raw, 'components') : undefined;
+  return (key !== undefined && key !== '') || (Array.isArray(children) && children.length > 0);
+}
+
+function parseComponents(raws: readonly unknown[], findings: Findings, depth: number): FormComponent[] {
+  const { problems, warnings } = findings;
   const components: FormComponent[] = [];
   for (const raw of raws) {
     const componentId = stringProperty(raw, 'id');
     const componentType = stringProperty(raw, 'type');
     const where = { componentId, componentType };
-    if (!isSupportedType(componentType)) {
-      problems.push({ ...where, message: 'component type not supported yet' });
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      problems.push({ ...where, message: 'a component must be a JSON object' });
       continue;
     }
-    const parsed = componentSchemas.get(componentType)?.safeParse(raw);
-    if (parsed === undefined) continue;
-    if (!parsed.success) {
-      problems.push(...issueMessages(parsed.error.issues).map((message) => ({ ...where, message })));
+    if (!isSupportedType(componentType)) {
+      if (holdsData(raw)) {
+        problems.push({ ...where, message: 'component type not supported yet (it would collect data or hold fields)' });
+      } else {
+        warnings.push({ ...where, message: 'component type not supported yet; it is not shown' });
+      }
+      continue;
+    }
+    const definition = definitionOfType(componentType);
+    const schema = componentSchemas.get(componentType);
+    if (schema === undefined) continue;
+    const parsed = parseTolerant(schema, raw);
+    warnings.push(...parsed.ignored.map((property) => ({ ...where, message: ignoredMessage(property) })));
+    if (parsed.data === undefined) {
+      problems.push(...parsed.errors.map((message) => ({ ...where, message })));
       continue;
     }
     const component = parsed.data;
+    warnings.push(...(definition.warnings?.(component, schemaKit) ?? []).map((message) => ({ ...where, message })));
     if (component.type !== 'group' && component.type !== 'dynamiclist') {
       components.push(component);
     } else if (depth >= MAX_DEPTH) {
       problems.push({ ...where, message: `groups and lists nested deeper than ${MAX_DEPTH} levels are not supported` });
     } else if (component.type === 'group') {
-      components.push({ ...component, components: parseComponents(component.components, problems, depth + 1) });
+      components.push({ ...component, components: parseComponents(component.components, findings, depth + 1) });
     } else {
-      components.push({ ...component, components: parseComponents(component.components, problems, depth + 1) });
+      components.push({ ...component, components: parseComponents(component.components, findings, depth + 1) });
     }
   }
   return components;

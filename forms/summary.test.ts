@@ -8,12 +8,12 @@ const startForm = parseForm(
   JSON.parse(
     readFileSync(new URL('../workflows/catalog/general-inquiry/general-inquiry-start.form', import.meta.url), 'utf8'),
   ),
-);
+).form;
 const answerForm = parseForm(
   JSON.parse(
     readFileSync(new URL('../workflows/catalog/general-inquiry/general-inquiry-answer.form', import.meta.url), 'utf8'),
   ),
-);
+).form;
 
 describe('summarizeAnswers', () => {
   it('lists answered fields in form order with labels, option labels instead of values, and skips empty ones', () => {

@@ -414,7 +414,7 @@ describe('validateSubmission with conditions', () => {
         conditional: { hide: '=b = null' },
       },
     ],
-  });
+  }).form;
 
   it('removes a hidden value before later conditions see it (form-js semantics)', () => {
     const result = validateSubmission(chain, { b: 'filled although hidden' });
@@ -459,7 +459,7 @@ describe('validateSubmission with conditions', () => {
           conditional: { hide: '="a" + 1 = 2' },
         },
       ],
-    });
+    }).form;
 
     expect(validateSubmission(form, {}).errors.map((error) => error.key)).toEqual(['x']);
   });
@@ -483,7 +483,7 @@ describe('numbers as people type them, per language (options.locale)', () => {
       { id: 'Field_Amount', type: 'number', key: 'amount', label: 'Betrag' },
       { id: 'Field_Text', type: 'number', key: 'asText', label: 'Als Text', serializeToString: true },
     ],
-  });
+  }).form;
   const read = (amount: string, locale?: Locale) => validateSubmission(amountForm, { amount }, { locale });
 
   // Invariant: with a language, "." and "," each have one role; the value is that reading or an error.

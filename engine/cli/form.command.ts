@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createFormRenderer } from '../../forms/render.js';
-import { FormSchemaError, parseForm, type FormSchema } from '../../forms/schema.js';
+import { describeProblem, FormSchemaError, parseForm, type FormSchema } from '../../forms/schema.js';
 import {
   FormTranslationError,
   parseFormTranslation,
@@ -55,7 +55,9 @@ export async function formCommand(args: string[]): Promise<number> {
   }
 
   try {
-    const original = parseForm(await readJson(file));
+    const { form: original, warnings } = parseForm(await readJson(file));
+    // Warnings go to stderr: the form still runs, and stdout stays the HTML or the validation result.
+    for (const warning of warnings) console.error(`warning: ${describeProblem(original.id, warning)}`);
     const form = locale === 'en' ? await translated(original, file) : original;
     const data = options.data === undefined ? undefined : await readObject(options.data);
     const context = options.context === undefined ? undefined : await readObject(options.context);

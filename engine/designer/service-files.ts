@@ -9,7 +9,13 @@ import { z } from 'zod';
 import { checkExpression, FeelError, isExpression, stripExpression } from '../feel/feel.js';
 import { compileErrorsToText, compileService, type CompileIssue } from '../model/compile.js';
 import type { ProcessModel } from '../model/process-model.js';
-import { FormSchemaError, parseForm, type FormSchema } from '../../forms/schema.js';
+import {
+  FormSchemaError,
+  parseEmbeddedForms,
+  parseForm,
+  type FormSchema,
+  type FormSchemaProblem,
+} from '../../forms/schema.js';
 import { FormTranslationError, parseFormTranslation, translationFileName } from '../../forms/translate.js';
 import type { StartConfig, StartStep } from '../db/schema.js';
 import { dataPathsOf, hasListedFileField, rootKeysOf } from '../services/start-steps.js';
@@ -267,8 +273,9 @@ export async function definitionFromFiles(files: ServiceFiles): Promise<ServiceD
   if (!compiled.ok) throw new ServiceDefinitionError(`${slug}: ${compileErrorsToText(compiled.errors)}`);
 
   const forms: Record<string, FormSchema> = {};
+  for (const [id, embedded] of Object.entries(parseEmbeddedForms(compiled.embeddedForms))) forms[id] = embedded.form;
   for (const file of data.forms) {
-    const form = parseForm(JSON.parse(fileOf(files, slug, file)));
+    const { form } = parseForm(JSON.parse(fileOf(files, slug, file)));
     const translationFile = translationFileName(file, 'en');
     // The English texts travel with the form (and count in the version's content hash).
     const translationText = files[translationFile];
@@ -448,13 +455,17 @@ export async function validateServiceFiles(files: ServiceFiles): Promise<DesignP
   const bpmnSources = bpmnFiles.flatMap((file) => (files[file] === undefined ? [] : [files[file]]));
   const dmnSources = (data.dmn ?? []).flatMap((file) => (files[file] === undefined ? [] : [files[file]]));
   let model: ProcessModel | undefined;
+  let embeddedForms: Record<string, string> = {};
   if (bpmnSources.length === bpmnFiles.length && bpmnSources.length > 0) {
     const compiled = await compileService({ bpmn: bpmnSources, dmn: dmnSources });
     const issues = compiled.ok ? compiled.warnings : compiled.errors;
     for (const issue of issues) {
       problems.push(compilerProblem(issue, compiled.ok ? 'warning' : 'error', bpmnFiles, data.dmn ?? [], files));
     }
-    if (compiled.ok) model = compiled.model;
+    if (compiled.ok) {
+      model = compiled.model;
+      embeddedForms = compiled.embeddedForms;
+    }
   }
   for (const file of bpmnFiles) {
     const xml = files[file];
@@ -475,6 +486,12 @@ export async function validateServiceFiles(files: ServiceFiles): Promise<DesignP
   for (const file of data.forms) {
     const form = formOf(files, file, problems);
     if (form) forms[form.id] = form;
+  }
+  // Forms embedded in the BPMN (zeebe:userTaskForm) are named by their id there, not by the JSON's own id.
+  for (const [id, text] of Object.entries(embeddedForms)) {
+    const where = { de: `Eingebettetes Formular „${id}“`, en: `Embedded form "${id}"` };
+    const form = parsedFormOf(text, mainFile, where, problems);
+    if (form) forms[id] = { ...form, id };
   }
   if (model) {
     for (const element of Object.values(model.elements)) {
@@ -501,7 +518,7 @@ export async function validateServiceFiles(files: ServiceFiles): Promise<DesignP
         });
       }
     }
-    if (Object.keys(forms).length === data.forms.length) {
+    if (Object.keys(forms).length === data.forms.length + Object.keys(embeddedForms).length) {
       for (const problem of [...startConfigOf(data, model, forms).problems, ...resultProblems(data, forms)]) {
         problems.push({
           severity: 'error',
@@ -588,37 +605,56 @@ function compilerProblem(
   };
 }
 
-/** The parsed form with its translation, or undefined with its problems added. */
-function formOf(files: ServiceFiles, file: string, problems: DesignProblem[]): FormSchema | undefined {
-  const text = files[file];
-  if (text === undefined) return undefined;
-  let form: FormSchema;
+/** A form problem as the designer lists it: an error keeps the service from running, a warning does not. */
+function formProblem(
+  severity: DesignProblem['severity'],
+  file: string,
+  where: { de: string; en: string },
+  problem: FormSchemaProblem,
+): DesignProblem {
+  return {
+    severity,
+    file,
+    ...(problem.componentId !== undefined && { fieldKey: problem.componentId }),
+    message: `${where.de}, ${problem.componentId ? `Feld ${problem.componentId}: ` : ''}${problem.message}`,
+    messageEn: `${where.en}, ${problem.componentId ? `field ${problem.componentId}: ` : ''}${problem.message}`,
+    source: 'form',
+  };
+}
+
+/** A form's JSON text parsed, with its errors or warnings added to `problems` (`where` names it in both languages). */
+function parsedFormOf(
+  text: string,
+  file: string,
+  where: { de: string; en: string },
+  problems: DesignProblem[],
+): FormSchema | undefined {
   try {
-    form = parseForm(JSON.parse(text));
+    const { form, warnings } = parseForm(JSON.parse(text));
+    problems.push(...warnings.map((warning) => formProblem('warning', file, where, warning)));
+    return form;
   } catch (error) {
     if (error instanceof FormSchemaError) {
-      for (const problem of error.problems) {
-        const component = problem.componentId ? `Feld ${problem.componentId}: ` : '';
-        problems.push({
-          severity: 'error',
-          file,
-          ...(problem.componentId !== undefined && { fieldKey: problem.componentId }),
-          message: `Formular „${file}“, ${component}${problem.message}`,
-          messageEn: `Form "${file}", ${problem.componentId ? `field ${problem.componentId}: ` : ''}${problem.message}`,
-          source: 'form',
-        });
-      }
+      problems.push(...error.problems.map((problem) => formProblem('error', file, where, problem)));
     } else {
       problems.push({
         severity: 'error',
         file,
-        message: `Formular „${file}“ ist kein gültiges JSON: ${(error as Error).message}`,
-        messageEn: `Form "${file}" is not valid JSON: ${(error as Error).message}`,
+        message: `${where.de} ist kein gültiges JSON: ${(error as Error).message}`,
+        messageEn: `${where.en} is not valid JSON: ${(error as Error).message}`,
         source: 'form',
       });
     }
     return undefined;
   }
+}
+
+/** The parsed form with its translation, or undefined with its problems added (warnings too). */
+function formOf(files: ServiceFiles, file: string, problems: DesignProblem[]): FormSchema | undefined {
+  const text = files[file];
+  if (text === undefined) return undefined;
+  const form = parsedFormOf(text, file, { de: `Formular „${file}“`, en: `Form "${file}"` }, problems);
+  if (form === undefined) return undefined;
   const translationFile = translationFileName(file, 'en');
   const translation = files[translationFile];
   if (translation !== undefined) {

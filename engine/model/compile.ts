@@ -22,13 +22,20 @@ import {
   type ProcessModel,
   type SequenceFlow,
 } from './process-model.js';
-import { rejectExtensions } from './zeebe-extensions.js';
+import { embeddedFormsOf, rejectExtensions } from './zeebe-extensions.js';
 
 export type { CompileIssue } from './issues.js';
 export { DEFAULT_JOB_RETRIES } from './zeebe-extensions.js';
 
 export type CompileResult =
-  { ok: true; model: ProcessModel; warnings: CompileIssue[] } | { ok: false; errors: CompileIssue[] };
+  | {
+      ok: true;
+      model: ProcessModel;
+      warnings: CompileIssue[];
+      /** Forms embedded in the processes (`zeebe:userTaskForm`): JSON text by the id tasks name them by. */
+      embeddedForms: Record<string, string>;
+    }
+  | { ok: false; errors: CompileIssue[] };
 
 /** The files of a service: its BPMN files (the main one first) and its DMN files. */
 export interface ServiceSources {
@@ -56,11 +63,12 @@ export async function compileService(sources: ServiceSources): Promise<CompileRe
     return { ok: false, errors: log.errors.length > 0 ? log.errors : [{ message: 'the service has no BPMN file' }] };
   }
   const decisions = await compileDmn(sources.dmn, log);
-  const model = compileModel(mainFile, otherFiles, decisions, log);
+  const embeddedForms: Record<string, string> = {};
+  const model = compileModel(mainFile, otherFiles, decisions, embeddedForms, log);
   if (log.errors.length > 0 || model === undefined) {
     return { ok: false, errors: log.errors };
   }
-  return { ok: true, model, warnings: log.warnings };
+  return { ok: true, model, warnings: log.warnings, embeddedForms };
 }
 
 /** `Task_1 (bpmn:UserTask): message` per line, for the CLI and the designer UI. */
@@ -117,6 +125,7 @@ async function compileDmn(dmnFiles: string[], log: IssueLog): Promise<Record<str
 
 interface CompiledProcess {
   context: ProcessContext;
+  embeddedForms: Record<string, string>;
   flows: Record<string, SequenceFlow>;
   startEventId?: string;
   eventSubProcessIds: string[];
@@ -126,6 +135,7 @@ function compileModel(
   mainFile: ModdleNode,
   otherFiles: ModdleNode[],
   decisions: Record<string, DecisionModel>,
+  embeddedForms: Record<string, string>,
   log: IssueLog,
 ): ProcessModel | undefined {
   const main = selectMainProcess(mainFile, log);
@@ -180,6 +190,7 @@ function compileModel(
   for (const process of compiled) {
     Object.assign(elements, process.context.elements);
     Object.assign(flows, process.flows);
+    Object.assign(embeddedForms, process.embeddedForms);
   }
   if (compiledMain.startEventId === undefined) {
     return undefined;
@@ -209,7 +220,8 @@ function compileCalled(
 
 /** Compiles one process; `calledProcessId` prefixes its keys (see process-model.ts). */
 function compileOneProcess(process: ModdleNode, calledProcessId: string | undefined, log: IssueLog): CompiledProcess {
-  rejectExtensions(process, new Set(), log);
+  rejectExtensions(process, new Set(['zeebe:UserTaskForm']), log);
+  const embeddedForms = embeddedFormsOf(process, log);
   const context: ProcessContext = {
     log,
     prefix: calledProcessId === undefined ? '' : `${calledProcessId}/`,
@@ -229,6 +241,7 @@ function compileOneProcess(process: ModdleNode, calledProcessId: string | undefi
   const startEventId = container.startEventId;
   return {
     context,
+    embeddedForms,
     flows,
     ...(startEventId !== undefined && { startEventId }),
     eventSubProcessIds: container.eventSubProcessIds,

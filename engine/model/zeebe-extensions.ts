@@ -31,7 +31,8 @@ export const SUPPORTED_EXTENSIONS: Record<string, ReadonlySet<string>> = {
   'bpmn:IntermediateThrowEvent': new Set([...COMMON, ...JOB]),
   'bpmn:IntermediateCatchEvent': new Set(COMMON),
   'bpmn:BoundaryEvent': new Set(COMMON),
-  // zeebe:UserTask only marks a "Camunda user task" (the Modeler adds it by default since 8.5); Lotse has one kind.
+  // zeebe:UserTask marks a "Camunda user task" (the Modeler adds it by default since 8.5); without it Zeebe makes
+  // a job-worker user task. Lotse runs both as its own tasks (ADR 0031).
   'bpmn:UserTask': new Set([
     'zeebe:AssignmentDefinition',
     'zeebe:FormDefinition',
@@ -105,16 +106,51 @@ export function statusOf(node: ModdleNode): string | undefined {
   return value === '' ? undefined : value;
 }
 
+/** The prefix of a `formKey` that names a form embedded in the process (`zeebe:userTaskForm`). */
+export const EMBEDDED_FORM_KEY_PREFIX = 'camunda-forms:bpmn:';
+
+/** An attribute the moddle schema does not declare (newer Zeebe attributes such as `bindingType`). */
+function attributeOf(node: ModdleNode, name: string): string | undefined {
+  const attributes: unknown = node['$attrs'];
+  if (typeof attributes !== 'object' || attributes === null) return undefined;
+  const value: unknown = Reflect.get(attributes, name);
+  return typeof value === 'string' ? value.trim() : undefined;
+}
+
+/**
+ * The id of the form a start event or user task shows (ADR 0031): a linked form (`formId`, from the service's
+ * `.form` files) or a form embedded in the process (`formKey="camunda-forms:bpmn:<id>"`, the id of its
+ * `zeebe:userTaskForm`). External forms (`externalReference`, any other `formKey`) have no form here: undefined,
+ * with a warning; the task is done with a plain button.
+ */
 export function formIdOf(node: ModdleNode, log: IssueLog): string | undefined {
   const form = extensionOf(node, 'zeebe:FormDefinition');
   if (form === undefined) {
     return undefined;
   }
-  if (stringOf(form, 'formKey') !== undefined || stringOf(form, 'externalReference') !== undefined) {
-    log.error(node, 'only linked forms (zeebe:formDefinition formId) are supported');
+  const formKey = stringOf(form, 'formKey')?.trim();
+  const externalReference = stringOf(form, 'externalReference')?.trim();
+  const formId = stringOf(form, 'formId')?.trim();
+  const given = [formKey, externalReference, formId].filter((value) => value !== undefined && value !== '');
+  if (given.length > 1) {
+    log.error(node, 'zeebe:formDefinition has more than one of formId, formKey and externalReference; keep one');
     return undefined;
   }
-  const formId = stringOf(form, 'formId')?.trim();
+  if (formKey !== undefined && formKey.startsWith(EMBEDDED_FORM_KEY_PREFIX)) {
+    const embeddedId = formKey.slice(EMBEDDED_FORM_KEY_PREFIX.length).trim();
+    if (embeddedId === '') log.error(node, `the formKey "${formKey}" names no embedded form`);
+    return embeddedId === '' ? undefined : embeddedId;
+  }
+  const external = externalReference !== undefined && externalReference !== '' ? externalReference : formKey;
+  if (external !== undefined && external !== '') {
+    if (isExpression(external)) checkFeel(node, stripExpression(external), 'the external form reference', log);
+    log.warn(
+      node,
+      `the form is external ("${external}"): Lotse shows no form for it; the task page links to it and the task is ` +
+        'completed with a plain "Erledigt" button',
+    );
+    return undefined;
+  }
   if (formId === undefined || formId === '') {
     log.error(node, 'zeebe:formDefinition has no formId');
     return undefined;
@@ -123,7 +159,45 @@ export function formIdOf(node: ModdleNode, log: IssueLog): string | undefined {
     log.error(node, 'FEEL expressions in formId are not supported; name the form');
     return undefined;
   }
+  const bindingType = attributeOf(form, 'bindingType');
+  if (bindingType === 'latest' || bindingType === 'versionTag') {
+    log.warn(
+      node,
+      `bindingType "${bindingType}" binds the form when the task starts; Lotse binds every form when the service ` +
+        'version is published, with the forms published alongside (as bindingType "deployment")',
+    );
+  } else if (bindingType !== undefined && bindingType !== 'deployment') {
+    log.error(node, `bindingType "${bindingType}" is unknown; use deployment, latest or versionTag`);
+  }
   return formId;
+}
+
+/** The external form reference of a start event or user task (`externalReference` or a non-embedded `formKey`). */
+export function externalFormOf(node: ModdleNode): string | undefined {
+  const form = extensionOf(node, 'zeebe:FormDefinition');
+  if (form === undefined) return undefined;
+  const externalReference = stringOf(form, 'externalReference')?.trim();
+  if (externalReference !== undefined && externalReference !== '') return externalReference;
+  const formKey = stringOf(form, 'formKey')?.trim();
+  return formKey !== undefined && formKey !== '' && !formKey.startsWith(EMBEDDED_FORM_KEY_PREFIX) ? formKey : undefined;
+}
+
+/**
+ * The forms embedded in a process (`zeebe:userTaskForm`, as older Camunda Modeler versions write them): JSON text
+ * by id. The JSON is checked with the service's forms (forms/schema.ts `parseEmbeddedForms`), not here.
+ */
+export function embeddedFormsOf(process: ModdleNode, log: IssueLog): Record<string, string> {
+  const forms: Record<string, string> = {};
+  for (const extension of extensionsOf(process)) {
+    if (extension.$type !== 'zeebe:UserTaskForm') continue;
+    const id = stringOf(extension, 'id')?.trim() ?? '';
+    const body = stringOf(extension, 'body') ?? '';
+    if (id === '') log.error(process, 'a zeebe:userTaskForm has no id');
+    else if (id in forms) log.error(process, `the embedded form id "${id}" is used twice`);
+    else if (body.trim() === '') log.error(process, `the embedded form "${id}" is empty`);
+    else forms[id] = body;
+  }
+  return forms;
 }
 
 /** `zeebe:taskDefinition` and `zeebe:taskHeaders`; undefined (and no error) when the element has no task definition. */

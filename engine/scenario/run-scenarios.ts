@@ -45,6 +45,7 @@ export async function runScenarioTests(options: ScenarioRunOptions): Promise<Sce
 
   const files = await findScenarioFiles(options.paths);
   for (const problem of files.problems) warn(`! ${problem}`);
+  for (const warning of files.warnings) warn(`! warning: ${warning}`);
   const testCaseCount = files.testFiles.reduce(
     (count, testFile) => count + (testFile.parsed.ok ? testFile.parsed.testCases.length : 1),
     0,

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { FormSchemaError, parseForm, type FormSchema } from '../../forms/schema.js';
+import { describeProblem, FormSchemaError, parseForm, type FormSchema, type ParsedForm } from '../../forms/schema.js';
 import type { Database } from '../db/database.js';
 import { isTestFileName } from '../designer/testrun.js';
 import { createCaseErasureRepository } from '../repositories/case-erasure.repository.js';
@@ -144,6 +144,7 @@ export function scenarioFilesFromMap(files: ServiceFiles): ScenarioFiles {
   const forms = new Map<string, { file: string; form: FormSchema }>();
   const testFiles: TestFile[] = [];
   const problems: string[] = [];
+  const warnings: string[] = [];
   for (const name of Object.keys(files).sort()) {
     const file = path.join(DRAFT_FOLDER, name);
     const text = files[name] ?? '';
@@ -151,10 +152,14 @@ export function scenarioFilesFromMap(files: ServiceFiles): ScenarioFiles {
     if (extension === '.bpmn') bpmn.push({ file, xml: text });
     else if (extension === '.dmn') dmn.push({ file, xml: text });
     else if (extension === '.form') {
-      const form = readForm(name, text);
-      if (typeof form === 'string') problems.push(form);
-      else if (forms.has(form.id)) problems.push(`${name}: form id "${form.id}" is also used by another form`);
-      else forms.set(form.id, { file, form });
+      const parsed = readForm(name, text);
+      if (typeof parsed === 'string') problems.push(parsed);
+      else {
+        const { form } = parsed;
+        warnings.push(...parsed.warnings.map((warning) => `${name}: ${describeProblem(form.id, warning)}`));
+        if (forms.has(form.id)) problems.push(`${name}: form id "${form.id}" is also used by another form`);
+        else forms.set(form.id, { file, form });
+      }
     } else if (isTestFileName(name)) {
       testFiles.push({ file, parsed: readTestFile(text) });
     }
@@ -162,10 +167,10 @@ export function scenarioFilesFromMap(files: ServiceFiles): ScenarioFiles {
   const processes = bpmn.flatMap(({ file, xml }) =>
     executableProcessIds(xml).map((processId) => ({ file, xml, processId })),
   );
-  return { testFiles, bpmn, processes, dmn, forms, problems };
+  return { testFiles, bpmn, processes, dmn, forms, problems, warnings };
 }
 
-function readForm(name: string, text: string): FormSchema | string {
+function readForm(name: string, text: string): ParsedForm | string {
   try {
     return parseForm(JSON.parse(text));
   } catch (error) {

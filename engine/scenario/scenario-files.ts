@@ -4,7 +4,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { FormSchemaError, parseForm, type FormSchema } from '../../forms/schema.js';
+import { describeProblem, FormSchemaError, parseForm, type FormSchema, type ParsedForm } from '../../forms/schema.js';
 import { isTestCaseDocument, parseTestCaseFile, type TestCaseFile } from './test-case-file.js';
 
 export interface SourceFile {
@@ -30,6 +30,8 @@ export interface ScenarioFiles {
   forms: Map<string, { file: string; form: FormSchema }>;
   /** Files that could not be read; shown as warnings, and named when a test case needs them. */
   problems: string[];
+  /** What was left out of forms that still run (forms/schema.ts `parseForm` warnings); shown as warnings. */
+  warnings: string[];
 }
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.tools', 'data']);
@@ -66,16 +68,21 @@ export async function findScenarioFiles(paths: readonly string[]): Promise<Scena
   const dmn: SourceFile[] = [];
   const forms = new Map<string, { file: string; form: FormSchema }>();
   const testFiles: TestFile[] = [];
+  const warnings: string[] = [];
   for (const file of sorted) {
     const extension = path.extname(file).toLowerCase();
     if (extension === '.bpmn') bpmn.push({ file, xml: await readFile(file, 'utf8') });
     if (extension === '.dmn') dmn.push({ file, xml: await readFile(file, 'utf8') });
     if (extension === '.form') {
-      const form = await readForm(file);
-      if (typeof form === 'string') problems.push(form);
-      else if (forms.has(form.id))
-        problems.push(`${file}: form id "${form.id}" is also used by ${forms.get(form.id)?.file}`);
-      else forms.set(form.id, { file, form });
+      const parsed = await readForm(file);
+      if (typeof parsed === 'string') problems.push(parsed);
+      else {
+        const { form } = parsed;
+        warnings.push(...parsed.warnings.map((warning) => `${file}: ${describeProblem(form.id, warning)}`));
+        if (forms.has(form.id))
+          problems.push(`${file}: form id "${form.id}" is also used by ${forms.get(form.id)?.file}`);
+        else forms.set(form.id, { file, form });
+      }
     }
   }
   const found = sorted.filter((file) => file.toLowerCase().endsWith('.json') && belowGivenFolder(file));
@@ -87,7 +94,7 @@ export async function findScenarioFiles(paths: readonly string[]): Promise<Scena
   const processes = bpmn.flatMap(({ file, xml }) =>
     executableProcessIds(xml).map((processId) => ({ file, xml, processId })),
   );
-  return { testFiles, bpmn, processes, dmn, forms, problems };
+  return { testFiles, bpmn, processes, dmn, forms, problems, warnings };
 }
 
 async function walk(folder: string): Promise<string[]> {
@@ -104,7 +111,7 @@ async function walk(folder: string): Promise<string[]> {
   return files;
 }
 
-async function readForm(file: string): Promise<FormSchema | string> {
+async function readForm(file: string): Promise<ParsedForm | string> {
   try {
     return parseForm(JSON.parse(await readFile(file, 'utf8')));
   } catch (error) {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { FormSchema } from '../../forms/schema.js';
+import { FormSchemaError, parseEmbeddedForms, type FormSchema, type ParsedForm } from '../../forms/schema.js';
 import { compileService, formatCompileIssue } from '../model/compile.js';
 import type { ProcessModel } from '../model/process-model.js';
 import {
@@ -63,10 +63,17 @@ export function createScenarioServices(
       };
     }
     const { model } = compiled;
+    let embedded: Record<string, ParsedForm>;
+    try {
+      embedded = parseEmbeddedForms(compiled.embeddedForms);
+    } catch (error) {
+      if (!(error instanceof FormSchemaError)) throw error;
+      return { ok: false, message: `${relative(source.file)}: ${error.message}` };
+    }
     const forms: Record<string, FormSchema> = {};
     const missing: string[] = [];
     for (const formId of referencedFormIds(model)) {
-      const found = files.forms.get(formId);
+      const found = embedded[formId] ?? files.forms.get(formId);
       if (found) forms[formId] = found.form;
       else missing.push(formId);
     }

@@ -24,7 +24,7 @@ const form = parseForm({
       components: [{ id: 'F_N', type: 'textfield', key: 'name', label: 'Name' }],
     },
   ],
-});
+}).form;
 
 describe('resultConfigOf', () => {
   it('reads the form and the document variables of service.json', () => {
@@ -77,7 +77,7 @@ describe('caseResultOf', () => {
       type: 'default',
       schemaVersion: 16,
       components: [{ id: 'F', type: 'textfield', key: 'toString', label: 'x' }],
-    });
+    }).form;
     expect(caseResultOf({ form: 't', documents: [] }, { t: tricky }, {})?.values).toEqual({});
   });
 });

@@ -27,7 +27,7 @@ const form = parseForm({
       components: [{ id: 'Field_City', type: 'textfield', key: 'address.city', label: 'Ort' }],
     },
   ],
-});
+}).form;
 
 describe('start steps over a form', () => {
   it('finds file fields by their data path, inside groups too', () => {
@@ -57,7 +57,7 @@ describe('start steps over a form', () => {
           components: [{ id: 'Field_File', type: 'filepicker', key: 'file', label: 'Datei' }],
         },
       ],
-    });
+    }).form;
     expect(hasListedFileField(listed)).toBe(true);
     expect(fileFieldsOf(listed)).toEqual([]);
     expect([...rootKeysOf(listed)]).toEqual(['attachments']);

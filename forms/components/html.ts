@@ -1,4 +1,8 @@
-/** `html`: HTML with `{{…}}` templates; only an allow-list of tags and attributes survives (sanitize-html.ts). */
+/**
+ * `html`: HTML with `{{…}}` templates; only an allow-list of tags and attributes survives (sanitize-html.ts).
+ * What the sanitizer removes (`<style>`, `<script>`, event handlers, …) is a warning, not a load error: the
+ * rest of the content is shown, as form-js shows sanitized HTML (ADR 0031).
+ */
 import { isExpression } from '../../engine/feel/feel.js';
 import { elementId, type ComponentDefinition } from '../component.js';
 import { fillTemplate, parseTemplate } from '../expressions.js';
@@ -19,9 +23,9 @@ export const html: ComponentDefinition<HtmlComponent> = {
             message: 'FEEL expressions (=…) are not supported here, use {{…}} templates',
           });
         }
-        for (const message of kit.htmlProblems(content)) context.addIssue({ code: 'custom', message });
       }),
     }),
+  warnings: (component, kit) => kit.htmlProblems(component.content).map((problem) => `${problem}; it is left out`),
   label: () => undefined,
   translatable: () => ['content'],
   translate: (component, entry) => ({ ...component, content: entry.content ?? component.content }),

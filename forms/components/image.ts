@@ -1,4 +1,7 @@
-/** `image`: an http(s) or raster `data:image` source, static or FEEL; `alt` is required (WCAG 1.1.1). */
+/**
+ * `image`: an http(s) or raster `data:image` source, static or FEEL. Without `alt` it renders with `alt=""`
+ * (as form-js does) and the designer gets a warning (WCAG 1.1.1).
+ */
 import { isExpression, stripExpression } from '../../engine/feel/feel.js';
 import { elementId, type ComponentDefinition } from '../component.js';
 import { displayText, tryEvaluate } from '../expressions.js';
@@ -20,26 +23,23 @@ export const image: ComponentDefinition<ImageComponent> = {
         context.addIssue({ code: 'custom', message: SAFE_URL_MESSAGE });
       }
     });
-    const alt = z
-      .string({
-        error: (issue) =>
-          issue.input === undefined
-            ? 'images need alt text (WCAG 1.1.1); use "" for a purely decorative image'
-            : undefined,
-      })
-      .superRefine((alt, context) => {
-        if (isExpression(alt)) {
-          const problem = kit.feelProblem(stripExpression(alt));
-          if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
-        } else if (alt.includes('{{')) {
-          context.addIssue({ code: 'custom', message: kit.TEMPLATES_NOT_SUPPORTED });
-        }
-      });
-    return z.strictObject({ ...kit.componentBase, type: z.literal('image'), source, alt });
+    const alt = z.string().superRefine((alt, context) => {
+      if (isExpression(alt)) {
+        const problem = kit.feelProblem(stripExpression(alt));
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+      } else if (alt.includes('{{')) {
+        context.addIssue({ code: 'custom', message: kit.TEMPLATES_NOT_SUPPORTED });
+      }
+    });
+    return z.strictObject({ ...kit.componentBase, type: z.literal('image'), source, alt: alt.optional() });
   },
+  warnings: (component) =>
+    component.type === 'image' && component.alt === undefined
+      ? ['images need alt text (WCAG 1.1.1); it is shown with alt="" (decorative) until it has one']
+      : [],
   label: () => undefined,
   // A FEEL alt text is data, not a text to translate.
-  translatable: (component) => (component.alt.trimStart().startsWith('=') ? [] : ['alt']),
+  translatable: (component) => ((component.alt ?? '').trimStart().startsWith('=') ? [] : ['alt']),
   translate: (component, entry) => ({ ...component, alt: entry.alt ?? component.alt }),
   // A source that is not a safe URL (from FEEL) renders nothing.
   view: (component, { place, hidden, hideIf }) => {
@@ -52,7 +52,7 @@ export const image: ComponentDefinition<ImageComponent> = {
       hidden,
       id: elementId('image', component, place.indexes),
       src: src.trim(),
-      alt: evaluate(component.alt),
+      alt: evaluate(component.alt ?? ''),
     };
   },
 };
