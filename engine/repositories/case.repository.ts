@@ -1,8 +1,26 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, notLike, or, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gte,
+  ilike,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  ne,
+  notLike,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { projectionOf } from '../case/projection.js';
+import { APPLICANT_GROUP } from '../model/process-model.js';
 import {
   caseDeletions,
   caseEvents,
+  caseMessages,
   caseNumberCounters,
   cases,
   companies,
@@ -43,6 +61,71 @@ const caseSummary = {
   /** The service's public status labels (service.json `statusLabels`, engine/case/public-status.ts). */
   statusLabels: sql<unknown>`${services.metadata} -> 'statusLabels'`,
 };
+
+/** "Meine Vorgänge"'s status groups (engine/services/my-cases-query.ts). */
+export type StatusGroup = 'open' | 'action' | 'closed';
+/** Last change first, or newest start first. */
+export type MyCasesSort = 'changed' | 'started';
+
+/** A row's position in the order: its sort time (microseconds, as PostgreSQL stores it) and its id. */
+export interface MyCasesCursor {
+  /** `2026-12-08T09:15:02.123456Z` */
+  at: string;
+  id: string;
+}
+
+/** What the repository runs: the filters, and which side of a cursor in which order. */
+export interface MyCasesPagePlan {
+  status?: StatusGroup;
+  service?: string;
+  /** An ILIKE pattern over case number and subject (pattern characters of the text taken literally). */
+  contains?: string;
+  /** Started at or after this instant. */
+  startedFrom?: Date;
+  /** Started before this instant. */
+  startedBefore?: Date;
+  sort: MyCasesSort;
+  /**
+   * `older`: rows after `cursor` in the list's order (newest first); `newer`: rows before it, read nearest
+   * first (ascending) and turned round. Without a cursor: the top of the list.
+   */
+  direction: 'older' | 'newer';
+  cursor?: MyCasesCursor;
+  /** One more than shown: whether there is a row beyond the page. */
+  limit: number;
+}
+
+/** The company's open tasks of a case (applicant tasks, Rückfragen included). */
+const openCompanyTaskCount = sql<number>`(select count(*) from ${tasks} where ${tasks.caseId} = ${cases.id}
+  and ${tasks.status} = 'open' and ${APPLICANT_GROUP} = any(${tasks.candidateGroups}))::int`;
+/** The agency's messages on a case that nobody of the company has read (ADR 0025). */
+const unreadAgencyMessageCount = sql<number>`(select count(*) from ${caseMessages}
+  where ${caseMessages.caseId} = ${cases.id} and ${caseMessages.side} = 'staff' and ${caseMessages.readAt} is null)::int`;
+
+/** The filters and the keyset condition of a "Meine Vorgänge" page (engine/services/my-cases-query.ts). */
+function myCasesWhere(
+  companyId: string,
+  plan: MyCasesPagePlan,
+  sortColumn: typeof cases.updatedAt | typeof cases.createdAt,
+): SQL | undefined {
+  const { cursor } = plan;
+  return and(
+    eq(cases.companyId, companyId),
+    plan.status === 'open' ? ne(cases.status, 'completed') : undefined,
+    plan.status === 'closed' ? eq(cases.status, 'completed') : undefined,
+    plan.status === 'action' ? sql`(${openCompanyTaskCount} > 0 or ${unreadAgencyMessageCount} > 0)` : undefined,
+    plan.service ? eq(services.slug, plan.service) : undefined,
+    plan.contains ? or(ilike(cases.number, plan.contains), ilike(cases.subject, plan.contains)) : undefined,
+    plan.startedFrom ? gte(cases.createdAt, plan.startedFrom) : undefined,
+    plan.startedBefore ? lt(cases.createdAt, plan.startedBefore) : undefined,
+    // A row comparison on (sort time, id): the index (company_id, <sort time>, id) serves it in either direction.
+    cursor
+      ? plan.direction === 'older'
+        ? sql`(${sortColumn}, ${cases.id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+        : sql`(${sortColumn}, ${cases.id}) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+      : undefined,
+  );
+}
 
 export function createCaseRepository(db: Executor) {
   return {
@@ -279,6 +362,68 @@ export function createCaseRepository(db: Executor) {
         .innerJoin(services, eq(services.id, serviceVersions.serviceId))
         .where(eq(cases.companyId, companyId))
         .orderBy(desc(cases.createdAt));
+    },
+    /**
+     * One page of the company's cases ("Meine Vorgänge") as the plan says: newest first when reading older rows,
+     * nearest first (ascending) when reading newer ones. `cursorAt` is the sort time to the microsecond.
+     */
+    async companyCasesPage(companyId: string, plan: MyCasesPagePlan) {
+      const sortColumn = plan.sort === 'started' ? cases.createdAt : cases.updatedAt;
+      const order = plan.direction === 'older' ? desc : asc;
+      return db
+        .select({
+          ...caseSummary,
+          startedBy: users.name,
+          openTasks: openCompanyTaskCount,
+          unreadMessages: unreadAgencyMessageCount,
+          cursorAt: sql<string>`to_char(${sortColumn} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+        })
+        .from(cases)
+        .innerJoin(serviceVersions, eq(serviceVersions.id, cases.serviceVersionId))
+        .innerJoin(services, eq(services.id, serviceVersions.serviceId))
+        .innerJoin(users, eq(users.id, cases.createdByUserId))
+        .where(myCasesWhere(companyId, plan, sortColumn))
+        .orderBy(order(sortColumn), order(cases.id))
+        .limit(plan.limit);
+    },
+    /** The company's open tasks across its cases, the earliest due first (no due date last). */
+    async openCompanyTasks(companyId: string) {
+      return db
+        .select({
+          id: tasks.id,
+          name: tasks.name,
+          elementId: tasks.elementId,
+          dueDate: tasks.dueDate,
+          informationRequest: tasks.informationRequest,
+          caseId: cases.id,
+          caseNumber: cases.number,
+          caseSubject: cases.subject,
+        })
+        .from(tasks)
+        .innerJoin(cases, eq(cases.id, tasks.caseId))
+        .where(
+          and(
+            eq(cases.companyId, companyId),
+            eq(tasks.status, 'open'),
+            sql`${APPLICANT_GROUP} = any(${tasks.candidateGroups})`,
+          ),
+        )
+        .orderBy(sql`${tasks.dueDate} asc nulls last`, asc(tasks.createdAt));
+    },
+    /** The company's services that it has cases of: the service filter's choices. */
+    async servicesOfCompanyCases(companyId: string) {
+      return db
+        .selectDistinct({ slug: services.slug, titleDe: services.titleDe, titleEn: services.titleEn })
+        .from(cases)
+        .innerJoin(serviceVersions, eq(serviceVersions.id, cases.serviceVersionId))
+        .innerJoin(services, eq(services.id, serviceVersions.serviceId))
+        .where(eq(cases.companyId, companyId))
+        .orderBy(asc(services.titleDe));
+    },
+    /** Names of the company's users by id (the timeline names the member who acted). */
+    async userNames(ids: string[]) {
+      if (ids.length === 0) return [];
+      return db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
     },
     async detail(caseId: string) {
       const [row] = await db

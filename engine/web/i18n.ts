@@ -1168,6 +1168,28 @@ const de = {
     'Sie haben ein neues Passwort angefordert. Ihr Konto meldet sich jedoch mit Ihrem Unternehmenskonto an und hat kein Passwort. Bitte nutzen Sie auf der Anmeldeseite „Mit Unternehmenskonto anmelden“:',
   // ── end oidc ──
   // ── notifications (keys added below this line) ──
+  'notifications.title': 'Benachrichtigungen',
+  'notifications.backToAccount': 'Zurück zum Konto',
+  'notifications.intro':
+    'Wir schreiben Ihnen per E-Mail, wenn sich in einem Vorgang Ihres Unternehmens etwas tut. Die E-Mails enthalten einen Link zum Vorgang, nie den Inhalt von Nachrichten oder Formularen.',
+  'notifications.language': 'Sprache Ihrer E-Mails',
+  'notifications.language.de': 'Deutsch',
+  'notifications.language.en': 'Englisch (English)',
+  'notifications.optional': 'Diese Benachrichtigungen möchte ich erhalten',
+  'notifications.kind.message': 'Neue Nachricht der Wirtschaftsförderung',
+  'notifications.kind.message.hint': 'Eine E-Mail, sobald wir Ihnen zu einem Vorgang schreiben.',
+  'notifications.kind.deadline': 'Erinnerung an eine Frist',
+  'notifications.kind.deadline.hint': 'Zwei Tage bevor eine Aufgabe Ihres Unternehmens fällig wird.',
+  'notifications.kind.submitted': 'Eingangsbestätigung mit PDF, wenn ein Vorgang eingegangen ist',
+  'notifications.kind.taskOpened': 'Eine Aufgabe für Ihr Unternehmen: Rückfrage, Entscheidung, Unterlagen',
+  'notifications.kind.caseEnded': 'Der Vorgang ist abgeschlossen oder zurückgezogen',
+  'notifications.essential': 'Immer verschickt',
+  'notifications.essentialHint': 'Diese E-Mails gehören zu Ihren Vorgängen und lassen sich nicht abbestellen:',
+  'notifications.save': 'Speichern',
+  'notifications.saved': 'Ihre Einstellungen sind gespeichert.',
+  'notifications.errorSummary': 'Bitte prüfen Sie Ihre Angaben',
+  'notifications.error.language': 'Bitte wählen Sie Deutsch oder Englisch.',
+  'notifications.accountLink': 'Benachrichtigungen und Sprache der E-Mails',
   // ── end notifications ──
   // ── withdraw (keys added below this line) ──
   'withdraw.button': 'Vorgang zurückziehen',
@@ -1242,6 +1264,32 @@ const de = {
   'mycases.timeline.withdrawn': 'Zurückgezogen von {person}',
   // ── end mycases ──
   // ── legal (keys added below this line) ──
+  'legal.footer.label': 'Rechtliches',
+  'legal.impressum.title': 'Impressum',
+  'legal.datenschutz.title': 'Datenschutzerklärung',
+  'legal.barrierefreiheit.title': 'Erklärung zur Barrierefreiheit',
+  'legal.feedback.title': 'Barriere melden',
+  'legal.feedback.intro':
+    'Beschreiben Sie, wo Sie auf eine Barriere gestoßen sind. Name und E-Mail-Adresse sind freiwillig; ohne E-Mail-Adresse können wir nicht antworten. Sie erreichen uns auch per E-Mail:',
+  'legal.feedback.optional': 'freiwillig',
+  'legal.feedback.name': 'Ihr Name',
+  'legal.feedback.email': 'Ihre E-Mail-Adresse',
+  'legal.feedback.emailHint': 'Nur für unsere Antwort.',
+  'legal.feedback.location': 'Seite oder Dokument, um das es geht',
+  'legal.feedback.message': 'Ihre Nachricht',
+  'legal.feedback.submit': 'Rückmeldung senden',
+  'legal.feedback.errorSummary': 'Bitte korrigieren Sie Folgendes:',
+  'legal.feedback.limited':
+    'Von Ihrem Netz kamen in der letzten Stunde zu viele Rückmeldungen. Ihre Nachricht ist nicht gesendet; bitte versuchen Sie es später noch einmal oder schreiben Sie uns eine E-Mail.',
+  'legal.feedback.sentTitle': 'Rückmeldung gesendet',
+  'legal.feedback.sent':
+    'Vielen Dank. Ihre Rückmeldung ist bei unserer Ansprechperson für Barrierefreiheit angekommen. Wenn Sie eine E-Mail-Adresse angegeben haben, antworten wir innerhalb von sechs Wochen.',
+  'legal.feedback.back': 'Zurück zur Erklärung zur Barrierefreiheit',
+  'legal.error.messageRequired': 'Bitte beschreiben Sie die Barriere.',
+  'legal.error.messageTooLong': 'Die Nachricht ist zu lang (höchstens 5000 Zeichen).',
+  'legal.error.email': 'Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de an, oder lassen Sie das Feld leer.',
+  'legal.error.tooLong': 'Bitte kürzen Sie die Angabe (höchstens 200 Zeichen).',
+  'a11y.tableRegion': 'Tabelle, seitlich scrollbar',
   // ── end legal ──
 };
 
@@ -2386,6 +2434,28 @@ const en: Record<MessageKey, string> = {
     'You asked for a new password. Your account, however, logs in with your company account and has no password. Please use “Log in with company account” on the login page:',
   // ── end oidc ──
   // ── notifications (keys added below this line) ──
+  'notifications.title': 'Notifications',
+  'notifications.backToAccount': 'Back to the account',
+  'notifications.intro':
+    'We e-mail you when something happens on a case of your company. The e-mails carry a link to the case, never the content of messages or forms.',
+  'notifications.language': 'Language of your e-mails',
+  'notifications.language.de': 'German (Deutsch)',
+  'notifications.language.en': 'English',
+  'notifications.optional': 'I want to receive these notifications',
+  'notifications.kind.message': 'New message from the agency',
+  'notifications.kind.message.hint': 'An e-mail as soon as we write to you on a case.',
+  'notifications.kind.deadline': 'Deadline reminder',
+  'notifications.kind.deadline.hint': 'Two days before a task of your company is due.',
+  'notifications.kind.submitted': 'Acknowledgement of receipt with PDF when a case has reached us',
+  'notifications.kind.taskOpened': 'A task for your company: a question, a choice, documents',
+  'notifications.kind.caseEnded': 'The case is complete or withdrawn',
+  'notifications.essential': 'Always sent',
+  'notifications.essentialHint': 'These e-mails are part of your cases and cannot be switched off:',
+  'notifications.save': 'Save',
+  'notifications.saved': 'Your settings are saved.',
+  'notifications.errorSummary': 'Please check your entries',
+  'notifications.error.language': 'Please choose German or English.',
+  'notifications.accountLink': 'Notifications and language of e-mails',
   // ── end notifications ──
   // ── withdraw (keys added below this line) ──
   'withdraw.button': 'Withdraw case',
@@ -2451,7 +2521,8 @@ const en: Record<MessageKey, string> = {
   'mycases.timeline.formerMember': 'a former member of your company',
   'mycases.timeline.submitted': 'Submitted by {person}',
   'mycases.timeline.taskCompleted': '“{task}” completed by {person}',
-  'mycases.timeline.rueckfrageAsked': 'Request for information from the economic development agency, answer by {deadline}',
+  'mycases.timeline.rueckfrageAsked':
+    'Request for information from the economic development agency, answer by {deadline}',
   'mycases.timeline.rueckfrageAnswered': 'Request for information answered by {person}',
   'mycases.timeline.rueckfrageWithdrawn': 'Request for information withdrawn by the economic development agency',
   'mycases.timeline.rueckfrageExpired': 'The deadline of the request for information passed',
@@ -2460,6 +2531,32 @@ const en: Record<MessageKey, string> = {
   'mycases.timeline.withdrawn': 'Withdrawn by {person}',
   // ── end mycases ──
   // ── legal (keys added below this line) ──
+  'legal.footer.label': 'Legal',
+  'legal.impressum.title': 'Legal notice',
+  'legal.datenschutz.title': 'Privacy notice',
+  'legal.barrierefreiheit.title': 'Accessibility statement',
+  'legal.feedback.title': 'Report a barrier',
+  'legal.feedback.intro':
+    'Describe where you came across a barrier. Name and e-mail address are optional; without an e-mail address we cannot answer. You can also reach us by e-mail:',
+  'legal.feedback.optional': 'optional',
+  'legal.feedback.name': 'Your name',
+  'legal.feedback.email': 'Your e-mail address',
+  'legal.feedback.emailHint': 'Only for our answer.',
+  'legal.feedback.location': 'Page or document concerned',
+  'legal.feedback.message': 'Your message',
+  'legal.feedback.submit': 'Send feedback',
+  'legal.feedback.errorSummary': 'Please correct the following:',
+  'legal.feedback.limited':
+    'Too many messages came from your network in the last hour. Your message was not sent; please try again later or send us an e-mail.',
+  'legal.feedback.sentTitle': 'Feedback sent',
+  'legal.feedback.sent':
+    'Thank you. Your feedback has reached our accessibility contact. If you gave an e-mail address, we will answer within six weeks.',
+  'legal.feedback.back': 'Back to the accessibility statement',
+  'legal.error.messageRequired': 'Please describe the barrier.',
+  'legal.error.messageTooLong': 'The message is too long (at most 5000 characters).',
+  'legal.error.email': 'Please enter an e-mail address like name@example.com, or leave the field empty.',
+  'legal.error.tooLong': 'Please shorten this (at most 200 characters).',
+  'a11y.tableRegion': 'Table, scrolls sideways',
   // ── end legal ──
 };
 
