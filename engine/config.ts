@@ -59,6 +59,12 @@ const schema = z.object({
   /** Registration, verification and reset mails one e-mail address, and one client network, may cause per hour. */
   ACCOUNT_MAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(3),
   ACCOUNT_MAILS_PER_NETWORK: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Who reads the accessibility feedback form's messages (BITV 2.0 § 7; ADR 0032). */
+  ACCESSIBILITY_CONTACT: z.email().default('barrierefreiheit@wirtschaftsfoerderung.example'),
+  /** Feedback messages one client network may send per hour. */
+  ACCESSIBILITY_FEEDBACK_PER_NETWORK: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** The agency's Impressum, privacy notice and accessibility statement (`<page>.<de|en>.md`); unset: config/legal. */
+  LEGAL_DIR: z.string().min(1).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Unset: `info`, and `silent` under NODE_ENV=test. JSON lines on standard output (pino). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
