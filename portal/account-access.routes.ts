@@ -37,7 +37,8 @@ export function createAccountAccessRouter({ companyAccounts, views }: AccountAcc
 
   router.post('/register', async (req, res) => {
     const form = formInput(req);
-    const outcome = await companyAccounts.register(form, t(req), originOf(req));
+    // The page's language becomes the language of the user's mails (ADR 0030).
+    const outcome = await companyAccounts.register({ ...form, language: localeOf(req) }, t(req), originOf(req), req.ip);
     if (!outcome.ok && 'problems' in outcome) {
       res.status(422);
       render(req, res, 'register', 'account.register.title', {
@@ -69,7 +70,7 @@ export function createAccountAccessRouter({ companyAccounts, views }: AccountAcc
   });
 
   router.post('/password/forgot', async (req, res) => {
-    await companyAccounts.requestReset(formInput(req), t(req), originOf(req));
+    await companyAccounts.requestReset(formInput(req), t(req), originOf(req), req.ip);
     render(req, res, 'account-notice', 'account.forgot.title', { notice: 'account.forgot.sent' });
   });
 

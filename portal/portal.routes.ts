@@ -39,8 +39,15 @@ import { answersOf, createDraftRouter } from './drafts.routes.js';
 import type { CaseMessageService } from '../engine/services/case-message.service.js';
 import { companyThread, createMessageRouter } from './messages.routes.js';
 import { caseResultView } from './case-result.js';
+import { caseTimelineFor, createMyCasesRouter, type MyCasesDeps } from './my-cases.routes.js';
+import type { CaseWithdrawalService } from '../engine/services/case-withdrawal.service.js';
+import { createWithdrawRouter } from './withdraw.routes.js';
+import { createOidcRouter, type OidcDeps } from './oidc.routes.js';
+import { createNotificationSettingsRouter, type NotificationSettingsDeps } from './notification-settings.routes.js';
+import { createLegalRouter, type LegalDeps } from './legal.routes.js';
 
-export interface PortalDeps extends AccountDeps, AccountAccessDeps, CompanyDeps {
+export interface PortalDeps
+  extends AccountDeps, AccountAccessDeps, CompanyDeps, MyCasesDeps, OidcDeps, NotificationSettingsDeps, LegalDeps {
   logins: LoginService;
   catalog: CatalogService;
   cases: CaseService;
@@ -53,6 +60,8 @@ export interface PortalDeps extends AccountDeps, AccountAccessDeps, CompanyDeps 
   informationRequests: InformationRequestService;
   /** Messages between the company and the agency on the case page (portal/messages.routes.ts). */
   caseMessages: CaseMessageService;
+  /** Withdrawing a case where its service models it (portal/withdraw.routes.ts, ADR 0029). */
+  caseWithdrawals: CaseWithdrawalService;
   views: ViewRenderer;
   forms: FormRenderer;
   /** Largest accepted upload per file (`UPLOAD_MAX_BYTES`), for messages. */
@@ -101,7 +110,16 @@ export function createPortalRouter(deps: PortalDeps): Router {
 
   router.get('/', (_req, res) => res.redirect(303, '/services'));
 
-  addSignInRoutes(router, companyArea, (attempt) => logins.companyUser(attempt), views);
+  addSignInRoutes(
+    router,
+    companyArea,
+    (attempt) => logins.companyUser(attempt),
+    views,
+    (next) => ({
+      oidcLoginHref: deps.oidcLogin.enabled && `/login/oidc${next ? `?next=${encodeURIComponent(next)}` : ''}`,
+    }),
+  );
+  router.use(createOidcRouter(deps));
 
   router.get('/services', async (req, res) => {
     res.send(views.render('portal/catalog', pageOf(req, t(req, 'catalog.title')), { services: await catalog.list() }));
@@ -111,8 +129,11 @@ export function createPortalRouter(deps: PortalDeps): Router {
   router.use(createDraftRouter(deps));
   router.use(createAccountRouter(deps));
   router.use(createCompanyRouter(deps));
+  router.use(createNotificationSettingsRouter(deps));
   router.use(createAccountAccessRouter(deps));
   router.use(createMessageRouter(deps));
+  router.use(createWithdrawRouter(deps));
+  router.use(createLegalRouter(deps));
 
   router.get('/services/:slug/start', async (req, res) => {
     const user = requireApplicant(req, res);
@@ -225,17 +246,7 @@ export function createPortalRouter(deps: PortalDeps): Router {
     res.redirect(303, `/cases/${result.caseId}?submitted=1`);
   });
 
-  router.get('/cases', async (req, res) => {
-    const user = requireApplicant(req, res);
-    if (!user) return;
-    res.send(
-      views.render('portal/cases', pageOf(req, t(req, 'cases.title')), {
-        cases: await cases.listForCompany(user.companyId),
-        // Case id → the agency's messages nobody of the company has read (a badge "Neue Nachricht").
-        unreadMessages: Object.fromEntries(await deps.caseMessages.unreadForCompany(user.companyId)),
-      }),
-    );
-  });
+  router.use(createMyCasesRouter(deps));
 
   router.get('/cases/:id', async (req, res) => {
     const user = requireApplicant(req, res);
@@ -271,6 +282,9 @@ export function createPortalRouter(deps: PortalDeps): Router {
         ),
         submitted: req.query.submitted === '1',
         thread: await companyThread(deps.caseMessages, req, user, found.detail.id),
+        // Who of the company did what, and what the agency did (portal/my-cases.routes.ts).
+        timeline: await caseTimelineFor(deps.myCases, req, found.detail.id),
+        withdrawal: await deps.caseWithdrawals.viewFor(user, found.detail.id),
       }),
     );
   });

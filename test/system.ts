@@ -17,6 +17,9 @@ export function startTestSystem(overrides: Record<string, string> = {}, logger?:
       TEMPORAL_TASK_QUEUE: `lotse-test-${randomUUID()}`,
       SESSION_SECRET: 'test-secret-test-secret-test-secret-42',
       DATA_DIR: '/tmp/lotse-test-data',
+      // Every test file registers from 127.0.0.1 against one database: the network's quota would run out across
+      // files. The quota's own test sets the production limits (test/integration/account-mail-quota.int.test.ts).
+      ACCOUNT_MAILS_PER_NETWORK: '100000',
       ...overrides,
     }),
     () => {},

@@ -59,6 +59,12 @@ export function createWebApp(deps: WebDeps): Express {
   // The form library's own styles (grid rows, lists, groups, adorners) live with the library.
   app.get('/static/forms.css', (_req, res) => res.sendFile(FORMS_CSS, { maxAge: '1h' }));
   app.use('/static', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
+  app.use((_req, res, next) => {
+    // Pages show personal data: never keep them in shared caches. Set before anything can answer (a refused
+    // CSRF token, an unreadable form), so those answers are not kept either.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
   const PgStore = connectPgSimple(session);
   app.use(
@@ -82,11 +88,6 @@ export function createWebApp(deps: WebDeps): Express {
   app.use(deps.multipartBody);
   app.use(rejectNulInput);
   app.use(csrfProtection(deps.views, deps.publicUrl));
-  app.use((_req, res, next) => {
-    // Pages show personal data: never keep them in shared caches.
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
   app.use('/staff', createAdminRouter(deps));
   app.use('/', createPortalRouter(deps));
   app.use(notFoundHandler(deps.views));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFormRenderer } from '../../forms/render.js';
-import type { Config } from '../config.js';
+import { oidcSettingsOf, type Config } from '../config.js';
 import { connectDatabase, runMigrations } from '../db/database.js';
 import { createLocalBlobStore } from '../files/blob-store.js';
 import { embeddedDatabaseUrl, startEmbeddedPostgres } from '../infra/embedded-postgres.js';
@@ -16,8 +16,14 @@ import { supervise, type Supervisor } from '../infra/supervisor.js';
 import { resolveTemporalCli } from '../infra/temporal-cli.js';
 import { startTemporalDevServer } from '../infra/temporal-dev-server.js';
 import { createMailer } from '../mail/mailer.js';
+import { createCompanyNotifier } from '../activities/notifications.activities.js';
+import { createNotificationRepository } from '../repositories/notification.repository.js';
+import { createNotificationSettingsRepository } from '../repositories/company.repository.js';
+import { createNotificationSettingsService } from '../services/notification-settings.service.js';
+import { ensureNotificationSchedule } from '../temporal/notification-schedule.js';
 import { createCaseMessageRepository } from '../repositories/case-message.repository.js';
 import { createCaseMessageService } from '../services/case-message.service.js';
+import { createMyCasesService } from '../services/my-cases.service.js';
 import { createAccountRepository } from '../repositories/account.repository.js';
 import { createCaseRepository } from '../repositories/case.repository.js';
 import { createIncidentRepository } from '../repositories/incident.repository.js';
@@ -48,6 +54,7 @@ import { createMigrationService } from '../services/migration.service.js';
 import { createMigrationRepository } from '../repositories/migration.repository.js';
 import { createCaseDiagramService } from '../services/case-diagram.service.js';
 import { createMessageService } from '../services/message.service.js';
+import { createCaseWithdrawalService } from '../services/case-withdrawal.service.js';
 import { createDesignerTestRunService, type DraftFiles } from '../services/designer-testrun.service.js';
 import { createDesignerTrialService, type DesignerTrialService } from '../services/designer-trial.service.js';
 import { createDesignerService, type DesignerService } from '../services/designer.service.js';
@@ -65,7 +72,9 @@ import { createDashboardRepository } from '../repositories/dashboard.repository.
 // Staff administration and profile (issue 9, staff part).
 import { createPasswordTokenRepository } from '../repositories/password-token.repository.js';
 import { createSessionRepository } from '../repositories/session.repository.js';
-import { createCompanyUserRepository } from '../repositories/company.repository.js';
+import { createCompanyUserRepository, createOidcAccountRepository } from '../repositories/company.repository.js';
+import { createOidcLoginService } from '../services/oidc-login.service.js';
+import { createMailQuotaRepository } from '../repositories/mail-quota.repository.js';
 import { createCompanyAccountService } from '../services/company-account.service.js';
 import { createStaffAdminService } from '../services/staff-admin.service.js';
 import { bundleCaseWorkflows } from '../temporal/case-worker.js';
@@ -76,6 +85,7 @@ import { historyEraser } from '../temporal/case-history.js';
 import { createCaseErasureRepository } from '../repositories/case-erasure.repository.js';
 import { buildBrowserAssets } from '../web/browser-assets.js';
 import { createViewRenderer } from '../web/views.js';
+import { createLegalPagesService, loadLegalTexts } from '../services/legal-pages.service.js';
 import { createDrafting } from './drafting.js';
 import { createWebApp } from './server.js';
 import { createActivities, runWorker, type RunningWorker } from './worker.js';
@@ -205,11 +215,28 @@ export async function startSystem(
     const incidentService = createIncidentService({ incidents, temporal: client });
     const caseDiagrams = createCaseDiagramService({ cases: caseService, catalog, incidents: incidentService });
     const messageService = createMessageService({ messages: createMessageRepository(db), temporal: client });
+    // Withdrawing a case publishes the reserved message its model waits for (portal/withdraw.routes.ts, ADR 0029).
+    const caseWithdrawals = createCaseWithdrawalService({
+      cases,
+      messages: createMessageRepository(db),
+      publisher: messageService,
+    });
     const mailer = createMailer(createOutboxRepository(db), config.SMTP_URL, config.MAIL_FROM);
+    // Mails to companies (ADR 0030). Links point to PUBLIC_URL, else to where this process listens (known below).
+    let listeningUrl = `http://localhost:${config.PORT}`;
+    const notifier = createCompanyNotifier({
+      cases: createNotificationRepository(db),
+      members: createNotificationSettingsRepository(db),
+      outbox: createOutboxRepository(db),
+      mailer,
+      publicUrl: () => config.PUBLIC_URL ?? listeningUrl,
+      logger,
+    });
     // The same folder as the blob store of uploads (drafting.ts): generated letters are case documents too.
     const blobs = createLocalBlobStore(path.join(dataDir, 'blobs'));
     const activities = {
-      ...createActivities(db, mailer, blobs),
+      ...createActivities(db, mailer, blobs, notifier.notifySafely),
+      ...notifier.activities,
       ...createCleanupActivities({
         cases,
         erasure: createCaseErasureRepository(db),
@@ -252,6 +279,7 @@ export async function startSystem(
     stops.push(stopWorker);
     await startWorker();
     await ensureCleanupSchedule(client, temporal.taskQueue);
+    await ensureNotificationSchedule(client, temporal.taskQueue);
     const resumed = await caseStarts.resumeUnstarted();
     if (resumed > 0) log(`Started the workflows of ${resumed} case(s) whose start was interrupted`);
     stops.push(sweepUnstartedCases(caseStarts, log));
@@ -295,11 +323,19 @@ export async function startSystem(
       outbox: createOutboxRepository(db),
       catalog,
     });
+    const sessionSecret = config.SESSION_SECRET ?? persistentSecret(dataDir);
     const app = createWebApp({
       ...drafting,
       assetsDir,
       pool: database.pool,
-      sessionSecret: config.SESSION_SECRET ?? persistentSecret(dataDir),
+      sessionSecret,
+      // Login with the company's OpenID Connect account (portal/oidc.routes.ts, ADR 0028); off without OIDC_ISSUER.
+      oidcLogin: createOidcLoginService({
+        settings: oidcSettingsOf(config),
+        accounts: createOidcAccountRepository(db),
+        secret: sessionSecret,
+        logger,
+      }),
       secureCookies: config.NODE_ENV === 'production',
       sessionLimits: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
       publicUrl: config.PUBLIC_URL,
@@ -323,6 +359,9 @@ export async function startSystem(
       }),
       dashboard: createDashboardService({ dashboard: createDashboardRepository(db) }),
       caseViews,
+      caseWithdrawals,
+      // "Meine Vorgänge" and the company's case timeline (portal/my-cases.routes.ts).
+      myCases: createMyCasesService({ cases, messages: createCaseMessageRepository(db) }),
       // Messages between a case's company and its caseworkers (portal/messages.routes.ts, admin/case-messages.routes.ts).
       caseMessages: createCaseMessageService({
         messages: createCaseMessageRepository(db),
@@ -330,6 +369,7 @@ export async function startSystem(
         // The staff case page's rule: who may see the case may read and write its messages.
         mayView: (member, caseId) => caseViews.mayView(member, caseId),
         mailer,
+        notifyCompany: notifier.notifySafely,
         publicUrl: config.PUBLIC_URL,
         logger,
       }),
@@ -345,10 +385,14 @@ export async function startSystem(
         users: createCompanyUserRepository(db),
         passwordTokens: createPasswordTokenRepository(db),
         mailer,
+        mailQuotas: createMailQuotaRepository(db),
+        mailQuotaLimits: { perAddress: config.ACCOUNT_MAILS_PER_ADDRESS, perNetwork: config.ACCOUNT_MAILS_PER_NETWORK },
         publicUrl: config.PUBLIC_URL,
       }),
       // The company profile and colleagues (portal/company.routes.ts).
       companyProfiles: createCompanyProfileService({ companies: createCompanyRepository(db) }),
+      // The language of a company user's mails and the notifications they receive (portal/notification-settings.routes.ts).
+      notificationSettings: createNotificationSettingsService({ settings: createNotificationSettingsRepository(db) }),
       colleagues: createColleaguesService({
         companies: createCompanyRepository(db),
         mailer,
@@ -383,6 +427,14 @@ export async function startSystem(
       }),
       // The Probelauf (ADR 0021): a throwaway scenario case of the draft, only for the designer who started it.
       trials,
+      // Impressum, privacy notice, accessibility statement and its feedback form (portal/legal.routes.ts, ADR 0032).
+      legalPages: createLegalPagesService({
+        texts: loadLegalTexts(config.LEGAL_DIR ?? path.join(PROJECT_ROOT, 'config', 'legal')),
+        mailer,
+        mailQuotas: createMailQuotaRepository(db),
+        contact: config.ACCESSIBILITY_CONTACT,
+        perNetwork: config.ACCESSIBILITY_FEEDBACK_PER_NETWORK,
+      }),
       outbox: createOutboxRepository(db),
       views: createViewRenderer({
         web: fileURLToPath(new URL('../web/views', import.meta.url)),
@@ -412,6 +464,7 @@ export async function startSystem(
     });
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as AddressInfo).port;
+    listeningUrl = `http://localhost:${port}`;
 
     return {
       url: `http://localhost:${port}`,

@@ -1,7 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Mailer } from '../mail/mailer.js';
-import type { CompanyUserRepository } from '../repositories/company.repository.js';
+import { NO_PASSWORD, type CompanyUserRepository } from '../repositories/company.repository.js';
+import type { MailQuotaRepository } from '../repositories/mail-quota.repository.js';
+import { MAIL_QUOTA_WINDOW_MS, mailQuotaKeys, withinQuota, type MailQuotaLimits } from './mail-quota.js';
 import type { PasswordTokenRepository, PasswordTokenRow } from '../repositories/password-token.repository.js';
 import { hashPassword, type CompanyUserSession } from './auth.service.js';
 import {
@@ -36,12 +38,20 @@ export interface CompanyAccountService {
    * Registers a company with its first user (owner) and mails a verification link — or, when the address has an
    * account, a mail saying so. Both answer the same, so the form tells nobody which addresses exist.
    */
-  register(form: Record<string, unknown>, t: MailText, origin: string): Promise<AccountOutcome>;
+  register(
+    form: Record<string, unknown>,
+    t: MailText,
+    origin: string,
+    address: string | undefined,
+  ): Promise<AccountOutcome>;
   /** Whether a verification link is usable (the confirm page); the link is only used by `verify`. */
   verificationLink(token: unknown): Promise<boolean>;
   verify(token: unknown): Promise<AccountOutcome>;
-  /** Mails a reset link if the address has an account; the same answer either way. */
-  requestReset(form: Record<string, unknown>, t: MailText, origin: string): Promise<void>;
+  /**
+   * Mails a reset link if the address has an account (one made by an OpenID Connect login gets a mail saying it has
+   * no password instead); the same answer either way.
+   */
+  requestReset(form: Record<string, unknown>, t: MailText, origin: string, address: string | undefined): Promise<void>;
   /** The account a reset link is for, or undefined for a used, expired or made-up link. */
   resetLink(token: unknown): Promise<{ email: string } | undefined>;
   resetPassword(token: unknown, form: Record<string, unknown>): Promise<AccountOutcome>;
@@ -62,6 +72,9 @@ export interface CompanyAccountServiceDeps {
   users: CompanyUserRepository;
   passwordTokens: PasswordTokenRepository;
   mailer: Mailer;
+  /** Account mails per address and client network (mail-quota.ts): registration and reset mail only within it. */
+  mailQuotas: MailQuotaRepository;
+  mailQuotaLimits: MailQuotaLimits;
   /** PUBLIC_URL: where mailed links point; unset, the origin of the request. */
   publicUrl?: string;
   clock?: () => Date;
@@ -94,6 +107,18 @@ export function createCompanyAccountService(deps: CompanyAccountServiceDeps): Co
   const { users, passwordTokens, mailer } = deps;
   const now = deps.clock ?? (() => new Date());
   const base = (origin: string) => (deps.publicUrl ?? origin).replace(/\/$/, '');
+
+  /** Counts the request against the address's and the network's quota; true when a mail may go out. */
+  async function mayMail(email: string, address: string | undefined) {
+    const keys = mailQuotaKeys(email, address, deps.mailQuotaLimits);
+    const at = now();
+    const counts = await deps.mailQuotas.count(
+      keys.map((key) => key.key),
+      at,
+      new Date(at.getTime() - MAIL_QUOTA_WINDOW_MS),
+    );
+    return withinQuota(keys, counts);
+  }
 
   /** Issues a link and mails it in the user's language; the secret appears only in the mail. */
   async function mailLink(
@@ -152,7 +177,7 @@ export function createCompanyAccountService(deps: CompanyAccountServiceDeps): Co
   }
 
   return {
-    async register(form, t, origin) {
+    async register(form, t, origin, address) {
       const input = {
         companyName: textOf(form.companyName),
         name: textOf(form.name),
@@ -164,6 +189,8 @@ export function createCompanyAccountService(deps: CompanyAccountServiceDeps): Co
       if (problems.length > 0) return { ok: false, problems };
       // Hashed in every case, so an existing address answers no faster than a new one.
       const passwordHash = await hashPassword(input.password);
+      // Over the quota nothing is made and nothing mailed; the page says the same as always.
+      if (!(await mayMail(input.email, address))) return done;
       const existing = await users.findByEmail(input.email);
       if (existing?.emailVerifiedAt === null) {
         // Registered before, never verified: a fresh link (the earlier one stops working).
@@ -191,7 +218,7 @@ export function createCompanyAccountService(deps: CompanyAccountServiceDeps): Co
       }
       const created = await users.register(
         { name: input.companyName },
-        { email: input.email, name: input.name, passwordHash },
+        { email: input.email, name: input.name, passwordHash, language: form.language === 'en' ? 'en' : 'de' },
       );
       // Taken between the look-up and the insert: that registration's mail went out; this one says nothing more.
       if (created) await mailLink({ id: created.userId, ...input }, 'verification', t, origin);
@@ -209,10 +236,29 @@ export function createCompanyAccountService(deps: CompanyAccountServiceDeps): Co
       return done;
     },
 
-    async requestReset(form, t, origin) {
+    async requestReset(form, t, origin, address) {
       const email = textOf(form.email).toLowerCase();
-      const user = EMAIL.test(email) && email.length <= MAX_TEXT_LENGTH ? await users.findByEmail(email) : undefined;
-      if (user) await mailLink(user, 'reset', t, origin);
+      if (!EMAIL.test(email) || email.length > MAX_TEXT_LENGTH || !(await mayMail(email, address))) return;
+      const user = await users.findByEmail(email);
+      if (!user) return;
+      // A link would silently give a password to an account that logs in with its company account: it is told so.
+      if (user.passwordHash === NO_PASSWORD) {
+        await mailer.send({
+          idempotencyKey: `account-no-password:${user.id}:${now().toISOString()}`,
+          to: user.email,
+          subject: t('oidc.mail.noPassword.subject'),
+          body: [
+            `${t('account.mail.hello')} ${user.name},`,
+            '',
+            t('oidc.mail.noPassword.text'),
+            `${base(origin)}/login`,
+            '',
+            t('account.mail.notYou'),
+          ].join('\n'),
+        });
+        return;
+      }
+      await mailLink(user, 'reset', t, origin);
     },
 
     async resetLink(token) {

@@ -45,11 +45,14 @@ export function addSignInRoutes<Kind extends SessionPrincipal['kind']>(
   area: SignInArea<Kind>,
   login: (attempt: LoginAttempt) => Promise<LoginOutcome<PrincipalOf<Kind>>>,
   views: ViewRenderer,
+  /** More for the login page, given the page to return to (the portal's: the OpenID Connect button). */
+  loginPageData: (next: string | undefined) => Record<string, unknown> = () => ({}),
 ) {
   const page = (req: Request) => pageOf(req, translate(localeOf(req), area.titleKey));
 
   router.get('/login', (req, res) => {
-    res.send(views.render(area.view, page(req), { next: safeReturnPath(req.query.next, area.returnBelow) }));
+    const next = safeReturnPath(req.query.next, area.returnBelow);
+    res.send(views.render(area.view, page(req), { ...loginPageData(next), next }));
   });
 
   router.post('/login', async (req, res) => {
@@ -61,6 +64,7 @@ export function addSignInRoutes<Kind extends SessionPrincipal['kind']>(
       if (outcome.kind === 'throttled') res.set('Retry-After', String(outcome.retryAfterSeconds));
       res.status(outcome.kind === 'throttled' ? 429 : 401).send(
         views.render(area.view, page(req), {
+          ...loginPageData(returnTo),
           failed: outcome.kind === 'failed',
           throttled: outcome.kind === 'throttled' && outcome,
           email: typeof email === 'string' ? email : '',
