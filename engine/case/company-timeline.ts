@@ -1,7 +1,7 @@
 /**
  * The timeline a company reads on its case page (pure): who of its members submitted the case, completed a task,
  * answered a Rückfrage, wrote a message or withdrew the case; what the agency did, as the agency; and each public
- * status the case reached. Staff are never named here (ADR 0031): the staff timeline (timeline.ts) names them for
+ * status the case reached. Staff are never named here (ADR 0033): the staff timeline (timeline.ts) names them for
  * staff; the company meets a caseworker by name only in the message thread, where they wrote themselves. The
  * words are the web layer's (i18n keys `mycases.timeline.<kind>`).
  */

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { caseMessages, cases, memberships, staff, staffGroups, tasks, users } from '../db/schema.js';
+import { createCaseRepository } from './case.repository.js';
 import { createDocumentRepository } from './document.repository.js';
 import type { Executor } from './executor.js';
 
@@ -39,10 +40,13 @@ export function createCaseMessageRepository(db: Executor) {
     }): Promise<{ message: CaseMessageRow; created: boolean }> {
       return db.transaction(async (tx) => {
         const [row] = await tx.insert(caseMessages).values(message).onConflictDoNothing().returning();
-        // Attachments join the case in the same transaction, through their table's owner.
-        if (row)
+        // Attachments join the case in the same transaction, through their table's owner; so does the case's
+        // last change ("Meine Vorgänge" sorts by it).
+        if (row) {
           await createDocumentRepository(tx).attachLooseUploads(message.attachmentIds, message.author, message.caseId);
-        if (row) return { message: row, created: true };
+          await createCaseRepository(tx).touch(message.caseId, row.createdAt);
+          return { message: row, created: true };
+        }
         const [first] = await tx
           .select()
           .from(caseMessages)

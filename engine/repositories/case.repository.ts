@@ -386,6 +386,16 @@ export function createCaseRepository(db: Executor) {
         .orderBy(order(sortColumn), order(cases.id))
         .limit(plan.limit);
     },
+    /**
+     * A message on the case is a change its company sees: "Meine Vorgänge" sorts by the last change. Never moves
+     * the time back (a projection of the same moment may have written it).
+     */
+    async touch(caseId: string, at: Date) {
+      await db
+        .update(cases)
+        .set({ updatedAt: sql`greatest(${cases.updatedAt}, ${at.toISOString()}::timestamptz)` })
+        .where(eq(cases.id, caseId));
+    },
     /** The company's open tasks across its cases, the earliest due first (no due date last). */
     async openCompanyTasks(companyId: string) {
       return db

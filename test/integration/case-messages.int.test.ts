@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, like, or } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseMessages, documents, outboxMails, staff } from '../../engine/db/schema.js';
 import { hashPassword } from '../../engine/services/auth.service.js';
@@ -36,7 +36,13 @@ const mailsAbout = (id: string) =>
   system.db
     .select()
     .from(outboxMails)
-    .where(and(eq(outboxMails.caseId, id), like(outboxMails.idempotencyKey, 'message:%')));
+    .where(
+      and(
+        eq(outboxMails.caseId, id),
+        // To staff `message:…`; to the company the notification of ADR 0030, `notification:message:…`.
+        or(like(outboxMails.idempotencyKey, 'message:%'), like(outboxMails.idempotencyKey, 'notification:message:%')),
+      ),
+    );
 
 /** Posts the message form of the page last loaded (its `_csrf` and `_token`). */
 async function send(
@@ -112,7 +118,7 @@ describe('messages between a company and its caseworkers', () => {
 
     // "Meine Vorgänge" shows the unread answer; the case page shows it and that the agency read the question.
     const list = await company.get('/cases');
-    expect(list.html).toContain('Neue Nachricht');
+    expect(list.html).toContain('Aktion erforderlich: 1 neue Nachricht');
     const answerPage = await company.get(`/cases/${caseId}`);
     expect(answerPage.html).toContain('Jonas Weber (Wirtschaftsförderung) hat eine Nachricht geschrieben');
     expect(answerPage.html).toContain('Danke, wir melden uns.');
