@@ -109,11 +109,17 @@ export function statusOf(node: ModdleNode): string | undefined {
 /** The prefix of a `formKey` that names a form embedded in the process (`zeebe:userTaskForm`). */
 export const EMBEDDED_FORM_KEY_PREFIX = 'camunda-forms:bpmn:';
 
-/** An attribute the moddle schema does not declare (newer Zeebe attributes such as `bindingType`). */
-function attributeOf(node: ModdleNode, name: string): string | undefined {
+/**
+ * An attribute as written in the file, not its schema default: zeebe-bpmn-moddle gives `bindingType` the default
+ * "latest", which the Modeler leaves out; only a written one is worth a warning. Undeclared attributes sit in `$attrs`.
+ */
+function writtenAttributeOf(node: ModdleNode, name: string): string | undefined {
   const attributes: unknown = node['$attrs'];
-  if (typeof attributes !== 'object' || attributes === null) return undefined;
-  const value: unknown = Reflect.get(attributes, name);
+  const value: unknown = Object.hasOwn(node, name)
+    ? node[name]
+    : typeof attributes === 'object' && attributes !== null
+      ? Reflect.get(attributes, name)
+      : undefined;
   return typeof value === 'string' ? value.trim() : undefined;
 }
 
@@ -159,7 +165,7 @@ export function formIdOf(node: ModdleNode, log: IssueLog): string | undefined {
     log.error(node, 'FEEL expressions in formId are not supported; name the form');
     return undefined;
   }
-  const bindingType = attributeOf(form, 'bindingType');
+  const bindingType = writtenAttributeOf(form, 'bindingType');
   if (bindingType === 'latest' || bindingType === 'versionTag') {
     log.warn(
       node,
