@@ -211,7 +211,8 @@ export function createCompanyRouter({ companyProfiles, colleagues, views }: Comp
   router.post('/invite', async (req, res) => {
     res.set('Referrer-Policy', 'same-origin');
     const form = formInput(req);
-    const outcome = await colleagues.accept(form.token, form);
+    // The page's language becomes the language of the member's mails (ADR 0030).
+    const outcome = await colleagues.accept(form.token, { ...form, language: localeOf(req) });
     if (outcome.ok) {
       await establishSession(req, { kind: 'applicant', ...outcome.value });
       return res.redirect(303, '/cases');

@@ -12,13 +12,15 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities, JobRequest } from '../engine/activities/types.js';
-import { BPMN_ERROR, NO_IMPLEMENTATION_ERROR } from '../engine/activities/types.js';
+import { BPMN_ERROR, NO_IMPLEMENTATION_ERROR, SCENARIO_HEADER } from '../engine/activities/types.js';
 import { initialState, step } from '../engine/interpreter/interpret.js';
+import { SIGNAL_BROADCAST_JOB_TYPE } from '../engine/model/process-model.js';
 import {
   InvalidEventError,
   type CaseEvent,
@@ -40,6 +42,7 @@ import {
   caseStateQuery,
   completeTaskUpdate,
   deliverMessageUpdate,
+  deliverSignalUpdate,
   increaseTimeSignal,
   migrateUpdate,
   requestInformationUpdate,
@@ -187,7 +190,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const carryOut = (command: Command) => {
     switch (command.type) {
       case 'runJob':
-        if (input.scenario) waitingJobs.set(command.tokenId, command);
+        // A signal broadcast is the engine's own work, never a job a scenario answers (CPT broadcasts it too).
+        if (command.taskType === SIGNAL_BROADCAST_JOB_TYPE && input.scenario)
+          runJob({ ...command, headers: { ...command.headers, [SCENARIO_HEADER]: 'true' } });
+        else if (input.scenario) waitingJobs.set(command.tokenId, command);
         else runJob(command);
         return;
       case 'cancelJob':
@@ -245,9 +251,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       return request ? closeRequest(state, request, 'expired', 'system', at) : { state, commands: [], audit: [] };
     }).then(() => undefined);
 
-  /** The company hears of the Rückfrage by e-mail, through the e-mail job; a mail that fails stops nothing. */
+  /** Cases before ADR 0030: the company heard of the Rückfrage through the e-mail job; a failure stops nothing. */
   const sendRequestMail = (request: InformationRequest, seq: number) => {
     if (input.scenario) return;
+    // The platform's notifications now tell every member of the company of the Rückfrage's task, in their language
+    // and without its text (ADR 0030); a case that mailed here before replays as it ran.
+    if (patched('company-notifications')) return;
     const { subject, body } = requestMail(request, input.caseNumber);
     runningJobs++;
     runJobActivity(
@@ -411,6 +420,33 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
           throw ApplicationFailure.create({
             type: NO_SUBSCRIPTION,
             message: `No open subscription for message ${message.messageName}`,
+          });
+        }
+      },
+    },
+  );
+
+  // A broadcast signal (ADR 0031): only cases of models with signals ever have a signal subscription.
+  const hasSignalSubscription = (signalName: string) =>
+    (state.signalSubscriptions ?? []).some((open) => open.signalName === signalName);
+  setHandler(
+    deliverSignalUpdate,
+    async (signal) => {
+      const at = now();
+      const result = await applyUpdate(() => {
+        // In turn: a step before this one may have closed the subscription; then the signal passed the case by.
+        if (!hasSignalSubscription(signal.signalName))
+          throw ApplicationFailure.create({ type: NO_SUBSCRIPTION, message: 'Signal subscription closed meanwhile' });
+        return { type: 'broadcastSignal', at, signalName: signal.signalName, variables: signal.variables };
+      });
+      return { seq: result.state.seq };
+    },
+    {
+      validator: (signal) => {
+        if (!hasSignalSubscription(signal.signalName)) {
+          throw ApplicationFailure.create({
+            type: NO_SUBSCRIPTION,
+            message: `No open subscription for signal ${signal.signalName}`,
           });
         }
       },

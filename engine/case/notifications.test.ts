@@ -49,7 +49,7 @@ describe('the notifications of a projected step', () => {
   it('announce the end of the case in the step that completes it; a withdrawn case gets the confirmation', () => {
     const ending = { status: 'completed' as const, audit: [{ type: 'caseCompleted' as const, actor: 'x', at: 'now' }] };
     expect(notificationsOfStep(step(ending))).toEqual([{ kind: 'caseEnded', eventKey: 'ended:c1' }]);
-    expect(notificationsOfStep(step({ ...ending, variables: { withdrawn: true } }))).toEqual([
+    expect(notificationsOfStep(step({ ...ending, variables: { withdrawnBy: 'Anna Schmidt' } }))).toEqual([
       { kind: 'caseWithdrawn', eventKey: 'ended:c1' },
     ]);
     // A later projection of a finished case (no caseCompleted entry) says nothing again.

@@ -36,9 +36,12 @@ export interface CaseNotification {
 }
 
 /**
- * The notifications one projected step causes: the case's start (submission), company tasks that opened, the
- * case's end (a case whose variables say `withdrawn: true` ended because the company withdrew it).
+ * The variable the withdrawal message brings into a case (engine/case/withdrawal.ts, `WITHDRAWN_BY_VARIABLE`): a case
+ * that ends with it ended because the company withdrew it.
  */
+const WITHDRAWN_BY = 'withdrawnBy';
+
+/** The notifications one projected step causes: the case's start (submission), company tasks that opened, its end. */
 export function notificationsOfStep(step: CaseProjection): CaseNotification[] {
   const planned: CaseNotification[] = [];
   // The interpreter's first step is the start: seq 1 exists once per case.
@@ -52,7 +55,7 @@ export function notificationsOfStep(step: CaseProjection): CaseNotification[] {
     });
   }
   if (step.status === 'completed' && step.audit.some((entry) => entry.type === 'caseCompleted')) {
-    const withdrawn = step.variables.withdrawn === true;
+    const withdrawn = typeof step.variables[WITHDRAWN_BY] === 'string';
     planned.push({ kind: withdrawn ? 'caseWithdrawn' : 'caseEnded', eventKey: `ended:${step.caseId}` });
   }
   return planned;

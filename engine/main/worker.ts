@@ -1,13 +1,17 @@
 import { Context } from '@temporalio/activity';
 import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { documentJob } from '../activities/document.job.js';
-import { createProjectionActivities } from '../activities/projection.activities.js';
+import { createProjectionActivities, type StepNotifier } from '../activities/projection.activities.js';
 import { createJobActivities, emailJob, siteMatchingJob } from '../activities/jobs.activities.js';
 import type { BlobStore } from '../files/blob-store.js';
 import { createAccountRepository } from '../repositories/account.repository.js';
 import { createCaseRepository } from '../repositories/case.repository.js';
 import { createDocumentRepository } from '../repositories/document.repository.js';
+import { createSignalRepository } from '../repositories/signal.repository.js';
 import { createSiteRepository } from '../repositories/site.repository.js';
+import { signalBroadcastJob } from '../activities/signal.job.js';
+import { SIGNAL_BROADCAST_JOB_TYPE } from '../model/process-model.js';
+import { createSignalService } from '../services/signal.service.js';
 import type { CaseActivities } from '../activities/types.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../log/logger.js';
@@ -15,11 +19,20 @@ import type { Mailer } from '../mail/mailer.js';
 import { createCaseWorker } from '../temporal/case-worker.js';
 
 /** The activity catalog: `zeebe:taskDefinition type` → implementation. */
-export function createActivities(db: Database, mailer: Mailer, blobs: BlobStore): CaseActivities {
-  const { projectCase } = createProjectionActivities(db);
+export function createActivities(
+  db: Database,
+  mailer: Mailer,
+  blobs: BlobStore,
+  notify?: StepNotifier,
+): CaseActivities {
+  const { projectCase } = createProjectionActivities(db, notify);
   const { runJob } = createJobActivities({
     email: emailJob(mailer),
     'site-matching': siteMatchingJob(createSiteRepository(db)),
+    // Signal throw and end events (ADR 0031): the broadcast goes through the worker's own Temporal client.
+    [SIGNAL_BROADCAST_JOB_TYPE]: signalBroadcastJob((input) =>
+      createSignalService({ signals: createSignalRepository(db), temporal: Context.current().client }).broadcast(input),
+    ),
     document: documentJob({
       cases: createCaseRepository(db),
       companies: createAccountRepository(db),

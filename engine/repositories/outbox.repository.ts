@@ -1,4 +1,4 @@
-import { asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, like, lt } from 'drizzle-orm';
 import type { Executor } from './executor.js';
 import { outboxMails } from '../db/schema.js';
 
@@ -17,6 +17,8 @@ export function createOutboxRepository(db: Executor) {
       recipient: string;
       subject: string;
       body: string;
+      /** The HTML part of a multipart mail; null: text only. */
+      htmlBody?: string | null;
     }): Promise<OutboxMailRow | undefined> {
       await db.insert(outboxMails).values(mail).onConflictDoNothing();
       const [stored] = await db.select().from(outboxMails).where(eq(outboxMails.idempotencyKey, mail.idempotencyKey));
@@ -27,6 +29,20 @@ export function createOutboxRepository(db: Executor) {
       return (await db.delete(outboxMails).where(eq(outboxMails.caseId, caseId)).returning({ id: outboxMails.id }))
         .length;
     },
+    /** Notifications whose delivery failed (written before `before`, not sent), oldest first. */
+    unsentNotifications: (before: Date, limit: number) =>
+      db
+        .select()
+        .from(outboxMails)
+        .where(
+          and(
+            like(outboxMails.idempotencyKey, 'notification:%'),
+            isNull(outboxMails.sentAt),
+            lt(outboxMails.createdAt, before),
+          ),
+        )
+        .orderBy(asc(outboxMails.createdAt))
+        .limit(limit),
     async markSent(mailId: string, at: Date) {
       await db.update(outboxMails).set({ sentAt: at }).where(eq(outboxMails.id, mailId));
     },

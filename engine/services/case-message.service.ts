@@ -4,6 +4,7 @@
  * other side opens the case page; a new one is announced by mail with a link to the case, never with its text.
  */
 import type { Logger } from '../log/logger.js';
+import type { CaseNotification } from '../case/notifications.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Uploads } from '../files/multipart.js';
 import type {
@@ -77,6 +78,11 @@ export interface CaseMessageServiceDeps {
   /** The staff case page's rule (case-view.service.ts): administrators every case, others one with a task for them. */
   mayView(member: StaffSession, caseId: string): Promise<boolean>;
   mailer: Mailer;
+  /**
+   * Tells the company's members of the agency's message, each in their language unless they switched it off
+   * (engine/activities/notifications.activities.ts, ADR 0030); never throws.
+   */
+  notifyCompany: (caseId: string, notifications: readonly CaseNotification[]) => Promise<void>;
   /** PUBLIC_URL: where mailed links point; unset, the origin of the writer's request. */
   publicUrl?: string;
   logger: Logger;
@@ -106,7 +112,7 @@ export function englishLink(link: string): string {
   return url.toString();
 }
 
-/** The mail announcing a new message: a link to the case, never the message; German, then English. */
+/** The mail announcing a company's message to staff: a link to the case, never the message; German, then English. */
 export function newMessageMail(recipient: MessageRecipient, caseNumber: string, link: string) {
   return {
     subject: `Neue Nachricht zu Vorgang ${caseNumber} / New message on case ${caseNumber}`,
@@ -139,8 +145,8 @@ export function createCaseMessageService(deps: CaseMessageServiceDeps): CaseMess
     return (await deps.mayView(reader, caseId)) ? found : undefined;
   }
 
-  async function recipientsOf(side: MessageSide, caseId: string): Promise<MessageRecipient[]> {
-    if (side === 'staff') return messages.companyUsersOfCase(caseId);
+  /** Who hears of a company's message: the caseworkers of its open tasks, else the last staff writer. */
+  async function caseworkersOf(caseId: string): Promise<MessageRecipient[]> {
     const caseworkers = await messages.caseworkersOfCase(caseId);
     if (caseworkers.length > 0) return caseworkers;
     const last = await messages.lastStaffWriter(caseId);
@@ -148,10 +154,13 @@ export function createCaseMessageService(deps: CaseMessageServiceDeps): CaseMess
   }
 
   async function announce(message: CaseMessageRow, caseNumber: string, writerEmail: string, origin: string) {
+    if (message.side === 'staff') {
+      await deps.notifyCompany(message.caseId, [{ kind: 'message', eventKey: `message:${message.id}` }]);
+      return;
+    }
     const base = (deps.publicUrl ?? origin).replace(/\/$/, '');
-    const link =
-      message.side === 'staff' ? `${base}/cases/${message.caseId}` : `${base}/staff/cases/${message.caseId}#messages`;
-    const recipients = (await recipientsOf(message.side, message.caseId)).filter(
+    const link = `${base}/staff/cases/${message.caseId}#messages`;
+    const recipients = (await caseworkersOf(message.caseId)).filter(
       (recipient) => recipient.email !== writerEmail,
     );
     for (const recipient of recipients) {

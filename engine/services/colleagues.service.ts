@@ -188,7 +188,7 @@ export function createColleaguesService(deps: ColleaguesDeps): ColleaguesService
       if (problems.length > 0) return { ok: false, problems };
       const joined = await companies.acceptInvite(
         invite.id,
-        { name, passwordHash: await hashPassword(password) },
+        { name, passwordHash: await hashPassword(password), language: form.language === 'en' ? 'en' : 'de' },
         now(),
       );
       if (!joined) return notFound;

@@ -157,16 +157,22 @@ describe('Rückfrage on any task', () => {
     expect(staffPage.html).toContain('Wie groß ist die geplante Halle (m²)?');
     // …and cannot be completed meanwhile
     expect(staffPage.html).not.toContain(`action="/staff/tasks/${staffTask.id}" `);
+    // (the company's task notification, ADR 0030: a link to the case, never what was asked)
     const mail = await eventually(
       async () => {
         const rows = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
-        return rows.find((row) => row.subject.startsWith('Rückfrage'));
+        return rows.find(
+          (row) =>
+            row.idempotencyKey.startsWith('notification:taskOpened:') &&
+            row.recipient === DEMO_ACCOUNTS.companyUser.email,
+        );
       },
       15_000,
       'the Rückfrage mail',
     );
-    expect(mail.recipient).toBe(DEMO_ACCOUNTS.companyUser.email);
-    expect(mail.body).toContain('Lageplan');
+    expect(mail.body).toContain('„Rückfrage“');
+    expect(mail.body).toContain(`/cases/${caseId}`);
+    expect(mail.body).not.toContain('Lageplan');
 
     // When the company opens its case, the Rückfrage is highlighted with a link to the task
     const casePage = await company.get(`/cases/${caseId}`);
