@@ -24,12 +24,17 @@ export async function demoCaseworker(system: System): Promise<WebClient> {
 
 /**
  * Sends a new "Allgemeine Anfrage" over HTTP as a company user would (a fresh form each time: after a
- * send, the start address says "already sent") and returns the case id.
+ * send, the start address says "already sent") and returns the case id. `slug`: a copy of the service a test
+ * published (e.g. the general inquiry with its own answer mail, test/service-versions.ts).
  */
-export async function submitGeneralInquiry(company: WebClient, subject: string): Promise<string> {
-  await company.get('/services/general-inquiry/start?new=1');
-  await company.get('/services/general-inquiry/start');
-  const sent = await company.submit('/services/general-inquiry/start', {
+export async function submitGeneralInquiry(
+  company: WebClient,
+  subject: string,
+  slug = 'general-inquiry',
+): Promise<string> {
+  await company.get(`/services/${slug}/start?new=1`);
+  await company.get(`/services/${slug}/start`);
+  const sent = await company.submit(`/services/${slug}/start`, {
     subject,
     message: 'Bitte um eine kurze Antwort per E-Mail.',
     contactChannel: 'email',
@@ -176,8 +181,8 @@ export function completedCase(system: System, caseId: string) {
 }
 
 /** A general inquiry sent by the demo company and answered by the demo caseworker: a finished case. */
-export async function answeredInquiry(system: System, subject: string) {
-  const caseId = await submitGeneralInquiry(await demoCompany(system), subject);
+export async function answeredInquiry(system: System, subject: string, slug = 'general-inquiry') {
+  const caseId = await submitGeneralInquiry(await demoCompany(system), subject, slug);
   const task = await openTaskOf(system, caseId);
   const caseworker = await demoCaseworker(system);
   await caseworker.get(`/staff/tasks/${task.id}`);

@@ -1,6 +1,30 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { CATALOG_DIR } from '../engine/main/system.js';
 import { compileProcess } from '../engine/model/compile.js';
-import type { ServiceDefinition } from '../engine/services/service-definition.js';
+import { loadServiceFolder, type ServiceDefinition } from '../engine/services/service-definition.js';
+
+/**
+ * The general inquiry as it shipped with its own answer mail (`Task_SendAnswer`, an e-mail job after the answer),
+ * kept as engine/interpreter/fixtures/general-inquiry.bpmn: tests of jobs, incidents, retries and migrations need a
+ * job in the path. The shipped service leaves telling the company to the platform now (ADR 0029). Publish it under
+ * a slug of the test's own (`testServiceCopy`).
+ */
+export async function generalInquiryWithMail(): Promise<ServiceDefinition> {
+  const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+  const bpmnXml = await readFile(
+    new URL('../engine/interpreter/fixtures/general-inquiry.bpmn', import.meta.url),
+    'utf8',
+  );
+  const compiled = await compileProcess(bpmnXml);
+  if (!compiled.ok) throw new Error('the general inquiry with its mail did not compile');
+  return {
+    ...shipped,
+    bpmnXml,
+    model: compiled.model,
+    contentHash: createHash('sha256').update(bpmnXml).digest('hex'),
+  };
+}
 
 /**
  * Version 2 of the shipped general inquiry, for migration tests: the answer mail's subject says "(v2)", and the

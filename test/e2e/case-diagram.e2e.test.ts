@@ -46,7 +46,7 @@ describe('the process diagram on the staff case page in Chromium', () => {
     expect(await page.locator('[data-element-id="Flow_ToAnswer"]').first().getAttribute('class')).toContain(
       'lotse-taken',
     );
-    expect(await page.locator('[data-element-id="Task_SendAnswer"]').first().getAttribute('class')).not.toMatch(
+    expect(await page.locator('[data-element-id="Gateway_FollowUp"]').first().getAttribute('class')).not.toMatch(
       /lotse-/,
     );
 
@@ -97,7 +97,8 @@ describe('the process diagram on the staff case page in Chromium', () => {
     expect(await page.locator('.process-diagram__view').isVisible()).toBe(false);
     const list = page.getByRole('list', { name: 'Schritte des Ablaufs' });
     const items = list.locator(':scope > li');
-    expect(await items.count()).toBe(7);
+    // Six steps of the answer and call-back, and the withdrawal event sub-process with its two events (ADR 0029)
+    expect(await items.count()).toBe(9);
     expect((await items.nth(0).innerText()).replace(/\s+/g, ' ')).toBe('Anfrage eingegangen – erledigt');
     expect((await items.nth(1).innerText()).replace(/\s+/g, ' ')).toBe(
       'Anfrage beantworten – aktiv, Token: 1 Aufgabe: Anfrage beantworten – offen – bearbeitet von: niemandem zugewiesen',
@@ -105,6 +106,6 @@ describe('the process diagram on the staff case page in Chromium', () => {
     expect(await items.nth(1).getByRole('link', { name: 'Anfrage beantworten' }).last().getAttribute('href')).toBe(
       `/staff/tasks/${task.id}`,
     );
-    expect((await items.nth(2).innerText()).replace(/\s+/g, ' ')).toBe('Antwort senden – nicht erreicht');
+    expect((await items.nth(2).innerText()).replace(/\s+/g, ' ')).toBe('Rückruf gewünscht? – nicht erreicht');
   });
 });

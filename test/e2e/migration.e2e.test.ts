@@ -1,14 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { cases, tasks } from '../../engine/db/schema.js';
-import { CATALOG_DIR } from '../../engine/main/system.js';
 import { createAccountRepository } from '../../engine/repositories/account.repository.js';
 import { createAuthService } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { openTaskOf } from '../journeys.js';
-import { generalInquiryVersionTwo, testServiceCopy } from '../service-versions.js';
+import { generalInquiryVersionTwo, generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
 import { eventually } from '../system.js';
 import { expectAccessible, logIn, useBrowserSystem } from './browser.js';
 
@@ -22,7 +20,7 @@ describe('migrating running cases in Chromium', () => {
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     const caseworker = await auth.loginStaff(DEMO_ACCOUNTS.caseworker.email, DEMO_PASSWORD);
     if (!company || !caseworker) throw new Error('demo accounts missing');
-    const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+    const shipped = await generalInquiryWithMail();
     const slug = `migration-e2e-${Date.now()}`;
     await system.services.catalog.publish(testServiceCopy(shipped, slug));
     const start = (subject: string) =>

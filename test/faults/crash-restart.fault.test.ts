@@ -11,6 +11,9 @@ import { startTemporalDevServer } from '../../engine/infra/temporal-dev-server.j
 import { PROJECT_ROOT } from '../../engine/main/system.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
+import { generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
+import { createServiceRepository } from '../../engine/repositories/service.repository.js';
+import { createCatalogService } from '../../engine/services/catalog.service.js';
 import { eventually } from '../system.js';
 import {
   dataFolder,
@@ -66,17 +69,23 @@ describe('kill -9 of npm start', () => {
     // once (one entry into the mail step) and its job sent one mail.
     const first = start();
     await first.healthy();
+    const database = connectDatabase(first.databaseUrl, 2);
+    // The general inquiry as it shipped with its own answer mail (the shipped one leaves mails to the platform)
+    const slug = 'crash-mail-inquiry';
+    await createCatalogService({ services: createServiceRepository(database.db) }).publish(
+      testServiceCopy(await generalInquiryWithMail(), slug),
+    );
     const company = new WebClient(first.url);
     await company.login(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
-    await company.get('/services/general-inquiry/start');
-    const submitted = await company.submit('/services/general-inquiry/start', {
+    await company.get(`/services/${slug}/start?new=1`);
+    await company.get(`/services/${slug}/start`);
+    const submitted = await company.submit(`/services/${slug}/start`, {
       subject: 'Absturz mitten im Schritt',
       message: 'Was passiert, wenn der Server mitten in der Arbeit abstürzt?',
       contactChannel: 'email',
     });
     expect(submitted.status).toBe(303);
     const caseId = /\/cases\/([0-9a-f-]{36})/.exec(submitted.headers.get('location') ?? '')?.[1] ?? '';
-    const database = connectDatabase(first.databaseUrl, 2);
     const openTask = () =>
       eventually(
         async () => {

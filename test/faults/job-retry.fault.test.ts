@@ -8,6 +8,7 @@ import { createMailer } from '../../engine/mail/mailer.js';
 import { createOutboxRepository } from '../../engine/repositories/outbox.repository.js';
 import { DEMO_ACCOUNTS } from '../../engine/services/seed.js';
 import { answeredInquiry } from '../journeys.js';
+import { generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -51,8 +52,11 @@ afterAll(async () => {
 
 describe('a job that runs again after its side effect (a worker crash before the completion reached Temporal)', () => {
   it('sends the mail once: same outbox row, one SMTP delivery, a stable Message-ID', async () => {
-    // Given a case whose answer mail went out through real SMTP
-    const { id: caseId } = await answeredInquiry(system, 'Wiederholter Auftrag');
+    // Given a case whose answer mail went out through real SMTP (the general inquiry as it shipped with its own
+    // answer mail: the shipped one leaves mails to the platform)
+    const slug = `job-retry-${Date.now()}`;
+    await system.services.catalog.publish(testServiceCopy(await generalInquiryWithMail(), slug));
+    const { id: caseId } = await answeredInquiry(system, 'Wiederholter Auftrag', slug);
     const [mail] = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
     if (!mail) throw new Error('no answer mail');
     expect(mail.sentAt).not.toBeNull();

@@ -8,6 +8,7 @@ import { createAuthService } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { WebClient } from '../browserless-client.js';
+import { generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -49,7 +50,10 @@ describe('no personal data in incidents and logs (issue 7, defect 6)', () => {
     if (!company || !caseworker) throw new Error('demo accounts missing');
     const subject = `Vertraulicher Betreff ${MARKER}`;
     const answer = `Vertrauliche Antwort an Frau Schmidt ${MARKER}`;
-    const started = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), {
+    // The general inquiry as it shipped with its own answer mail: the shipped one leaves mails to the platform.
+    const slug = `personal-data-${Date.now()}`;
+    await system.services.catalog.publish(testServiceCopy(await generalInquiryWithMail(), slug));
+    const started = await system.services.caseStarts.submit(company, slug, newSubmissionToken(), {
       subject,
       message: 'Bitte um Rückruf.',
       contactChannel: 'email',

@@ -2,14 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseNotes, cases, documents, incidents, tasks } from '../../engine/db/schema.js';
-import { CATALOG_DIR } from '../../engine/main/system.js';
 import { compileProcess } from '../../engine/model/compile.js';
-import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { addDays } from '../../engine/case/information-request.js';
 import { agencyToday } from '../../engine/case/today.js';
 
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
+import { generalInquiryWithMail } from '../service-versions.js';
 import {
   answeredInquiry,
   demoCaseworker,
@@ -322,7 +321,8 @@ describe('a Rückfrage on the case page', () => {
 describe('an incident on the case page', () => {
   it('is named by its step, in the timeline too; only administrators get the retry button', async () => {
     // Given a general inquiry whose answer mail names a job type nobody implements
-    const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+    // (the general inquiry as it shipped with its own answer mail: the shipped one has no job in the path now)
+    const shipped = await generalInquiryWithMail();
     const bpmnXml = shipped.bpmnXml.replace('type="email"', 'type="fax"');
     const compiled = await compileProcess(bpmnXml);
     if (!compiled.ok) throw new Error('did not compile');

@@ -56,6 +56,11 @@ function requestsFor(ids: OwnedIds): Record<string, { path: string; fields?: Rec
     'GET /cases/:id/messages': { path: `/cases/${ids.caseId}/messages` },
     'POST /cases/:id/messages': { path: `/cases/${ids.caseId}/messages`, fields: { text: 'Fremde Nachricht' } },
     'GET /cases/:id/receipt': { path: `/cases/${ids.caseId}/receipt` },
+    'GET /cases/:id/withdraw': { path: `/cases/${ids.caseId}/withdraw` },
+    'POST /cases/:id/withdraw': {
+      path: `/cases/${ids.caseId}/withdraw`,
+      fields: { _token: 'fremder-rueckzug-0001', reason: 'Fremder Rückzug' },
+    },
     'GET /tasks/:id': { path: `/tasks/${ids.staffTaskId}` },
     'POST /tasks/:id': { path: `/tasks/${ids.staffTaskId}`, fields: { answer: 'Fremde Antwort' } },
     'GET /drafts/:id': { path: `/drafts/${ids.draftId}` },
@@ -170,5 +175,7 @@ describe('another company’s ids (IDOR)', () => {
     expect(colleagues.html).toContain(`/account/colleagues/${ids.memberId}/remove`);
     expect(colleagues.html).toContain(`/account/colleagues/invites/${ids.inviteId}/withdraw`);
     expect((await owner.client.get(`/tasks/${ids.staffTaskId}`)).status).toBe(404);
+    // The case was not withdrawn: its owner may still withdraw it.
+    expect((await owner.client.get(`/cases/${ids.caseId}/withdraw`)).status).toBe(200);
   });
 });

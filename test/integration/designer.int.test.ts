@@ -203,7 +203,10 @@ describe('the service designer', () => {
     const files = draft?.files ?? {};
     const bpmn = `${slug}.bpmn`;
     // Meanwhile version 2 comes from the command line (the same path as \`lotse publish\`).
-    const changed = { ...files, [bpmn]: (files[bpmn] ?? '').replace('name="Antwort senden"', 'name="Antwort mailen"') };
+    const changed = {
+      ...files,
+      [bpmn]: (files[bpmn] ?? '').replace('name="Rückruf durchführen"', 'name="Zurückrufen"'),
+    };
     expect(await designer.publishFiles(undefined, changed)).toMatchObject({ ok: true, version: 2 });
     const problems = (await designer.validate(slug)) ?? [];
     expect(problems).toContainEqual(
@@ -211,7 +214,7 @@ describe('the service designer', () => {
     );
     // The diff is against version 2: publishing the draft would rename the task back.
     expect((await designer.diff(slug))?.elementsChanged).toEqual([
-      expect.objectContaining({ id: 'Task_SendAnswer', name: 'Antwort senden', changes: ['name'] }),
+      expect.objectContaining({ id: 'Task_FollowUpCall', name: 'Rückruf durchführen', changes: ['name'] }),
     ]);
   });
 

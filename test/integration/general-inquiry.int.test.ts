@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, outboxMails, tasks } from '../../engine/db/schema.js';
+import { caseEvents, cases, outboxMails, tasks } from '../../engine/db/schema.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../../engine/services/seed.js';
 import { WebClient } from '../browserless-client.js';
 import { demoCaseworker, demoCompany, openTaskOf } from '../journeys.js';
@@ -36,7 +36,7 @@ async function submitInquiry(company: WebClient, fields = inquiry) {
 }
 
 describe('general inquiry, end to end over HTTP', () => {
-  it('company submits, caseworker answers, the answer is mailed and the case ends "Beantwortet"', async () => {
+  it('company submits, caseworker answers, the case ends "Beantwortet" with the answer as its result', async () => {
     // Given the company user starts "Allgemeine Anfrage"
     const company = await demoCompany(system);
     const catalog = await company.get('/services');
@@ -65,19 +65,8 @@ describe('general inquiry, end to end over HTTP', () => {
     const completed = await caseworker.submit(`/staff/tasks/${task.id}`, { answer });
     expect(completed.status).toBe(303);
 
-    // Then the answer goes out by e-mail and the case ends "Beantwortet" for the company
-    const [row] = await system.db.select().from(cases).where(eq(cases.id, caseId));
-    const mail = await eventually(
-      async () => {
-        const [found] = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
-        return found;
-      },
-      15_000,
-      'the answer mail',
-    );
-    expect(mail.recipient).toBe(DEMO_ACCOUNTS.companyUser.email);
-    expect(mail.subject).toContain(row?.number ?? 'missing');
-    expect(mail.body).toContain(answer);
+    // Then the case ends "Beantwortet" for the company, the answer is its result on the case page, and the service
+    // sends no mail of its own (the platform tells the company, ADR 0029)
     await eventually(
       async () => {
         const [done] = await system.db.select().from(cases).where(eq(cases.id, caseId));
@@ -88,15 +77,18 @@ describe('general inquiry, end to end over HTTP', () => {
     );
     const finalPage = await company.get(`/cases/${caseId}`);
     expect(finalPage.html).toContain('<span class="status" id="case-status">Beantwortet</span>');
+    expect(finalPage.html).toContain(answer);
+    const serviceMails = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
+    expect(serviceMails.filter((mail) => mail.idempotencyKey.startsWith(`${caseId}:Task_`))).toEqual([]);
     // In English the statuses read as the service's labels name them (service.json statusLabels).
     const english = await company.get(`/cases/${caseId}?lang=en`);
     expect(english.html).toContain('<span class="status" id="case-status">Answered</span>');
     expect(english.html).toContain('<strong>Received</strong>');
     expect((await company.get('/cases?lang=en')).html).toContain('<span class="status">Answered</span>');
     await company.get('/cases?lang=de');
-    // The caseworker reads the case's mail on the case page; the outbox of all companies is the administrators'.
+    // The caseworker reads the answer on the case page; the outbox of all companies is the administrators'.
     const staffCasePage = await caseworker.get(`/staff/cases/${caseId}`);
-    expect(staffCasePage.html).toContain(mail.subject);
+    expect(staffCasePage.html).toContain(answer);
     expect((await caseworker.get('/staff/outbox')).status).toBe(404);
   });
 
@@ -176,8 +168,11 @@ describe('general inquiry, end to end over HTTP', () => {
       15_000,
       'the case to complete',
     );
-    const mails = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
-    expect(mails).toHaveLength(1);
+    const ends = await system.db
+      .select()
+      .from(caseEvents)
+      .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.type, 'caseCompleted')));
+    expect(ends).toHaveLength(1);
     const completions = await system.db.select().from(tasks).where(eq(tasks.caseId, caseId));
     expect(completions).toHaveLength(1);
     expect(completions[0]?.status).toBe('completed');

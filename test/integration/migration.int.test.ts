@@ -4,17 +4,15 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATION_REFUSED, caseStateQuery, migrateUpdate } from '../../engine/case/contract.js';
 import { caseEvents, cases, outboxMails, tasks } from '../../engine/db/schema.js';
-import { CATALOG_DIR } from '../../engine/main/system.js';
 import { createAccountRepository } from '../../engine/repositories/account.repository.js';
 import { createMigrationRepository } from '../../engine/repositories/migration.repository.js';
 import { createAuthService, type StaffSession } from '../../engine/services/auth.service.js';
 import { createMigrationService, type MigrationService } from '../../engine/services/migration.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { WebClient } from '../browserless-client.js';
 import { completedCase, openTaskOf } from '../journeys.js';
-import { generalInquiryVersionTwo, testServiceCopy } from '../service-versions.js';
+import { generalInquiryVersionTwo, generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -48,7 +46,7 @@ describe('migrating running cases to a newer version', () => {
     if (!company || !caseworker || !designer) throw new Error('demo accounts missing');
 
     // Given a service of its own on version 1 with two running cases: one at the answer, one at the call
-    const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+    const shipped = await generalInquiryWithMail();
     const slug = `migration-${Date.now()}`;
     const v1 = testServiceCopy(shipped, slug);
     await system.services.catalog.publish(v1);
@@ -188,7 +186,7 @@ describe('migrating running cases to a newer version', () => {
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);
     const designer = await auth.loginStaff(DEMO_ACCOUNTS.administrator.email, DEMO_PASSWORD);
     if (!company || !designer) throw new Error('demo accounts missing');
-    const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+    const shipped = await generalInquiryWithMail();
     const slug = `migration-failing-${Date.now()}`;
     await system.services.catalog.publish(testServiceCopy(shipped, slug));
     const start = async (subject: string) => {
@@ -217,7 +215,7 @@ describe('migrating running cases to a newer version', () => {
 
   it('the page is for service designers only, answers a bad mapping with 422 at the field and needs CSRF', async () => {
     const slug = `migration-page-${Date.now()}`;
-    const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+    const shipped = await generalInquiryWithMail();
     await system.services.catalog.publish(testServiceCopy(shipped, slug));
     const auth = createAuthService({ accounts: createAccountRepository(system.db) });
     const company = await auth.loginCompanyUser(DEMO_ACCOUNTS.companyUser.email, DEMO_PASSWORD);

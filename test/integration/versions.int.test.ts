@@ -2,15 +2,13 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, tasks } from '../../engine/db/schema.js';
-import { CATALOG_DIR } from '../../engine/main/system.js';
 import { compileProcess } from '../../engine/model/compile.js';
 import { createAccountRepository } from '../../engine/repositories/account.repository.js';
 import { createAuthService } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { eventually, startTestSystem } from '../system.js';
-import { testServiceCopy } from '../service-versions.js';
+import { generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 let system: System;
@@ -48,7 +46,7 @@ describe('service versions', () => {
     };
 
     // Given a service of its own (other test files share this database) and a case on its version 1
-    const shipped = await loadServiceFolder(`${CATALOG_DIR}/general-inquiry`);
+    const shipped = await generalInquiryWithMail();
     const slug = `versions-${Date.now()}`;
     const definition = testServiceCopy(shipped, slug);
     expect(await system.services.catalog.publish(definition)).toEqual({ version: 1, created: true });
