@@ -226,7 +226,7 @@ describe('parseForm', () => {
   });
 });
 
-/** ADR 0031: what form-js ignores is left out with a warning; the form runs. */
+/** ADR 0034: what form-js ignores is left out with a warning; the form runs. */
 describe('parseForm warnings', () => {
   function warningsOf(json: unknown): string[] {
     const { form, warnings } = parseForm(json);

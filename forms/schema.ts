@@ -1,6 +1,6 @@
 /**
  * Camunda Forms JSON (the `.form` files the editors write): one type, one validator (`parseForm`).
- * Liberal where form-js is liberal, strict where behaviour would change (ADR 0031): what form-js ignores
+ * Liberal where form-js is liberal, strict where behaviour would change (ADR 0034): what form-js ignores
  * (properties a component does not have, keys of newer form-js versions, display-only components we do not
  * draw) is left out with a warning next to the form; what we cannot run as the editor means (a rule we cannot
  * enforce, FEEL that does not parse, a component that would collect data we do not know) is a
@@ -201,7 +201,7 @@ export function parseForm(json: unknown): ParsedForm {
   return { form: { ...form, components }, warnings };
 }
 
-/** The embedded forms of a model (`zeebe:userTaskForm`, ADR 0031), parsed, by their id in the model. */
+/** The embedded forms of a model (`zeebe:userTaskForm`, ADR 0034), parsed, by their id in the model. */
 export function parseEmbeddedForms(bodies: Readonly<Record<string, string>>): Record<string, ParsedForm> {
   const parsed: Record<string, ParsedForm> = {};
   for (const [id, body] of Object.entries(bodies)) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definitionFromFiles, validateServiceFiles, type ServiceFiles } from './service-files.js';
 
-// Invariant (ADR 0031): forms as the editors write them load; what form-js ignores is a warning for the designer,
+// Invariant (ADR 0034): forms as the editors write them load; what form-js ignores is a warning for the designer,
 // never an error, and a form embedded in the BPMN travels with the service like a linked one.
 
 const CORPUS = path.resolve(import.meta.dirname, '../../test/conformance/forms-from-editors');

@@ -32,7 +32,7 @@ export const SUPPORTED_EXTENSIONS: Record<string, ReadonlySet<string>> = {
   'bpmn:IntermediateCatchEvent': new Set(COMMON),
   'bpmn:BoundaryEvent': new Set(COMMON),
   // zeebe:UserTask marks a "Camunda user task" (the Modeler adds it by default since 8.5); without it Zeebe makes
-  // a job-worker user task. Lotse runs both as its own tasks (ADR 0031).
+  // a job-worker user task. Lotse runs both as its own tasks (ADR 0034).
   'bpmn:UserTask': new Set([
     'zeebe:AssignmentDefinition',
     'zeebe:FormDefinition',
@@ -124,7 +124,7 @@ function writtenAttributeOf(node: ModdleNode, name: string): string | undefined 
 }
 
 /**
- * The id of the form a start event or user task shows (ADR 0031): a linked form (`formId`, from the service's
+ * The id of the form a start event or user task shows (ADR 0034): a linked form (`formId`, from the service's
  * `.form` files) or a form embedded in the process (`formKey="camunda-forms:bpmn:<id>"`, the id of its
  * `zeebe:userTaskForm`). External forms (`externalReference`, any other `formKey`) have no form here: undefined,
  * with a warning; the task is done with a plain button.

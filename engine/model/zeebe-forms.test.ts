@@ -30,7 +30,7 @@ function taskOf(result: CompileResult) {
 const messages = (result: CompileResult) =>
   result.ok ? result.warnings.map((issue) => issue.message) : result.errors.map((issue) => issue.message);
 
-describe('forms on user tasks (ADR 0031)', () => {
+describe('forms on user tasks (ADR 0034)', () => {
   it('links a form by formId, on a Camunda user task and on a job-worker user task alike', async () => {
     const camunda = await compileProcess(bpmn('<zeebe:userTask /><zeebe:formDefinition formId="review" />'));
     const jobWorker = await compileProcess(bpmn('<zeebe:formDefinition formId="review" />'));

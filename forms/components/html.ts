@@ -1,7 +1,7 @@
 /**
  * `html`: HTML with `{{…}}` templates; only an allow-list of tags and attributes survives (sanitize-html.ts).
  * What the sanitizer removes (`<style>`, `<script>`, event handlers, …) is a warning, not a load error: the
- * rest of the content is shown, as form-js shows sanitized HTML (ADR 0031).
+ * rest of the content is shown, as form-js shows sanitized HTML (ADR 0034).
  */
 import { isExpression } from '../../engine/feel/feel.js';
 import { elementId, type ComponentDefinition } from '../component.js';
