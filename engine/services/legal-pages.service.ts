@@ -2,13 +2,22 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Mailer } from '../mail/mailer.js';
 import type { MailQuotaRepository } from '../repositories/mail-quota.repository.js';
-import { renderLegalMarkdown } from './legal-markdown.js';
+import { renderMarkdown } from '../../forms/markdown.js';
 import { clientNetwork } from './login-throttle.js';
 
 /** The pages every German public portal must have (TMG/DDG § 5, DSGVO Art. 13, BITV 2.0 § 7), by address. */
 export const LEGAL_PAGES = ['impressum', 'datenschutz', 'barrierefreiheit'] as const;
 export type LegalPage = (typeof LEGAL_PAGES)[number];
 type Language = 'de' | 'en';
+
+/**
+ * A legal text as HTML, in the Markdown subset of the forms' text components (forms/markdown.ts: one Markdown in
+ * Lotse): HTML in the file is escaped, links only to http(s) and mailto, headings from h2 (the page's title is
+ * the h1). A `{{…}}` in the text stays as written.
+ */
+export function renderLegalMarkdown(source: string): string {
+  return renderMarkdown(source, (expression) => `{{${expression}}}`).join('\n');
+}
 
 /** Each page's text as HTML, per language: read and rendered once at start (ADR 0032). */
 export type LegalTexts = Record<LegalPage, Record<Language, string>>;
