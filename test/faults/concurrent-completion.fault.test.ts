@@ -4,6 +4,7 @@ import { outboxMails } from '../../engine/db/schema.js';
 import { DEMO_ACCOUNTS } from '../../engine/services/seed.js';
 import type { WebClient } from '../browserless-client.js';
 import { completedCase, demoCaseworker, demoCompany, openTaskOf, submitGeneralInquiry } from '../journeys.js';
+import { generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
 import { startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -17,8 +18,12 @@ let system: System;
 let company: WebClient;
 let caseworkers: WebClient[];
 
+/** The general inquiry as it shipped with its own answer mail: the winner's answer must go out once (ADR 0029). */
+const MAIL_INQUIRY = 'concurrent-mail-inquiry';
+
 beforeAll(async () => {
   system = await startTestSystem();
+  await system.services.catalog.publish(testServiceCopy(await generalInquiryWithMail(), MAIL_INQUIRY));
   company = await demoCompany(system);
   // Four caseworker sessions: four browsers, four different form tokens for the same task.
   caseworkers = await Promise.all(Array.from({ length: CASEWORKERS }, () => demoCaseworker(system)));
@@ -38,7 +43,7 @@ async function failedWorkflowTasks(caseId: string): Promise<string[]> {
 describe('concurrent completion of one task', () => {
   it(`${ROUNDS} rounds of ${CASEWORKERS} parallel answers: exactly one wins, the others hear who did, the case moves on`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const caseId = await submitGeneralInquiry(company, `Parallel ${round}`);
+      const caseId = await submitGeneralInquiry(company, `Parallel ${round}`, MAIL_INQUIRY);
       const task = await openTaskOf(system, caseId);
       // Every caseworker has the task form open, each with its own submission token.
       const tokens: { csrf?: string; token?: string }[] = [];

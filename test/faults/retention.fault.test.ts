@@ -8,6 +8,7 @@ import { caseDeletions, caseEvents, cases, documents, outboxMails, services, tas
 import { DEMO_ACCOUNTS } from '../../engine/services/seed.js';
 import { cleanupScheduleId } from '../../engine/temporal/cleanup-schedule.js';
 import { answeredInquiry } from '../journeys.js';
+import { generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
 import { eventually, startTestSystem } from '../system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -19,20 +20,24 @@ const RETENTION_DAYS = 30;
 
 let system: System;
 
+/** The general inquiry as it shipped with its own answer mail: the case's mails must go with it (ADR 0029). */
+const MAIL_INQUIRY = 'retention-mail-inquiry';
+
 beforeAll(async () => {
   system = await startTestSystem();
+  await system.services.catalog.publish(testServiceCopy(await generalInquiryWithMail(), MAIL_INQUIRY));
   // The general inquiry's service.json would say `"retentionDays": 30`; set as publishing it would.
-  await system.db.update(services).set({ retentionDays: RETENTION_DAYS }).where(eq(services.slug, 'general-inquiry'));
+  await system.db.update(services).set({ retentionDays: RETENTION_DAYS }).where(eq(services.slug, MAIL_INQUIRY));
 });
 
 afterAll(async () => {
-  await system?.db.update(services).set({ retentionDays: null }).where(eq(services.slug, 'general-inquiry'));
+  await system?.db.update(services).set({ retentionDays: null }).where(eq(services.slug, MAIL_INQUIRY));
   await system?.stop();
 });
 
 /** A general inquiry, answered so that it finishes, then dated as finished `daysAgo`. */
 async function finishedInquiry(subject: string, daysAgo: number) {
-  const finished = await answeredInquiry(system, subject);
+  const finished = await answeredInquiry(system, subject, MAIL_INQUIRY);
   // The workflow closes right after the case completes (no job left in flight).
   await system.temporalClient.workflow.getHandle(finished.id).result();
   await system.db
@@ -109,7 +114,7 @@ describe('retention of finished cases (GDPR)', () => {
 
     // And a deletion record says which case went and when, and nothing personal
     const [record] = await system.db.select().from(caseDeletions).where(eq(caseDeletions.caseNumber, expired.number));
-    expect(record).toMatchObject({ serviceSlug: 'general-inquiry', retentionDays: RETENTION_DAYS });
+    expect(record).toMatchObject({ serviceSlug: MAIL_INQUIRY, retentionDays: RETENTION_DAYS });
     const written = JSON.stringify(record);
     for (const personal of [expired.subject ?? '', DEMO_ACCOUNTS.companyUser.email, 'Schmidt']) {
       expect(written).not.toContain(personal);

@@ -10,6 +10,7 @@ import { createAccountRepository } from '../../engine/repositories/account.repos
 import { createAuthService } from '../../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
+import { generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
 import { eventually, startTestSystem } from '../system.js';
 
 const inquiry = {
@@ -26,9 +27,13 @@ async function principals(system: System) {
   return { company, caseworker };
 }
 
+/** The general inquiry as it shipped with its own answer mail: the job that must run once (ADR 0029). */
+const MAIL_INQUIRY = 'durability-mail-inquiry';
+
 async function startInquiry(system: System) {
   const { company } = await principals(system);
-  const started = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), inquiry);
+  await system.services.catalog.publish(testServiceCopy(await generalInquiryWithMail(), MAIL_INQUIRY));
+  const started = await system.services.caseStarts.submit(company, MAIL_INQUIRY, newSubmissionToken(), inquiry);
   if (!started?.ok) throw new Error('case did not start');
   return started.caseId;
 }
