@@ -5,6 +5,7 @@ import type { CaseRepository } from '../repositories/case.repository.js';
 import type { DocumentRepository } from '../repositories/document.repository.js';
 import type { DraftRepository } from '../repositories/draft.repository.js';
 import type { LoginFailureRepository } from '../repositories/login-failure.repository.js';
+import type { MailQuotaRepository } from '../repositories/mail-quota.repository.js';
 
 /**
  * A blob or detached document younger than this is spared: an upload stores its blob a moment
@@ -24,6 +25,8 @@ export interface CleanupSummary {
   blobs: number;
   bytes: number;
   loginFailures: number;
+  /** Account-mail counts of windows long over (engine/services/mail-quota.ts). */
+  mailQuotas: number;
 }
 
 export interface CleanupActivities {
@@ -47,6 +50,9 @@ export function createCleanupActivities(deps: {
   loginFailures: LoginFailureRepository;
   /** Login failure counts older than this are forgotten by the throttle anyway (FORGET_FAILURES_AFTER_MS). */
   loginFailureMaxAgeMs: number;
+  mailQuotas: Pick<MailQuotaRepository, 'deleteOlderThan'>;
+  /** A count's window is over after this (MAIL_QUOTA_WINDOW_MS): older rows mean nothing. */
+  mailQuotaWindowMs: number;
   logger: Logger;
   clock?: () => Date;
 }): CleanupActivities {
@@ -87,6 +93,7 @@ export function createCleanupActivities(deps: {
       const loginFailures = await deps.loginFailures.deleteOlderThan(
         new Date(now.getTime() - deps.loginFailureMaxAgeMs),
       );
+      const mailQuotas = await deps.mailQuotas.deleteOlderThan(new Date(now.getTime() - deps.mailQuotaWindowMs));
       const summary = {
         cases,
         drafts: expired.drafts,
@@ -94,10 +101,11 @@ export function createCleanupActivities(deps: {
         blobs,
         bytes,
         loginFailures,
+        mailQuotas,
       };
       deps.logger.info(
         { cleanup: summary },
-        `clean-up removed ${summary.drafts} expired draft(s), ${summary.documents} document(s), ${blobs} blob(s) (${bytes} bytes), ${loginFailures} old login failure count(s), and ${cases} case(s) past their retention`,
+        `clean-up removed ${summary.drafts} expired draft(s), ${summary.documents} document(s), ${blobs} blob(s) (${bytes} bytes), ${loginFailures} old login failure count(s), ${mailQuotas} old mail quota count(s), and ${cases} case(s) past their retention`,
       );
       return summary;
     },

@@ -75,6 +75,7 @@ import { createSessionRepository } from '../repositories/session.repository.js';
 import { createCompanyUserRepository, createOidcAccountRepository } from '../repositories/company.repository.js';
 import { createOidcLoginService } from '../services/oidc-login.service.js';
 import { createMailQuotaRepository } from '../repositories/mail-quota.repository.js';
+import { MAIL_QUOTA_WINDOW_MS } from '../services/mail-quota.js';
 import { createCompanyAccountService } from '../services/company-account.service.js';
 import { createStaffAdminService } from '../services/staff-admin.service.js';
 import { bundleCaseWorkflows } from '../temporal/case-worker.js';
@@ -247,6 +248,8 @@ export async function startSystem(
         blobs,
         loginFailures: createLoginFailureRepository(db),
         loginFailureMaxAgeMs: FORGET_FAILURES_AFTER_MS,
+        mailQuotas: createMailQuotaRepository(db),
+        mailQuotaWindowMs: MAIL_QUOTA_WINDOW_MS,
         logger,
       }),
     };

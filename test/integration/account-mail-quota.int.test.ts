@@ -2,6 +2,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxMails, users } from '../../engine/db/schema.js';
+import { createMailQuotaRepository } from '../../engine/repositories/mail-quota.repository.js';
+import { MAIL_QUOTA_WINDOW_MS } from '../../engine/services/mail-quota.js';
 import { createCompanyWithUser } from '../../engine/services/seed.js';
 import { startTestSystem } from '../system.js';
 
@@ -69,6 +71,21 @@ describe('account mails are limited per address and per client network', () => {
     expect((await postForm('/register', form, freshClient())).status).toBe(200);
     expect((await postForm('/password/forgot', { email }, freshClient())).status).toBe(200);
     expect(await mailsTo(email)).toBe(3);
+  });
+
+  it('starts a count afresh once its hour is over, and the clean-up removes counts of windows long over', async () => {
+    const quotas = createMailQuotaRepository(system.db);
+    const key = `mail:address:window.${fresh()}@firma.example`;
+    const start = new Date(Date.UTC(2026, 0, 5, 9, 0));
+    const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000);
+    const count = async (minutes: number) =>
+      (await quotas.count([key], at(minutes), new Date(at(minutes).getTime() - MAIL_QUOTA_WINDOW_MS))).get(key);
+    expect([await count(0), await count(30), await count(59)]).toEqual([1, 2, 3]);
+    expect(await count(61)).toBe(1);
+    expect(await count(62)).toBe(2);
+    expect(await quotas.deleteOlderThan(at(61))).toBe(0);
+    expect(await quotas.deleteOlderThan(at(62))).toBeGreaterThanOrEqual(1);
+    expect(await count(63)).toBe(1);
   });
 
   it('lets one client network cause twenty mails an hour, whichever addresses it names', async () => {
