@@ -100,6 +100,13 @@ describe('Meine Vorgänge in Chromium', () => {
     await page.waitForURL(`**/cases/${ids[0]}#messages`);
     await page.getByText('Message from the economic development agency').waitFor();
     await page.getByText('Submitted by Lena Liste').waitFor();
+    await expectAccessible(page, 'the case page with the company timeline (English)');
+    await page.locator('ol.timeline').screenshot({ path: '/tmp/h5-case-timeline-en.png' });
+    await page.goto(`/cases/${ids[0]}?lang=de`);
+    await page.getByText('Eingereicht von Lena Liste').waitFor();
+    await page.getByText('Nachricht der Wirtschaftsförderung').waitFor();
+    await expectAccessible(page, 'the case page with the company timeline (German)');
+    await page.locator('ol.timeline').screenshot({ path: '/tmp/h5-case-timeline-de.png' });
 
     // 320 px wide: the list has no sideways scrolling.
     const narrow = await logIn(
