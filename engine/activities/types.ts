@@ -99,6 +99,9 @@ export interface CaseProjection {
   closedTasks: ClosedTask[];
   openedSubscriptions: OpenedSubscription[];
   closedSubscriptionIds: string[];
+  /** Signal subscriptions (ADR 0031); absent on steps that open or close none. */
+  openedSignalSubscriptions?: { subscriptionId: string; elementId: string; signalName: string }[];
+  closedSignalSubscriptionIds?: string[];
   /** All incidents of the case, open and resolved (few; written as a whole). */
   incidents: ProjectedIncident[];
   audit: ProjectedAuditEntry[];
@@ -114,6 +117,9 @@ export interface ProjectionResult {
   /** Buffered messages the new subscriptions claimed: the workflow correlates them next. */
   messages: CaseMessage[];
 }
+
+/** Set by the workflow on a scenario case's signal broadcast job: the signal stays among scenario cases. */
+export const SCENARIO_HEADER = 'lotse:scenario';
 
 export interface JobRequest {
   caseId: string;

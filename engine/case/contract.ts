@@ -63,6 +63,11 @@ export interface CompleteTaskResult {
 
 export type DeliverMessageInput = CaseMessage;
 
+export interface DeliverSignalInput {
+  signalName: string;
+  variables: Variables;
+}
+
 export type ScenarioJobInput =
   | { tokenId: string; outcome: 'complete'; variables: Variables }
   | { tokenId: string; outcome: 'throwError'; errorCode: string; message?: string; variables?: Variables }
@@ -75,6 +80,11 @@ export const retryIncidentUpdate = defineUpdate<{ seq: number }, [{ incidentId: 
 );
 /** A published message for one of the case's open subscriptions; rejected if none matches. */
 export const deliverMessageUpdate = defineUpdate<{ seq: number }, [DeliverMessageInput]>('deliverMessage');
+/**
+ * A broadcast signal (ADR 0031) for the case's open signal subscriptions with that name; rejected with
+ * NO_SUBSCRIPTION if it has none. Update id `signal:<signal id>`: a retried broadcast reaches the case once.
+ */
+export const deliverSignalUpdate = defineUpdate<{ seq: number }, [DeliverSignalInput]>('deliverSignal');
 /**
  * Rückfrage (engine/case/information-request.ts, ADR 0017): a caseworker who may complete an open staff task
  * asks the company; the company answers through `completeTaskUpdate` on the Rückfrage's task. Update id = the

@@ -80,5 +80,24 @@ export function projectionOf(
     ...(waitingTasks && waitingTasks.length > 0 && { waitingTasks }),
     ...(resumedTasks && resumedTasks.length > 0 && { resumedTasks }),
     ...(migration && { migration }),
+    ...signalSubscriptionsOf(commands),
+  };
+}
+
+/** Only steps of cases with signals carry these: the activity input of every other step keeps its shape. */
+function signalSubscriptionsOf(
+  commands: Command[],
+): Pick<CaseProjection, 'openedSignalSubscriptions' | 'closedSignalSubscriptionIds'> {
+  const opened = commands.flatMap((command) =>
+    command.type === 'openSignalSubscription'
+      ? [{ subscriptionId: command.subscriptionId, elementId: command.elementId, signalName: command.signalName }]
+      : [],
+  );
+  const closed = commands.flatMap((command) =>
+    command.type === 'closeSignalSubscription' ? [command.subscriptionId] : [],
+  );
+  return {
+    ...(opened.length > 0 && { openedSignalSubscriptions: opened }),
+    ...(closed.length > 0 && { closedSignalSubscriptionIds: closed }),
   };
 }

@@ -5,6 +5,7 @@ import { createDraftRepository } from './draft.repository.js';
 import { createIncidentRepository } from './incident.repository.js';
 import { createMessageRepository } from './message.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
+import { createSignalRepository } from './signal.repository.js';
 
 /**
  * Deleting a case after its retention. It owns no table (README.md): it opens one transaction and has
@@ -20,6 +21,7 @@ export function createCaseErasureRepository(db: Database) {
         await createDraftRepository(tx).deleteSubmittedFor(expired.id);
         const mails = await createOutboxRepository(tx).deleteOfCase(expired.id);
         await createMessageRepository(tx).deleteOfCase(expired.id);
+        await createSignalRepository(tx).dropSubscriptionsOf([expired.id]);
         await createIncidentRepository(tx).deleteOfCase(expired.id);
         await createCaseRepository(tx).deleteWithRecord(expired, at);
         return { documents, mails };

@@ -2,11 +2,13 @@ import type { Database } from '../db/database.js';
 import { createCaseRepository, type CaseStep } from './case.repository.js';
 import { createIncidentRepository } from './incident.repository.js';
 import { createMessageRepository, type ClaimedMessage } from './message.repository.js';
+import { createSignalRepository } from './signal.repository.js';
 
 /**
  * One interpreter step into the read model. It owns no table: it opens the transaction and has each
  * owner write its own tables within it (README.md) — the case, its tasks and trail, its incidents, its
- * subscriptions and the buffered messages they claim — so a step is written whole or not at all.
+ * subscriptions (message and signal) and the buffered messages they claim — so a step is written whole or not at
+ * all.
  */
 export function createCaseProjectionRepository(db: Database) {
   return {
@@ -25,6 +27,7 @@ export function createCaseProjectionRepository(db: Database) {
         await cases.appendEvents(step);
         await createIncidentRepository(tx).writeOfStep(step);
         await messages.writeSubscriptions(step, at);
+        await createSignalRepository(tx).writeSubscriptions(step, at);
         return { messages: await messages.claimBuffered(step, at) };
       });
     },

@@ -7,6 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { createServiceRepository } from '../repositories/service.repository.js';
+import { createSignalRepository } from '../repositories/signal.repository.js';
+import { createSignalService } from '../services/signal.service.js';
 import { formatResult, formatSummary } from './report.js';
 import { findScenarioFiles } from './scenario-files.js';
 import { createScenarioServices } from './scenario-services.js';
@@ -70,6 +72,7 @@ export async function runScenarioTests(options: ScenarioRunOptions): Promise<Sce
       services: createServiceRepository(system.db),
       caseStarts: system.services.caseStarts,
       messages: system.services.messages,
+      signals: createSignalService({ signals: createSignalRepository(system.db), temporal: system.temporalClient }),
     });
     const runner = createScenarioRunner({
       driver,

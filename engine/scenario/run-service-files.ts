@@ -12,6 +12,8 @@ import { isTestFileName } from '../designer/testrun.js';
 import { createCaseErasureRepository } from '../repositories/case-erasure.repository.js';
 import { createCaseRepository } from '../repositories/case.repository.js';
 import { createServiceRepository } from '../repositories/service.repository.js';
+import { createSignalRepository } from '../repositories/signal.repository.js';
+import { createSignalService } from '../services/signal.service.js';
 import type { CaseStartService } from '../services/case-start.service.js';
 import type {
   RunScenarioFiles,
@@ -86,6 +88,7 @@ export function createServiceFilesRunner(deps: ServiceFilesRunnerDeps): RunScena
       services: createServiceRepository(deps.db),
       caseStarts: deps.caseStarts,
       messages: deps.messages,
+      signals: createSignalService({ signals: createSignalRepository(deps.db), temporal: deps.temporal }),
     });
     let created: string[] = [];
     const runner = createScenarioRunner({

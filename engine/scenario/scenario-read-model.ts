@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { createAccountRepository } from '../repositories/account.repository.js';
 import { createMessageRepository } from '../repositories/message.repository.js';
+import { createSignalRepository } from '../repositories/signal.repository.js';
 import { createScenarioRepository } from '../repositories/scenario.repository.js';
 import { createCompanyWithUser } from '../services/seed.js';
 
@@ -40,11 +41,12 @@ export function createScenarioReadModel(db: Database) {
     },
 
     /**
-     * After a test case: its cases stop waiting for messages and its unclaimed messages expire, so no later
-     * test case (which starts fresh, as in CPT) correlates with what this one left behind.
+     * After a test case: its cases stop waiting for messages and signals and its unclaimed messages expire, so no
+     * later test case (which starts fresh, as in CPT) correlates with what this one left behind.
      */
     async forget(caseIds: string[], messageKeys: string[]): Promise<void> {
       await messages.dropSubscriptionsOf(caseIds);
+      await createSignalRepository(db).dropSubscriptionsOf(caseIds);
       await messages.expireUnclaimed(messageKeys, new Date());
     },
   };

@@ -18,6 +18,7 @@ import type { ProcessModel } from '../model/process-model.js';
 import type { ServiceRepository } from '../repositories/service.repository.js';
 import type { CaseStartService } from '../services/case-start.service.js';
 import type { MessageService, PublishMessageInput } from '../services/message.service.js';
+import type { SignalService } from '../services/signal.service.js';
 import { elementInstances } from './element-state.js';
 import type { ScenarioReadModel } from './scenario-read-model.js';
 import type { CaseView } from './selector.js';
@@ -40,8 +41,9 @@ export function createScenarioDriver(deps: {
   services: ServiceRepository;
   caseStarts: CaseStartService;
   messages: MessageService;
+  signals: SignalService;
 }) {
-  const { temporal, readModel, services, caseStarts, messages } = deps;
+  const { temporal, readModel, services, caseStarts, messages, signals } = deps;
   const handle = (caseId: string) => temporal.workflow.getHandle(caseId);
   let applicant: Promise<{ companyId: string; userId: string }> | undefined;
 
@@ -138,6 +140,10 @@ export function createScenarioDriver(deps: {
     },
 
     publishMessage: (input: PublishMessageInput) => messages.publish(input),
+
+    /** A scenario's broadcast reaches the scenario's own cases only: a test never signals real cases. */
+    broadcastSignal: (name: string, variables: Record<string, unknown>, caseIds: string[]) =>
+      signals.broadcast({ name, variables, reach: { caseIds } }),
 
     /** Moves a case's clock forward; a case that has ended has no clock left to move. */
     async increaseTime(caseId: string, ms: number) {

@@ -163,6 +163,10 @@ class TestCaseRun {
         return this.publishMessage(instruction);
       case 'CORRELATE_MESSAGE':
         return this.correlateMessage(instruction);
+      case 'BROADCAST_SIGNAL':
+        // As in CPT: the broadcast does not wait for a subscriber; a case that waits later does not see it.
+        await this.driver.broadcastSignal(instruction.signalName, instruction.variables ?? {}, this.caseIds());
+        return OK;
       case 'INCREASE_TIME':
         return this.increaseTime(parseDuration(instruction.duration));
       case 'SET_TIME': {

@@ -75,10 +75,7 @@ describe('parseTestCaseFile', () => {
 
 describe('parseInstruction', () => {
   it.each([
-    [
-      { type: 'BROADCAST_SIGNAL', signalName: 's' },
-      'not supported by lotse test: signal events are not in the BPMN subset Lotse runs',
-    ],
+    [{ type: 'BROADCAST_SIGNAL' }, 'signalName: Invalid input: expected string, received undefined'],
     [
       { type: 'UPDATE_VARIABLES', processInstanceSelector: process, variables: {} },
       'not supported by lotse test: a case has no way to set variables from outside',

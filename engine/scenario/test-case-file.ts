@@ -125,6 +125,12 @@ const instructionSchemas = {
     correlationKey: z.string().optional(),
     variables: variables.optional(),
   }),
+  /** CPT's signal broadcast: reaches every case of the test case that waits for the signal now (ADR 0031). */
+  BROADCAST_SIGNAL: z.strictObject({
+    type: z.literal('BROADCAST_SIGNAL'),
+    signalName: z.string().min(1),
+    variables: variables.optional(),
+  }),
   INCREASE_TIME: z.strictObject({ type: z.literal('INCREASE_TIME'), duration: z.string().min(1) }),
   SET_TIME: z.strictObject({ type: z.literal('SET_TIME'), time: z.iso.datetime({ offset: true }) }),
   RESOLVE_INCIDENT: z.strictObject({ type: z.literal('RESOLVE_INCIDENT'), incidentSelector }),
@@ -188,7 +194,6 @@ export type IncidentSelector = z.infer<typeof incidentSelector>;
 const UNSUPPORTED: Record<string, string> = {
   ASSERT_DECISION: 'decision evaluations are not recorded by Lotse',
   ASSERT_VARIABLE: 'judge-based (LLM) variable assertions are not supported',
-  BROADCAST_SIGNAL: 'signal events are not in the BPMN subset Lotse runs',
   COMPLETE_JOB_AD_HOC_SUB_PROCESS: 'ad-hoc sub-processes are not in the BPMN subset Lotse runs',
   COMPLETE_JOB_USER_TASK_LISTENER: 'user task listeners are not in the BPMN subset Lotse runs',
   EVALUATE_CONDITIONAL_START_EVENT: 'conditional start events are not in the BPMN subset Lotse runs',
