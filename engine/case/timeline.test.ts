@@ -169,6 +169,29 @@ describe('a Rückfrage in the timeline', () => {
       { kind: 'migrated', at: at(2), actor: { name: 'Jonas Weber' }, from: '1', to: '2' },
     ]);
   });
+
+  it('tells who of the company withdrew the case, by the name the trail kept when the account is gone', () => {
+    const withdrawn = (actor: string) =>
+      caseTimeline({
+        ...inquiry,
+        events: [event('caseWithdrawn', 3, { elementId: null, actor, detail: 'Anna Schmidt' })],
+        tasks: [],
+        mails: [],
+        notes: [],
+      }).slice(1);
+
+    expect(withdrawn(APPLICANT)).toEqual([
+      {
+        kind: 'withdrawn',
+        at: at(3),
+        actor: { name: 'Anna Schmidt', companyName: 'Schmidt Metallbau GmbH' },
+        name: 'Anna Schmidt',
+      },
+    ]);
+    expect(withdrawn('applicant:gone')).toEqual([
+      { kind: 'withdrawn', at: at(3), actor: undefined, name: 'Anna Schmidt' },
+    ]);
+  });
 });
 
 describe('personLabel', () => {
