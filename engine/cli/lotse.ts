@@ -6,6 +6,7 @@ import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup.command.js
 import { DESIGNER_USAGE, exportCommand, importCommand, publishCommand } from './designer.command.js';
 import { formCommand } from './form.command.js';
 import { MESSAGE_USAGE, messageCommand } from './message.command.js';
+import { SIGNAL_USAGE, signalCommand } from './signal.command.js';
 import { TEST_USAGE, testCommand } from './test.command.js';
 
 const USAGE = `Usage: lotse <command>
@@ -15,6 +16,7 @@ Commands:
 ${TEST_USAGE}
   form <file.form>  render a form as HTML, or validate data against it (--validate); see lotse form --help
 ${MESSAGE_USAGE}
+${SIGNAL_USAGE}
 ${BACKUP_USAGE}
 ${DESIGNER_USAGE}`;
 
@@ -57,15 +59,17 @@ const exitCode =
         ? await formCommand(args)
         : command === 'message'
           ? await messageCommand(args)
-          : command === 'backup'
-            ? await backupCommand(args)
-            : command === 'restore'
-              ? await restoreCommand(args)
-              : command === 'publish'
-                ? await publishCommand(args)
-                : command === 'import'
-                  ? await importCommand(args)
-                  : command === 'export'
-                    ? await exportCommand(args)
-                    : (console.error(USAGE), 2);
+          : command === 'signal'
+            ? await signalCommand(args)
+            : command === 'backup'
+              ? await backupCommand(args)
+              : command === 'restore'
+                ? await restoreCommand(args)
+                : command === 'publish'
+                  ? await publishCommand(args)
+                  : command === 'import'
+                    ? await importCommand(args)
+                    : command === 'export'
+                      ? await exportCommand(args)
+                      : (console.error(USAGE), 2);
 process.exit(exitCode);
