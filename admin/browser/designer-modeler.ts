@@ -33,12 +33,13 @@ import {
 
 /**
  * Entries of palette, context pad and the replace/create/append menus for what Lotse does not run (see the
- * compiler's "not supported" errors): complex gateways, transactions, ad-hoc sub-processes, signal, conditional,
- * compensation and cancel events. Pools, lanes, message flows, groups, data objects and stores stay: Zeebe deploys
+ * compiler's "not supported" errors): complex gateways, transactions, ad-hoc sub-processes, conditional,
+ * compensation and cancel events. Signal events stay (ADR 0031); a signal start on the process level, which the
+ * same menu entry as an event sub-process's makes, gets the compiler's error naming the alternative. Pools, lanes, message flows, groups, data objects and stores stay: Zeebe deploys
  * them and runs the executable pool, and so does Lotse (the compiler warns that they are documentation).
  */
 const UNSUPPORTED_ENTRY =
-  /complex|transaction|ad-hoc|signal|condition(al)?-(start|intermediate|boundary|event)|compensat|cancel|escalation/;
+  /complex|transaction|ad-hoc|condition(al)?-(start|intermediate|boundary|event)|compensat|cancel|escalation/;
 
 function withoutUnsupported<Entry>(entries: Record<string, Entry>): Record<string, Entry> {
   return Object.fromEntries(Object.entries(entries).filter(([id]) => !UNSUPPORTED_ENTRY.test(id)));
