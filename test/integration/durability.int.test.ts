@@ -84,11 +84,16 @@ describe('durability', () => {
     const [waiting] = await system.db.select().from(tasks).where(eq(tasks.id, task.id));
     expect(waiting?.status).toBe('open');
 
-    // Then, once a worker runs again, the completion lands and the case finishes, mail sent once
+    // Then, once a worker runs again, the completion lands and the case finishes, mail sent once (the service's
+    // answer; the platform's end notification once per member of the company, ADR 0030)
     await system.startWorker();
     await expect(completion).resolves.toMatchObject({ ok: true });
     await completedCase(system, caseId);
-    expect(await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId))).toHaveLength(1);
+    const mails = await system.db.select().from(outboxMails).where(eq(outboxMails.caseId, caseId));
+    expect(mails.filter((mail) => !mail.idempotencyKey.startsWith('notification:'))).toHaveLength(1);
+    const ended = mails.filter((mail) => mail.idempotencyKey.startsWith(`notification:ended:${caseId}:`));
+    expect(ended.length).toBeGreaterThan(0);
+    expect(new Set(ended.map((mail) => mail.recipient)).size).toBe(ended.length);
   });
 
   it('a whole system stopped and started again on its data folder keeps the waiting case', async () => {
