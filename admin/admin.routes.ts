@@ -146,7 +146,9 @@ export function createAdminRouter({
             context: found.context,
             files: found.files,
           })
-        : '',
+        : found.externalForm
+          ? forms.renderExternalForm(found.externalForm, { locale, context: found.context })
+          : '',
       token: state.token,
       // Task forms take uploads: sent as multipart when the form has a file field.
       multipart: form ? fileFieldsOf(form).length > 0 : false,

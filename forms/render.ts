@@ -20,11 +20,12 @@ import {
   type ViewContext,
 } from './component.js';
 import { isComputed, isInputComponent, labelOf, valueNames } from './components.js';
-import { flagValue, isHidden, rootScope } from './expressions.js';
+import { displayText, flagValue, isHidden, rootScope, tryEvaluate, type Variables } from './expressions.js';
 import { errorMessage } from './messages.js';
 import { fieldId, formatPath, indexesOf, parsePath, readPath, splitKey } from './paths.js';
 import { SUPPORTED_COMPONENT_TYPES, definitionOf, inputOf } from './registry.js';
 import { localizeForm } from './translate.js';
+import { isSafeLinkUrl } from './sanitize-html.js';
 import { UI_TEXT } from './ui-text.js';
 import { REMOVE_FILE_FIELD } from './validate.js';
 import type {
@@ -45,6 +46,11 @@ export interface FormRenderer {
   renderFields(form: FormSchema, state: RenderState): string;
   /** The summary to put at the top of the page; empty when there are no errors. */
   renderErrorSummary(form: FormSchema, errors: FieldError[], locale: Locale): string;
+  /**
+   * In place of the fields of a task whose form is in another system (ADR 0034): a note and a link to it. The
+   * reference is a URL or FEEL (`=…`) over `context`; one that is no safe http(s)/mailto URL is shown as text.
+   */
+  renderExternalForm(reference: string, state: { locale: Locale; context?: Variables }): string;
 }
 
 export const ERROR_SUMMARY_ID = 'error-summary';
@@ -105,6 +111,7 @@ interface Templates {
   row: Template<{ columns: { span: number; html: string }[] }>;
   defaultSubmit: Template<{ label: string }>;
   errorSummary: Template<ErrorSummaryView>;
+  externalForm: Template<{ note: string; linkText: string; href?: string; reference: string }>;
 }
 
 export function createFormRenderer(): FormRenderer {
@@ -123,6 +130,7 @@ export function createFormRenderer(): FormRenderer {
     row: compile('layout-row'),
     defaultSubmit: compile('default-submit'),
     errorSummary: compile('error-summary'),
+    externalForm: compile('external-form'),
   };
 
   return {
@@ -134,6 +142,20 @@ export function createFormRenderer(): FormRenderer {
     },
     renderErrorSummary: (form, errors, locale) =>
       errors.length === 0 ? '' : templates.errorSummary(errorSummaryView(localizeForm(form, locale), errors, locale)),
+    renderExternalForm: (reference, { locale, context }) => {
+      const text = UI_TEXT[locale];
+      const target = reference.trimStart().startsWith('=')
+        ? displayText(tryEvaluate(reference, context ?? {}))
+        : reference;
+      const href = target.trim();
+      return templates.externalForm({
+        note: text.externalForm,
+        linkText: text.openExternalForm,
+        // A FEEL reference that gives nothing is shown as written: staff can still find the form.
+        reference: target === '' ? reference : target,
+        ...(/^(https?:|mailto:)/i.test(href) && isSafeLinkUrl(href) && { href }),
+      });
+    },
   };
 }
 

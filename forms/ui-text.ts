@@ -15,6 +15,9 @@ export interface UiText {
   add: (list: string | undefined) => string;
   remove: (item: string) => string;
   removeFile: (name: string) => string;
+  /** A task whose form is in another system (ADR 0034): the note and the link text. */
+  externalForm: string;
+  openExternalForm: string;
 }
 
 export const UI_TEXT: Record<Locale, UiText> = {
@@ -32,6 +35,9 @@ export const UI_TEXT: Record<Locale, UiText> = {
     add: (list) => (list ? `${list}: Eintrag hinzufügen` : 'Eintrag hinzufügen'),
     remove: (item) => `${item} entfernen`,
     removeFile: (name) => `„${name}“ entfernen`,
+    externalForm:
+      'Das Formular dieser Aufgabe liegt in einem anderen System. Füllen Sie es dort aus und schließen Sie die Aufgabe dann hier ab.',
+    openExternalForm: 'Formular im anderen System öffnen',
   },
   en: {
     required: '(required)',
@@ -47,5 +53,7 @@ export const UI_TEXT: Record<Locale, UiText> = {
     add: (list) => (list ? `${list}: add an entry` : 'Add an entry'),
     remove: (item) => `Remove ${item}`,
     removeFile: (name) => `Remove “${name}”`,
+    externalForm: "This task's form is in another system. Fill it in there, then complete the task here.",
+    openExternalForm: 'Open the form in the other system',
   },
 };

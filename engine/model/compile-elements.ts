@@ -19,6 +19,7 @@ import type { ProcessElement, SequenceFlow } from './process-model.js';
 import {
   assignmentOf,
   checkFeel,
+  externalFormOf,
   formIdOf,
   ioMappingOf,
   jobDefinitionOf,
@@ -204,7 +205,14 @@ function compileElement(
       return compileBoundaryEvent(node, base, context);
     case 'bpmn:UserTask': {
       const formId = formIdOf(node, log);
-      return { kind: 'userTask', ...activity, ...assignmentOf(node, log), ...(formId !== undefined && { formId }) };
+      const externalForm = externalFormOf(node);
+      return {
+        kind: 'userTask',
+        ...activity,
+        ...assignmentOf(node, log),
+        ...(formId !== undefined && { formId }),
+        ...(externalForm !== undefined && { externalForm }),
+      };
     }
     case 'bpmn:ServiceTask':
     case 'bpmn:SendTask': {

@@ -156,6 +156,8 @@ export interface BoundaryEventElement extends ElementBase {
 export interface UserTaskElement extends ActivityBase {
   kind: 'userTask';
   formId?: string;
+  /** A form in another system (ADR 0034): a URL, or FEEL (`=…`) giving one; the task page links to it. */
+  externalForm?: string;
   /** Static candidate groups; may include APPLICANT_GROUP. Empty when they come from an expression. */
   candidateGroups: string[];
   /** Static assignee (user id / login), if any. */

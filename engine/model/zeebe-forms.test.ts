@@ -91,6 +91,7 @@ describe('forms on user tasks (ADR 0034)', () => {
     const result = await compileProcess(bpmn(extension));
 
     expect(taskOf(result)).not.toHaveProperty('formId');
+    expect(taskOf(result)).toMatchObject({ externalForm: 'https://forms.example.org/check' });
     expect(messages(result)).toEqual([
       expect.stringContaining('the form is external ("https://forms.example.org/check"): Lotse shows no form'),
     ]);

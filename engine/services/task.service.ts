@@ -44,6 +44,8 @@ export interface TaskForPrincipal {
   task: TaskRow;
   caseRow: CaseRow;
   form: FormSchema | undefined;
+  /** The task's form in another system (ADR 0034): a URL or FEEL over `context`, shown as a link instead of a form. */
+  externalForm?: string;
   startForm: FormSchema | undefined;
   /** What the form's FEEL, tables and `valuesKey` options see: the case's variables. */
   context: Record<string, unknown>;
@@ -112,10 +114,13 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       : task.formId
         ? version?.forms[task.formId]
         : undefined;
+    const element = version?.model.elements[task.elementId];
+    const externalForm = element?.kind === 'userTask' && !form ? element.externalForm : undefined;
     return {
       task,
       caseRow,
       form,
+      ...(externalForm !== undefined && { externalForm }),
       startForm: version ? startFormOf(version) : undefined,
       context: caseRow.variables,
       values: form ? taskFormValues(form, caseRow.variables) : {},
