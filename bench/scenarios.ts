@@ -68,7 +68,7 @@ export function lotseScenario(
       const completed = await tasks.complete(caseworker, task.detail, randomUUID(), { answer: ANSWER });
       if (!completed?.ok) throw new Error(`complete failed: ${JSON.stringify(completed)}`);
       const completeReturned = now();
-      const mail = await watch.next('mail', submitted.caseId);
+      // The shipped general inquiry sends no mail of its own any more (ADR 0029): the case ends with the answer.
       const done = await watch.next('done', submitted.caseId);
       const end = now();
       return {
@@ -80,7 +80,6 @@ export function lotseScenario(
           'task visible': task.at - start,
           'complete() called': completeCalled - start,
           'complete() returned': completeReturned - start,
-          'mail in outbox': mail.at - start,
           'case completed': done.at - start,
         },
       };
