@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, like } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { outboxMails } from '../../engine/db/schema.js';
+import { mailQuotas, outboxMails } from '../../engine/db/schema.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { expectAccessible, logIn, useBrowserSystem } from './browser.js';
 
 /** This file's own contact address: the shared outbox holds other files' mails too. */
 const CONTACT = `barrierefreiheit-${randomUUID().slice(0, 8)}@kreis.example`;
-const harness = useBrowserSystem({ ACCESSIBILITY_CONTACT: CONTACT });
+const harness = useBrowserSystem({ ACCESSIBILITY_CONTACT: CONTACT, ACCESSIBILITY_FEEDBACK_PER_NETWORK: '2' });
 const SHOTS = '/tmp/h4shots';
 
 const LEGAL = [
@@ -51,6 +51,8 @@ describe('legal pages in Chromium', () => {
   });
 
   it('the feedback form answers an empty message at the field, keeps the input, then sends it to the contact', async () => {
+    // The counts of earlier runs (the test database outlives a run): this network starts with none.
+    await harness.system.db.delete(mailQuotas).where(like(mailQuotas.key, 'feedback:%'));
     const page = await (await harness.userContext()).newPage();
     await page.goto('/barrierefreiheit?lang=de');
     await page.getByLabel('Ihr Name').fill('Erika Muster');
@@ -104,5 +106,29 @@ describe('legal pages in Chromium', () => {
       headers: { origin: new URL(page.url()).origin },
     });
     expect(forged.status()).toBe(403);
+  });
+
+  it('the third message within the hour from one network is not sent: 429 with the form, the input kept', async () => {
+    // Test 2 sent one; the limit is two (ACCESSIBILITY_FEEDBACK_PER_NETWORK above).
+    const page = await (await harness.userContext()).newPage();
+    await page.goto('/barrierefreiheit?lang=de');
+    await page.getByLabel('Ihre Nachricht').fill('Zweite Rückmeldung');
+    await page.getByRole('button', { name: 'Rückmeldung senden' }).click();
+    await page.waitForURL('**/barrierefreiheit/gesendet');
+
+    await page.goto('/barrierefreiheit?lang=de');
+    await page.getByLabel('Ihre Nachricht').fill('Dritte Rückmeldung');
+    const [response] = await Promise.all([
+      page.waitForResponse((answer) => answer.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Rückmeldung senden' }).click(),
+    ]);
+    expect(response.status()).toBe(429);
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('zu viele Rückmeldungen');
+    expect(await page.getByLabel('Ihre Nachricht').inputValue()).toBe('Dritte Rückmeldung');
+    await expectAccessible(page, 'the feedback form over the limit');
+    const mails = await harness.system.db.select().from(outboxMails).where(eq(outboxMails.recipient, CONTACT));
+    expect(mails.some((mail) => mail.body.includes('Zweite Rückmeldung'))).toBe(true);
+    expect(mails.some((mail) => mail.body.includes('Dritte Rückmeldung'))).toBe(false);
+    expect(mails).toHaveLength(2);
   });
 });
