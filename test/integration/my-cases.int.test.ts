@@ -179,9 +179,14 @@ describe('Meine Vorgänge', () => {
         .from(cases)
         .where(eq(cases.companyId, companyId))
         .orderBy(sql`${cases.createdAt} desc, ${cases.id} desc`)
-        .limit(20)
     ).map((row) => row.id);
-    expect(listed(started.html)).toEqual(startedOrder);
+    expect(listed(started.html)).toEqual(startedOrder.slice(0, 20));
+    // The next page by start keeps the sort; a cursor of the other sort starts at the top.
+    const startedOlder = linkOf(started.html, 'next') ?? '';
+    expect(startedOlder).toContain('sort=started');
+    expect(listed((await paula.get(startedOlder)).html)).toEqual(startedOrder.slice(20));
+    const mixed = await paula.get(startedOlder.replace('sort=started', 'sort=changed'));
+    expect(listed(mixed.html)).toHaveLength(20);
 
     const bad = await paula.get('/cases?from=2026-02-30&q=Halle&status=urgent');
     expect(bad.status).toBe(422);
@@ -260,6 +265,17 @@ describe('Meine Vorgänge', () => {
     const messageTimeline = messagePage.html.slice(messagePage.html.indexOf('class="timeline"'));
     expect(messageTimeline).toContain('Message from the economic development agency');
     expect(messageTimeline).not.toContain(DEMO_ACCOUNTS.caseworker.name);
+  });
+
+  it('links the user’s own drafts from the list header', async () => {
+    expect((await paula.get('/cases?lang=de')).html).not.toMatch(/<a href="\/drafts">\d+ Entw/);
+    // Opening a stepped start makes a draft (it stays on /drafts).
+    await paula.get('/services/permit-guidance/start');
+    const page = await paula.get('/cases');
+    expect(page.html).toContain('<a href="/drafts">1 Entwurf</a>');
+    expect((await paula.get('/cases?lang=en')).html).toContain('<a href="/drafts">1 draft</a>');
+    // Drafts are their user's: a colleague sees none of them.
+    expect((await erika.get('/cases?lang=de')).html).not.toMatch(/<a href="\/drafts">\d+ Entw/);
   });
 
   it('never lists another company’s cases, and its case ids answer 404', async () => {
