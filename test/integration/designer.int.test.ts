@@ -203,10 +203,7 @@ describe('the service designer', () => {
     const files = draft?.files ?? {};
     const bpmn = `${slug}.bpmn`;
     // Meanwhile version 2 comes from the command line (the same path as \`lotse publish\`).
-    const changed = {
-      ...files,
-      [bpmn]: (files[bpmn] ?? '').replace('name="Rückruf durchführen"', 'name="Zurückrufen"'),
-    };
+    const changed = { ...files, [bpmn]: (files[bpmn] ?? '').replace('name="Antwort senden"', 'name="Antwort mailen"') };
     expect(await designer.publishFiles(undefined, changed)).toMatchObject({ ok: true, version: 2 });
     const problems = (await designer.validate(slug)) ?? [];
     expect(problems).toContainEqual(
@@ -214,7 +211,7 @@ describe('the service designer', () => {
     );
     // The diff is against version 2: publishing the draft would rename the task back.
     expect((await designer.diff(slug))?.elementsChanged).toEqual([
-      expect.objectContaining({ id: 'Task_FollowUpCall', name: 'Rückruf durchführen', changes: ['name'] }),
+      expect.objectContaining({ id: 'Task_SendAnswer', name: 'Antwort senden', changes: ['name'] }),
     ]);
   });
 
