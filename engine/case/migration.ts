@@ -77,6 +77,7 @@ export function activeElementIds(state: CaseState): string[] {
     ...state.tokens.map((token) => token.elementId),
     ...(state.timers ?? []).map((timer) => timer.elementId),
     ...(state.subscriptions ?? []).map((subscription) => subscription.elementId),
+    ...(state.signalSubscriptions ?? []).map((subscription) => subscription.elementId),
   ];
   return [...new Set(ids)];
 }
@@ -241,7 +242,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
 
   /** Timers and subscriptions keep their element id and definition: their due time and key were computed from it. */
   function checkWaitingEvents() {
-    const waiting = [...(state.timers ?? []), ...(state.subscriptions ?? [])];
+    const waiting = [...(state.timers ?? []), ...(state.subscriptions ?? []), ...(state.signalSubscriptions ?? [])];
     for (const { elementId } of waiting) {
       const target = targets.get(elementId);
       if (!target) continue;
