@@ -157,7 +157,8 @@ async function recordLiveRueckfrage() {
 
 /**
  * A live general inquiry migrated to a version 2 while its answer task is open (ADR 0020): the workflow's
- * `migrate` update, then the task completed and v2's mail job run — a history that continues on another model.
+ * `migrate` update, then the task completed on v2 — a history that continues on another model. (Recorded before
+ * ADR 0029, v2 changed the answer mail's subject; the shipped general inquiry has no mail now, so v2 renames a step.)
  */
 async function recordLiveMigration() {
   await withRecordingSystem(async (system) => {
@@ -174,10 +175,7 @@ async function recordLiveMigration() {
     if (!started?.ok) throw new Error('case did not start');
     const task = await openTask(system, started.caseId, false);
     const v1 = await loadServiceFolder(path.join(CATALOG_DIR, 'general-inquiry'));
-    const bpmnXml = v1.bpmnXml.replace(
-      'value="Ihre Anfrage {{caseNumber}}: {{subject}}"',
-      'value="Ihre Anfrage (Version 2) {{caseNumber}}: {{subject}}"',
-    );
+    const bpmnXml = v1.bpmnXml.replace('name="Anfrage beantworten"', 'name="Anfrage beantworten (Version 2)"');
     const compiled = await compileProcess(bpmnXml);
     if (!compiled.ok) throw new Error('v2 did not compile');
     const contentHash = createHash('sha256').update(bpmnXml).digest('hex');
