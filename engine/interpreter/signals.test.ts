@@ -211,6 +211,41 @@ describe('one broadcast, several subscriptions in one case', () => {
   });
 });
 
+describe('signals after an event-based gateway', () => {
+  it('the signal that comes first decides the path and closes the other events', async () => {
+    const model = await compile(
+      bpmn(
+        `
+        <bpmn:startEvent id="Start" />
+        <bpmn:eventBasedGateway id="Gateway" />
+        <bpmn:intermediateCatchEvent id="Wait_Signal">${signalRef('Sig_Go')}</bpmn:intermediateCatchEvent>
+        <bpmn:intermediateCatchEvent id="Wait_Timer">
+          <bpmn:timerEventDefinition id="TD"><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition>
+        </bpmn:intermediateCatchEvent>
+        ${staffTask('Task_Signal')}
+        <bpmn:endEvent id="End_Signal" />
+        <bpmn:endEvent id="End_Timer" />
+        ${flow('F1', 'Start', 'Gateway')}
+        ${flow('F2', 'Gateway', 'Wait_Signal')}
+        ${flow('F3', 'Gateway', 'Wait_Timer')}
+        ${flow('F4', 'Wait_Signal', 'Task_Signal')}
+        ${flow('F5', 'Task_Signal', 'End_Signal')}
+        ${flow('F6', 'Wait_Timer', 'End_Timer')}`,
+        signal('Sig_Go', 'go'),
+      ),
+    );
+    const driver = new CaseDriver(model).start().broadcast('go');
+    expect(driver.waitingAt()).toEqual(['Task_Signal']);
+    expect(driver.commandsOf('cancelTimer')).toHaveLength(1);
+    expect(driver.state.timers).toEqual([]);
+    expect(driver.state.signalSubscriptions).toBeUndefined();
+
+    const timedOut = new CaseDriver(model).start().fireTimer('Wait_Timer');
+    expect(timedOut.state.status).toBe('completed');
+    expect(timedOut.commandsOf('closeSignalSubscription')).toHaveLength(1);
+  });
+});
+
 describe('signal throw and end events', () => {
   const throwing = (body: string) =>
     compile(
