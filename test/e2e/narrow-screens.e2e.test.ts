@@ -1,7 +1,12 @@
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { addDays } from '../../engine/case/information-request.js';
+import { agencyToday } from '../../engine/case/today.js';
+import { tasks } from '../../engine/db/schema.js';
 import { WebClient } from '../browserless-client.js';
-import { PERMIT_PROJECT, PERMIT_SITE, submitGeneralInquiry } from '../journeys.js';
+import { PERMIT_PROJECT, PERMIT_SITE, demoCaseworker, openTaskOf, submitGeneralInquiry } from '../journeys.js';
+import { eventually } from '../system.js';
 import { logIn, useBrowserSystem } from './browser.js';
 
 const harness = useBrowserSystem();
@@ -28,6 +33,34 @@ describe('the portal on a 320 px wide screen (WCAG 1.4.10 Reflow)', () => {
     const client = new WebClient(harness.system.url);
     await client.login(account.email, account.password);
     const caseId = await submitGeneralInquiry(client, 'Grundstücksentwässerungsgenehmigungsverfahren Halle 7');
+    // A Rückfrage gives the company a task page with a generated form: a question and an upload.
+    const staffTask = await openTaskOf(harness.system, caseId);
+    const caseworker = await demoCaseworker(harness.system);
+    await caseworker.get(`/staff/tasks/${staffTask.id}`);
+    const rueckfrageToken = /action="\/staff\/tasks\/[^"]+\/rueckfrage"[\s\S]*?name="_token" value="([^"]+)"/.exec(
+      caseworker.lastHtml,
+    )?.[1];
+    await caseworker.submit(
+      `/staff/tasks/${staffTask.id}/rueckfrage`,
+      {
+        questions: 'Wie groß ist die geplante Halle (Quadratmeter Bruttogrundfläche)?',
+        documents: 'Entwässerungsplan',
+        message: 'Für die Prüfung fehlen uns noch Angaben.',
+        deadline: addDays(agencyToday(), 14),
+      },
+      { token: rueckfrageToken },
+    );
+    const companyTask = await eventually(
+      async () => {
+        const [row] = await harness.system.db
+          .select()
+          .from(tasks)
+          .where(and(eq(tasks.caseId, caseId), eq(tasks.status, 'open'), isNotNull(tasks.informationRequest)));
+        return row;
+      },
+      15_000,
+      'the company’s Rückfrage task',
+    );
     // A permit guidance draft up to its upload step.
     const started = await client.get('/services/permit-guidance/start');
     const draftId = /^\/drafts\/([0-9a-f-]{36})\//.exec(started.headers.get('location') ?? '')?.[1];
@@ -52,6 +85,7 @@ describe('the portal on a 320 px wide screen (WCAG 1.4.10 Reflow)', () => {
       '/cases',
       `/cases/${caseId}`,
       `/cases/${caseId}/messages`,
+      `/tasks/${companyTask.id}`,
       '/drafts',
       `/drafts/${draftId}/steps/1`,
       `/drafts/${draftId}/steps/3`,
