@@ -15,6 +15,9 @@ export interface AccountAccessDeps {
 const errorsOf = (req: Request, problems: FieldProblem[]) =>
   Object.fromEntries(problems.map((problem) => [problem.field, translate(localeOf(req), problem.messageKey)]));
 
+/** How recent a login at the provider must be to confirm deleting an account without password. */
+const FRESH_LOGIN_MINUTES = 5;
+
 const textOf = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** The request's own origin, for mailed links when PUBLIC_URL is unset (development on one machine). */
@@ -117,16 +120,19 @@ export function createAccountAccessRouter({ companyAccounts, views }: AccountAcc
     });
   });
 
+  /** A login at the provider this recent confirms a deletion for a user without password (ADR 0028). */
+  const freshLogin = (req: Request) => Date.now() - (req.session.signedInAt ?? 0) < FRESH_LOGIN_MINUTES * 60_000;
+
   router.get('/account/delete', (req, res) => {
     const user = requireApplicant(req, res);
     if (!user) return;
-    render(req, res, 'account-delete', 'account.delete.title', { user });
+    render(req, res, 'account-delete', 'account.delete.title', { user, fresh: freshLogin(req) });
   });
 
   router.post('/account/delete', async (req, res) => {
     const user = requireApplicant(req, res);
     if (!user) return;
-    const outcome = await companyAccounts.deleteAccount(user, formInput(req));
+    const outcome = await companyAccounts.deleteAccount(user, formInput(req), freshLogin(req));
     if (outcome.ok) {
       await endSession(req);
       return res.redirect(303, '/account/deleted');
@@ -135,6 +141,7 @@ export function createAccountAccessRouter({ companyAccounts, views }: AccountAcc
     res.status(422);
     render(req, res, 'account-delete', 'account.delete.title', {
       user,
+      fresh: freshLogin(req),
       errors: errorsOf(req, outcome.problems),
       hasErrors: true,
     });

@@ -37,7 +37,11 @@ export function createOidcRouter({ oidcLogin, views, publicUrl }: OidcDeps): Rou
   router.get(FLOW_PATH, async (req, res) => {
     if (!oidcLogin.enabled) throw new NotFoundError();
     const next = safeReturnPath(req.query.next, companyArea.returnBelow);
-    const start = await oidcLogin.begin({ redirectUri: callbackOf(req), ...(next && { next }) });
+    const start = await oidcLogin.begin({
+      redirectUri: callbackOf(req),
+      ...(next && { next }),
+      reauthenticate: req.query.reauth === '1',
+    });
     if (start.kind !== 'redirect') return problemPage(req, res, 'unavailable');
     res.cookie(FLOW_COOKIE, start.flow, {
       httpOnly: true,

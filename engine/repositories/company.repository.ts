@@ -133,7 +133,7 @@ export function createCompanyRepository(db: Executor) {
      */
     async acceptInvite(
       inviteId: string,
-      user: { name: string; passwordHash: string },
+      user: { name: string; passwordHash: string; language: 'de' | 'en' },
       now: Date,
     ): Promise<{ userId: string; companyId: string; email: string; companyName: string } | undefined> {
       return db.transaction(async (tx) => {
@@ -150,7 +150,7 @@ export function createCompanyRepository(db: Executor) {
         if (taken) return undefined;
         const [created] = await tx
           .insert(users)
-          .values({ email: invite.email, name: user.name, passwordHash: user.passwordHash })
+          .values({ email: invite.email, name: user.name, passwordHash: user.passwordHash, language: user.language })
           .returning({ id: users.id });
         if (!created) throw new Error('the invited user was not stored');
         await tx.insert(memberships).values({ userId: created.id, companyId: invite.companyId, role: invite.role });
@@ -207,7 +207,10 @@ export function createCompanyUserRepository(db: Executor) {
      * A new company with its first user as owner, not yet verified; undefined when the e-mail address was taken
      * meanwhile (the unique index decides, so two registrations at once make one account).
      */
-    async register(company: { name: string }, user: { email: string; name: string; passwordHash: string }) {
+    async register(
+      company: { name: string },
+      user: { email: string; name: string; passwordHash: string; language: 'de' | 'en' },
+    ) {
       return db.transaction(async (tx) => {
         const [userRow] = await tx
           .insert(users)
@@ -370,7 +373,12 @@ export function createOidcAccountRepository(db: Executor) {
         // A returning member keeps the role an owner gave them.
         await tx.insert(memberships).values({ userId, companyId, role }).onConflictDoNothing();
         const [account] = await tx
-          .select({ name: users.name, email: users.email, companyName: companies.name })
+          .select({
+            name: users.name,
+            email: users.email,
+            companyName: companies.name,
+            passwordless: sql<boolean>`${users.passwordHash} = ${NO_PASSWORD}`,
+          })
           .from(users)
           .innerJoin(memberships, eq(memberships.userId, users.id))
           .innerJoin(companies, eq(companies.id, memberships.companyId))

@@ -11,6 +11,8 @@ export interface CompanyUserSession {
   email: string;
   companyId: string;
   companyName: string;
+  /** Made by an OpenID Connect login, without password: confirms by logging in at the provider again (ADR 0028). */
+  passwordless?: boolean;
 }
 
 export interface StaffSession {

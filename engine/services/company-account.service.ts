@@ -65,7 +65,7 @@ export interface CompanyAccountService {
    * Deletes the user's own account after the password is confirmed. The last owner of a company with other
    * members must make someone else owner first; cases stay with the company.
    */
-  deleteAccount(user: CompanyUserSession, form: Record<string, unknown>): Promise<AccountOutcome>;
+  deleteAccount(user: CompanyUserSession, form: Record<string, unknown>, freshLogin: boolean): Promise<AccountOutcome>;
 }
 
 export interface CompanyAccountServiceDeps {
@@ -292,8 +292,10 @@ export function createCompanyAccountService(deps: CompanyAccountServiceDeps): Co
       return done;
     },
 
-    async deleteAccount(user, form) {
-      if (!(await passwordMatches(user.userId, form.password)))
+    async deleteAccount(user, form, freshLogin) {
+      // Without a password, a login at the provider a moment ago confirms it is the user (ADR 0028).
+      if (user.passwordless && !freshLogin) return problem('password', 'oidc.delete.notConfirmed');
+      if (!user.passwordless && !(await passwordMatches(user.userId, form.password)))
         return problem('password', 'password.error.currentWrong');
       const standing = await users.standing(user.userId, user.companyId);
       if (!standing) return notFound;

@@ -32,7 +32,7 @@ export interface OidcLoginService {
   /** False without OIDC_ISSUER: no button, and the routes answer 404. */
   readonly enabled: boolean;
   /** Where to send the browser, and the sealed flow (state, nonce, PKCE verifier) the browser keeps meanwhile. */
-  begin(input: { redirectUri: string; next?: string }): Promise<OidcStart>;
+  begin(input: { redirectUri: string; next?: string; reauthenticate?: boolean }): Promise<OidcStart>;
   /** The provider's answer at the callback, checked against the sealed flow of this browser. */
   finish(input: { callbackUrl: string; redirectUri: string; flow: string | undefined }): Promise<OidcOutcome>;
 }
@@ -148,7 +148,7 @@ export function createOidcLoginService(deps: OidcLoginServiceDeps): OidcLoginSer
   return {
     enabled: settings !== undefined,
 
-    async begin({ redirectUri, next }) {
+    async begin({ redirectUri, next, reauthenticate }) {
       if (!settings) return { kind: 'unavailable' };
       let config: oidc.Configuration;
       try {
@@ -170,6 +170,8 @@ export function createOidcLoginService(deps: OidcLoginServiceDeps): OidcLoginSer
         code_challenge_method: 'S256',
         state: flow.state,
         nonce: flow.nonce,
+        // Confirming a deletion: the provider asks again, even when its own session is still open.
+        ...(reauthenticate && { prompt: 'login', max_age: '0' }),
       });
       return { kind: 'redirect', url: url.href, flow: sealer.seal(flow) };
     },
@@ -223,9 +225,10 @@ export function createOidcLoginService(deps: OidcLoginServiceDeps): OidcLoginSer
       );
       // Another login took the address or the identity at the same moment.
       if (!signedIn) return { kind: 'refused', problem: 'emailInUse' };
+      const { passwordless, ...account } = signedIn;
       return {
         kind: 'ok',
-        principal: { kind: 'applicant', ...signedIn },
+        principal: { kind: 'applicant', ...account, ...(passwordless && { passwordless: true }) },
         ...(flow.next && { next: flow.next }),
       };
     },

@@ -1166,6 +1166,14 @@ const de = {
   'oidc.mail.noPassword.subject': 'Ihr Konto hat kein Passwort',
   'oidc.mail.noPassword.text':
     'Sie haben ein neues Passwort angefordert. Ihr Konto meldet sich jedoch mit Ihrem Unternehmenskonto an und hat kein Passwort. Bitte nutzen Sie auf der Anmeldeseite „Mit Unternehmenskonto anmelden“:',
+  'oidc.account.noPassword':
+    'Sie melden sich mit Ihrem Unternehmenskonto an. Ihr Konto hier hat kein Passwort, das Sie ändern könnten.',
+  'oidc.delete.loginAgain':
+    'Bitte bestätigen Sie das Löschen, indem Sie sich noch einmal mit Ihrem Unternehmenskonto anmelden. Danach haben Sie 5 Minuten Zeit.',
+  'oidc.delete.loginButton': 'Mit Unternehmenskonto bestätigen',
+  'oidc.delete.notConfirmed': 'Das Löschen ist nicht bestätigt: Ihre letzte Anmeldung liegt mehr als 5 Minuten zurück.',
+  'oidc.delete.confirmed':
+    'Sie haben sich gerade mit Ihrem Unternehmenskonto angemeldet. Ihr Konto wird gelöscht, wenn Sie auf die Schaltfläche klicken.',
   // ── end oidc ──
   // ── notifications (keys added below this line) ──
   'notifications.title': 'Benachrichtigungen',
@@ -2432,6 +2440,13 @@ const en: Record<MessageKey, string> = {
   'oidc.mail.noPassword.subject': 'Your account has no password',
   'oidc.mail.noPassword.text':
     'You asked for a new password. Your account, however, logs in with your company account and has no password. Please use “Log in with company account” on the login page:',
+  'oidc.account.noPassword': 'You log in with your company account. Your account here has no password to change.',
+  'oidc.delete.loginAgain':
+    'Please confirm the deletion by logging in with your company account once more. You then have 5 minutes.',
+  'oidc.delete.loginButton': 'Confirm with company account',
+  'oidc.delete.notConfirmed': 'The deletion is not confirmed: your last login was more than 5 minutes ago.',
+  'oidc.delete.confirmed':
+    'You have just logged in with your company account. Your account is deleted when you click the button.',
   // ── end oidc ──
   // ── notifications (keys added below this line) ──
   'notifications.title': 'Notifications',

@@ -64,6 +64,14 @@ describe('login with the company account in Chromium', () => {
 
     const [company] = await harness.system.db.select().from(companies).where(eq(companies.externalId, org.id));
     expect(company?.name).toBe(org.name);
+
+    // The account without password: no password change, and the deletion confirmed by the fresh login.
+    await page.goto('/account');
+    expect(await page.locator('#current').count()).toBe(0);
+    await accessibleInBoth(page, 'the account page without password', 'account-passwordless');
+    await page.goto('/account/delete');
+    expect(await page.getByRole('button', { name: 'Konto endgültig löschen' }).isVisible()).toBe(true);
+    await accessibleInBoth(page, 'the deletion of an account without password', 'delete-passwordless');
   });
 
   it('explains a refused callback on an accessible page with the way back to the password login', async () => {

@@ -126,6 +126,40 @@ describe('login with OpenID Connect', () => {
     await new WebClient(system.url).login(email, DEMO_PASSWORD);
   });
 
+  it('offers no password change to a user without password, and deletes the account after a fresh login at the provider', async () => {
+    provider.up(system.url);
+    const org = { id: `DE${fresh()}`, name: 'Kurzzeit GmbH' };
+    const person = account(org, 'kurz');
+    const client = new WebClient(system.url);
+    expect((await client.get(await toCallback(client, person.sub))).status).toBe(303);
+    const page = await client.get('/account');
+    expect(page.html).not.toContain('action="/account/password"');
+    expect(page.html).toContain('kein Passwort');
+
+    // Ten minutes after the login the deletion asks to log in at the provider again, and a POST is refused.
+    const sid = decodeURIComponent(/lotse\.sid=([^;]+)/.exec(client.cookieHeader())?.[1] ?? '')
+      .slice(2)
+      .split('.')[0];
+    await system.pool.query(
+      `update session set sess = jsonb_set(sess::jsonb, '{signedInAt}', to_jsonb($2::bigint))::json where sid = $1`,
+      [sid, Date.now() - 10 * 60_000],
+    );
+    const stale = await client.get('/account/delete');
+    expect(stale.html).toContain('href="/login/oidc?reauth=1&amp;next=%2Faccount%2Fdelete"');
+    expect((await client.submit('/account/delete', {})).status).toBe(422);
+
+    // The button asks the provider to log in again (prompt=login, max_age=0) and comes back to the deletion.
+    const again = await client.get('/login/oidc?reauth=1&next=%2Faccount%2Fdelete');
+    const asked = new URL(again.headers.get('location') ?? '');
+    expect([asked.searchParams.get('prompt'), asked.searchParams.get('max_age')]).toEqual(['login', '0']);
+    const back = await client.get(await signInAtProvider(client, asked.href, person.sub));
+    expect(back.headers.get('location')).toBe('/account/delete');
+    await client.get('/account/delete');
+    const deleted = await client.submit('/account/delete', {});
+    expect(deleted.status).toBe(303);
+    expect(await system.db.select().from(users).where(eq(users.oidcSubject, person.sub))).toHaveLength(0);
+  });
+
   it('refuses a callback with a state of another flow (400) and creates nothing', async () => {
     provider.up(system.url);
     const org = { id: `DE${fresh()}`, name: 'Falscher Zustand GmbH' };
