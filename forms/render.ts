@@ -20,7 +20,16 @@ import {
   type ViewContext,
 } from './component.js';
 import { isComputed, isInputComponent, labelOf, valueNames } from './components.js';
-import { displayText, flagValue, isHidden, rootScope, tryEvaluate, type Variables } from './expressions.js';
+import {
+  displayText,
+  fillTemplate,
+  flagValue,
+  isHidden,
+  parseTemplate,
+  rootScope,
+  tryEvaluate,
+  type Variables,
+} from './expressions.js';
 import { errorMessage } from './messages.js';
 import { fieldId, formatPath, indexesOf, parsePath, readPath, splitKey } from './paths.js';
 import { SUPPORTED_COMPONENT_TYPES, definitionOf, inputOf } from './registry.js';
@@ -267,6 +276,13 @@ function renderComponent(
 
 // --- Inputs: what every input partial gets; its type's module adds its own parts ---
 
+/** Text form-js evaluates before showing it (descriptions, adorners): `=FEEL` shows its result, `{{…}}` are filled in. */
+function evaluatedText(text: string, scope: Variables): string {
+  return text.trimStart().startsWith('=')
+    ? displayText(tryEvaluate(text, scope))
+    : fillTemplate(parseTemplate(text), scope);
+}
+
 function fieldView(component: InputComponent, place: Place, run: RenderRun, hidden: boolean): FieldView {
   const { state, text } = run;
   const input = inputOf(component);
@@ -281,14 +297,19 @@ function fieldView(component: InputComponent, place: Place, run: RenderRun, hidd
   const textual = input?.textual === true;
   const fieldError = run.errors.get(name);
   const label = labelOf(component) ?? '';
-  const hint = component.description ? { id: `${id}-hint`, text: component.description } : undefined;
+  const description = component.description ? evaluatedText(component.description, place.scope) : '';
+  const hint = description !== '' ? { id: `${id}-hint`, text: description } : undefined;
   const error = fieldError
     ? { id: `${id}-error`, prefix: text.errorPrefix, text: errorMessage(fieldError, state.locale, label) }
     : undefined;
   const stored = readPath(state.values, path);
   const parts = input?.field(component, { id, name, stored, error: fieldError, place, run }) ?? {};
-  const prefix = parts.adorners?.prefixAdorner ? { id: `${id}-prefix`, text: parts.adorners.prefixAdorner } : undefined;
-  const suffix = parts.adorners?.suffixAdorner ? { id: `${id}-suffix`, text: parts.adorners.suffixAdorner } : undefined;
+  const adorner = (which: string, source: string | undefined) => {
+    const shown = source ? evaluatedText(source, place.scope) : '';
+    return shown === '' ? undefined : { id: `${id}-${which}`, text: shown };
+  };
+  const prefix = adorner('prefix', parts.adorners?.prefixAdorner);
+  const suffix = adorner('suffix', parts.adorners?.suffixAdorner);
   const describedBy = [prefix?.id, suffix?.id, hint?.id, error?.id].filter((part) => part !== undefined).join(' ');
 
   // One flat object literal, no spreads: spreading a view this size costs more than rendering it.

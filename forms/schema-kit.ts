@@ -54,7 +54,18 @@ export function htmlProblems(content: string): string[] {
   );
 }
 
-/** Problems of static shown text (labels, descriptions, option labels): FEEL and templates would show verbatim. */
+/**
+ * Problems of text form-js evaluates before showing it (descriptions, adorners; ADR 0034): `=FEEL`, whose result
+ * is shown, or text with `{{…}}` templates. The renderer evaluates it against the form's data.
+ */
+export function evaluatedTextProblems(text: string): string[] {
+  const trimmed = text.trimStart();
+  if (!isExpression(trimmed)) return templateProblems(text);
+  const problem = feelProblem(stripExpression(trimmed));
+  return problem === undefined ? [] : [problem];
+}
+
+/** Problems of static shown text (labels, option labels): FEEL and templates would show verbatim. */
 export function staticTextProblems(text: string): string[] {
   const problems: string[] = [];
   if (text.trimStart().startsWith('=')) problems.push(FEEL_NOT_SUPPORTED);
@@ -79,6 +90,12 @@ const shownText = (messageWhenMissing?: string) =>
     .string({ error: (issue) => (issue.input === undefined ? messageWhenMissing : undefined) })
     .refine((text) => !text.trimStart().startsWith('='), FEEL_NOT_SUPPORTED)
     .refine((text) => !text.includes('{{'), TEMPLATES_NOT_SUPPORTED);
+
+/** Text the renderer evaluates: `=FEEL` or `{{…}}` templates, checked at load time. */
+const evaluatedText = () =>
+  z.string().superRefine((text, context) => {
+    for (const message of evaluatedTextProblems(text)) context.addIssue({ code: 'custom', message });
+  });
 
 const visibleText = (messageWhenMissing: string) =>
   shownText(messageWhenMissing).refine((text) => text.trim() !== '', 'must not be empty');
@@ -145,7 +162,7 @@ const inputBase = {
   ...componentBase,
   key,
   label,
-  description: shownText().optional(),
+  description: evaluatedText().optional(),
   readonly: flag.optional(),
   disabled: flag.optional(),
 };
@@ -192,7 +209,7 @@ function compiles(pattern: string): boolean {
 const choiceValidation = z.strictObject({ required: z.boolean().optional() });
 
 const adorners = z
-  .strictObject({ prefixAdorner: shownText().optional(), suffixAdorner: shownText().optional() })
+  .strictObject({ prefixAdorner: evaluatedText().optional(), suffixAdorner: evaluatedText().optional() })
   .optional();
 
 const options = z

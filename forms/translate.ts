@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { allComponents } from './components.js';
 import { definitionOf } from './registry.js';
-import { htmlProblems, staticTextProblems, templateProblems } from './schema-kit.js';
+import { evaluatedTextProblems, htmlProblems, staticTextProblems, templateProblems } from './schema-kit.js';
 import type { ComponentTranslation, FormComponent, FormSchema, FormTranslation, TranslationLocale } from './model.js';
 
 export type { ComponentTranslation, FormTranslation, TranslationLocale } from './model.js';
@@ -111,10 +111,12 @@ function entryProblems(component: FormComponent, entry: ComponentTranslation): s
   for (const property of Object.keys(entry)) {
     if (!allowed.has(property)) problems.push(`a ${component.type} component has no translatable ${property}`);
   }
-  const statics = [entry.label, entry.description, entry.alt, entry.dateLabel, entry.timeLabel];
+  const statics = [entry.label, entry.alt, entry.dateLabel, entry.timeLabel];
   statics.push(...Object.values(entry.values ?? {}), ...Object.values(entry.columns ?? {}));
-  statics.push(entry.appearance?.prefixAdorner, entry.appearance?.suffixAdorner);
   for (const value of statics) if (value !== undefined) problems.push(...staticTextProblems(value));
+  // Descriptions and adorners are evaluated when shown, translated or not (ADR 0034).
+  const evaluated = [entry.description, entry.appearance?.prefixAdorner, entry.appearance?.suffixAdorner];
+  for (const value of evaluated) if (value !== undefined) problems.push(...evaluatedTextProblems(value));
   if (entry.text !== undefined) problems.push(...templateProblems(entry.text));
   if (entry.content !== undefined) problems.push(...templateProblems(entry.content), ...htmlProblems(entry.content));
 
