@@ -6,6 +6,7 @@ import {
   readFixtureJson,
   readGeneralInquiryJson,
 } from './fixtures/fixtures.js';
+import { createFormRenderer } from './render.js';
 import { FormSchemaError, SUPPORTED_COMPONENT_TYPES, allComponents, describeProblem, parseForm } from './schema.js';
 
 function problemsOf(json: unknown): string[] {
@@ -348,5 +349,16 @@ describe('parseForm warnings', () => {
     const { form } = parseForm(readFixtureJson('image-alt-warning.form'));
 
     expect(form.components[0]).toEqual({ id: 'Image_Logo', type: 'image', source: 'https://example.org/logo.png' });
+    expect(createFormRenderer().renderFields(form, { values: {}, errors: [], locale: 'de' })).toContain(
+      'src="https://example.org/logo.png" alt="">',
+    );
+  });
+
+  it('renders sanitized html: what it warned about is gone, the rest is shown', () => {
+    const { form } = parseForm(readFixtureJson('html-script-warning.form'));
+    const html = createFormRenderer().renderFields(form, { values: {}, errors: [], locale: 'de' });
+
+    expect(html).toContain('<p>Info</p>');
+    expect(html).not.toMatch(/script|onclick|javascript:/);
   });
 });
