@@ -39,8 +39,9 @@ export function createSignalService(deps: SignalServiceDeps): SignalService {
   const { signals, temporal } = deps;
   return {
     async broadcast(input) {
-      const name = input.name.trim();
-      if (name === '') throw new Error('A signal needs a name');
+      // Taken as given, as the interpreter keeps evaluated names: " go" and "go" are two signals.
+      const name = input.name;
+      if (name.trim() === '') throw new Error('A signal needs a name');
       const signalKey = input.signalId ?? randomUUID();
       const variables = input.variables ?? {};
       const reachedCaseIds: string[] = [];

@@ -64,7 +64,8 @@ describe('lotse test', () => {
       '✗ Fixture: an unknown instruction type fails its test case — ' +
         'instruction #2 LAUNCH_ROCKET: unknown instruction type "LAUNCH_ROCKET"',
       '✗ Fixture: a CPT instruction Lotse cannot run fails its test case — ' +
-        'instruction #1 BROADCAST_SIGNAL: not supported by lotse test: signal events are not in the BPMN subset Lotse runs',
+        'instruction #1 EVALUATE_CONDITIONAL_START_EVENT: not supported by lotse test: ' +
+        'conditional start events are not in the BPMN subset Lotse runs',
       '✗ Fixture: a model with an unsupported element fails with the compile error — ' +
         'instruction #1 CREATE_PROCESS_INSTANCE: engine/scenario/fixtures/unsupported-element/complex-gateway.bpmn ' +
         'does not compile: Gateway_Complex (bpmn:ComplexGateway): complex gateways are not supported; use an inclusive gateway',
