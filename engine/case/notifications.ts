@@ -1,9 +1,10 @@
 /**
- * Which mails a case's steps cause for its company (issue 11, ADR 0028). Pure: the projection activity and the
+ * Which mails a case's steps cause for its company (issue 11, ADR 0030). Pure: the projection activity and the
  * deadline sweep ask here, then render (engine/mail/notification-templates.ts) and send to every member.
  */
 import type { CaseProjection } from '../activities/types.js';
 import { APPLICANT_GROUP } from '../model/process-model.js';
+import { WITHDRAWN_BY_VARIABLE } from './withdrawal.js';
 
 export const NOTIFICATION_KINDS = [
   'submitted',
@@ -35,12 +36,6 @@ export interface CaseNotification {
   dueDate?: string;
 }
 
-/**
- * The variable the withdrawal message brings into a case (engine/case/withdrawal.ts, `WITHDRAWN_BY_VARIABLE`): a case
- * that ends with it ended because the company withdrew it.
- */
-const WITHDRAWN_BY = 'withdrawnBy';
-
 /** The notifications one projected step causes: the case's start (submission), company tasks that opened, its end. */
 export function notificationsOfStep(step: CaseProjection): CaseNotification[] {
   const planned: CaseNotification[] = [];
@@ -55,7 +50,8 @@ export function notificationsOfStep(step: CaseProjection): CaseNotification[] {
     });
   }
   if (step.status === 'completed' && step.audit.some((entry) => entry.type === 'caseCompleted')) {
-    const withdrawn = typeof step.variables[WITHDRAWN_BY] === 'string';
+    // The withdrawal message brings who withdrew into the case (ADR 0029): a case ending with it was withdrawn.
+    const withdrawn = typeof step.variables[WITHDRAWN_BY_VARIABLE] === 'string';
     planned.push({ kind: withdrawn ? 'caseWithdrawn' : 'caseEnded', eventKey: `ended:${step.caseId}` });
   }
   return planned;

@@ -1,5 +1,5 @@
 /**
- * Mails to companies from templates (issue 11, ADR 0028). Each kind has one Handlebars file per language in
+ * Mails to companies from templates (issue 11, ADR 0030). Each kind has one Handlebars file per language in
  * `templates/<kind>.<lang>.hbs`: the subject on the first line, `---`, then the body as paragraphs separated by blank
  * lines. The body is rendered twice — as plain text, and escaped into the shared accessible HTML layout — so both
  * parts of the multipart mail say the same. Links are written `{{link "label" url}}`: an anchor in

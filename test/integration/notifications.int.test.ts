@@ -233,6 +233,19 @@ describe('notifications to a company with two members', () => {
     expect(mails.find((mail) => mail.recipient === colleague.email)?.subject).toMatch(/is complete$/);
   });
 
+  it('confirms a withdrawal to both instead of the end, without the reason given', async () => {
+    const third = await submitGeneralInquiry(owner.client, 'Dritte Anfrage');
+    await openTaskOf(system, third);
+    await owner.client.get(`/cases/${third}/withdraw`);
+    const withdrawn = await owner.client.submit(`/cases/${third}/withdraw`, { reason: 'Vertraulicher Grund XYZ' });
+    expect(withdrawn.status).toBe(303);
+    const mails = await notificationsOf(third, 'ended', 2);
+    expect(mails.map((mail) => mail.recipient).sort()).toEqual([owner.email, colleague.email].sort());
+    expect(mails.find((mail) => mail.recipient === owner.email)?.subject).toMatch(/wurde zurückgezogen$/);
+    expect(mails.find((mail) => mail.recipient === colleague.email)?.subject).toMatch(/has been withdrawn$/);
+    expect(mails.map((mail) => `${mail.body}${mail.htmlBody}`).join('')).not.toContain('XYZ');
+  });
+
   it('reminds of a company task due tomorrow once, however often the sweep runs', async () => {
     // Given a Rückfrage to the company, due by the end of tomorrow
     const second = await submitGeneralInquiry(owner.client, 'Zweite Anfrage');
