@@ -6,6 +6,7 @@ import { agencyToday } from '../../engine/case/today.js';
 import { tasks } from '../../engine/db/schema.js';
 import { WebClient } from '../browserless-client.js';
 import { PERMIT_PROJECT, PERMIT_SITE, demoCaseworker, openTaskOf, submitGeneralInquiry } from '../journeys.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { eventually } from '../system.js';
 import { logIn, useBrowserSystem } from './browser.js';
 
@@ -138,6 +139,21 @@ describe('the portal on a 320 px wide screen (WCAG 1.4.10 Reflow)', () => {
       await page.screenshot({ path: `${SHOTS}/desktop-header.${lang}.png` });
       const spread = Math.max(...tops) - Math.min(...tops);
       expect(spread, `header items' vertical centres (${lang}): ${tops.join(', ')}`).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it('lets a staff navigation longer than the screen wrap instead of widening the page', async () => {
+    const page = await logIn(
+      await harness.userContext({ viewport: { width: 1024, height: 768 } }),
+      DEMO_ACCOUNTS.administrator,
+      DEMO_PASSWORD,
+      true,
+    );
+    for (const lang of ['de', 'en']) {
+      // The profile: the inbox table at 1024 px is another matter (reported to the lead).
+      await page.goto(`/staff/profile?lang=${lang}`);
+      await page.screenshot({ path: `${SHOTS}/staff-header.${lang}.png` });
+      expect(await overflow(page), (await widest(page)).join(', ')).toBe(0);
     }
   });
 });
