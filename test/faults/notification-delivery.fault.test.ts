@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { and, eq, like } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outboxMails } from '../../engine/db/schema.js';
+import { NOTIFICATION_SWEEP_WORKFLOW } from '../../engine/temporal/notification-schedule.js';
+import { newApplicant, submitGeneralInquiry } from '../journeys.js';
+import { eventually, startTestSystem } from '../system.js';
+
+type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+/** A real SMTP server on 127.0.0.1 (on `port`, or a free one) that keeps every message it accepts. */
+async function startMailCatcher(port = 0) {
+  const received: { to: string[]; raw: string }[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push({
+          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.server.address() as AddressInfo;
+  return {
+    port: address.port,
+    url: `smtp://127.0.0.1:${address.port}`,
+    received,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+let system: System;
+let catcher: Awaited<ReturnType<typeof startMailCatcher>> | undefined;
+let smtpPort: number;
+
+beforeAll(async () => {
+  // The mail server's address is known, but nothing answers there yet.
+  const placeholder = await startMailCatcher();
+  smtpPort = placeholder.port;
+  await placeholder.stop();
+  system = await startTestSystem({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  await catcher?.stop();
+});
+
+describe('notifications while the mail server is down', () => {
+  it('the case goes on, the mails wait in the outbox, and the sweep delivers them with the receipt once it is back', async () => {
+    // Given a company submits while the mail server refuses connections
+    const applicant = await newApplicant(system);
+    const caseId = await submitGeneralInquiry(applicant.client, 'Anfrage bei Mailausfall');
+    const submitted = () =>
+      system.db
+        .select()
+        .from(outboxMails)
+        .where(and(eq(outboxMails.caseId, caseId), like(outboxMails.idempotencyKey, 'notification:submitted:%')));
+
+    // Then the case page answers and the notification is written, unsent
+    expect((await applicant.client.get(`/cases/${caseId}`)).status).toBe(200);
+    const [waiting] = await eventually(async () => {
+      const rows = await submitted();
+      return rows.length === 1 ? rows : undefined;
+    });
+    expect(waiting?.recipient).toBe(applicant.email);
+    // (the background delivery has failed by the time the row is a few seconds old; the sweep waits 5 minutes)
+    await system.db
+      .update(outboxMails)
+      .set({ createdAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(outboxMails.id, waiting?.id ?? ''));
+    expect((await submitted())[0]?.sentAt).toBeNull();
+
+    // When the mail server is back and the hourly sweep runs
+    catcher = await startMailCatcher(smtpPort);
+    const sweep = () =>
+      system.temporalClient.workflow.execute(NOTIFICATION_SWEEP_WORKFLOW, {
+        taskQueue: system.taskQueue,
+        workflowId: `notification-sweep-${randomUUID()}`,
+        args: [],
+      });
+    await sweep();
+
+    // Then the mail is delivered once, multipart, with the receipt made again, and marked sent
+    const [sent] = await submitted();
+    expect(sent?.sentAt).not.toBeNull();
+    const deliveries = () => (catcher?.received ?? []).filter((message) => message.to.includes(applicant.email));
+    expect(deliveries()).toHaveLength(1);
+    expect(deliveries()[0]?.raw).toMatch(/Content-Type: multipart\/alternative/i);
+    expect(deliveries()[0]?.raw).toMatch(/Content-Type: application\/pdf; name=Eingangsbestaetigung-WF-/i);
+    // And a second sweep sends nothing more
+    await sweep();
+    expect(deliveries()).toHaveLength(1);
+  });
+});
