@@ -1,5 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { feedbackOf, renderLegalMarkdown } from './legal-pages.service.js';
+import { LEGAL_PAGES, feedbackOf, loadLegalTexts, renderLegalMarkdown } from './legal-pages.service.js';
+
+const SHIPPED = fileURLToPath(new URL('../../config/legal', import.meta.url));
 
 describe('legal texts', () => {
   it('render the agency’s Markdown with addresses kept on their lines and headings below the page title', () => {
@@ -14,6 +20,26 @@ describe('legal texts', () => {
       expect(renderLegalMarkdown(source)).not.toMatch(/<(script|img)|href="javascript/);
     },
   );
+});
+
+describe('loadLegalTexts', () => {
+  it('reads every page in both languages from the shipped sample texts, marked as samples', () => {
+    const texts = loadLegalTexts(SHIPPED);
+    for (const page of LEGAL_PAGES) {
+      expect(texts[page].de).toContain('<strong>Beispielinhalt:</strong>');
+      expect(texts[page].en).toContain('<strong>Sample content:</strong>');
+    }
+    expect(texts.barrierefreiheit.de).toContain('href="https://www.schlichtungsstelle-bgg.de"');
+  });
+
+  it('refuses to start without a page, naming the file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lotse-legal-'));
+    for (const page of LEGAL_PAGES) {
+      writeFileSync(path.join(dir, `${page}.de.md`), '## Text');
+      if (page !== 'datenschutz') writeFileSync(path.join(dir, `${page}.en.md`), '## Text');
+    }
+    expect(() => loadLegalTexts(dir)).toThrow(/datenschutz\.en\.md/);
+  });
 });
 
 describe('feedbackOf', () => {
