@@ -35,7 +35,7 @@ describe('lotse validate', () => {
       bpmnFile,
       bpmn
         .replace('<bpmn:userTask id="Task_Answer"', '<bpmn:manualTask id="Task_Answer"')
-        .replace('</bpmn:userTask>\n    <bpmn:serviceTask', '</bpmn:manualTask>\n    <bpmn:serviceTask'),
+        .replace('</bpmn:userTask>\n    <bpmn:exclusiveGateway', '</bpmn:manualTask>\n    <bpmn:exclusiveGateway'),
     );
     const result = await lotse('validate', copy);
     expect(result.code).toBe(1);
