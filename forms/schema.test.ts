@@ -311,6 +311,42 @@ describe('parseForm warnings', () => {
     ).toEqual([]);
   });
 
+  it('leaves out unknown keys deep inside a component, in lists and nested objects alike', () => {
+    const { form, warnings } = parseForm({
+      id: 'deep',
+      type: 'default',
+      schemaVersion: 16,
+      components: [
+        {
+          id: 'Field_Size',
+          type: 'select',
+          key: 'size',
+          label: 'Größe',
+          values: [
+            { label: 'S', value: 's', color: 'red' },
+            { label: 'M', value: 'm' },
+          ],
+          validate: { required: true, requiredMessage: 'Bitte wählen' },
+          layout: { row: 'Row_1', columns: null, offset: 2 },
+        },
+      ],
+    });
+
+    expect(warnings.map((warning) => warning.message).sort()).toEqual([
+      'property layout.offset is ignored (form-js does not use it here)',
+      'property validate.requiredMessage is ignored (form-js does not use it here)',
+      'property values.0.color is ignored (form-js does not use it here)',
+    ]);
+    expect(form.components[0]).toMatchObject({
+      values: [
+        { label: 'S', value: 's' },
+        { label: 'M', value: 'm' },
+      ],
+      validate: { required: true },
+    });
+    expect(JSON.stringify(form)).not.toMatch(/color|requiredMessage|offset/);
+  });
+
   it('loads a schemaVersion newer than it knows with a warning', () => {
     expect(warningsOf({ id: 'new', type: 'default', schemaVersion: 99, components: [] })).toEqual([
       'Form new: schemaVersion 99 is newer than 18, the newest Lotse knows; properties it does not know are ignored with a warning',

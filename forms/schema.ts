@@ -139,16 +139,23 @@ interface Tolerated<T> {
 function parseTolerant<T>(schema: z.ZodType<T>, raw: unknown): Tolerated<T> {
   const ignored: string[] = [];
   let input = raw;
+  // Each round leaves out at least one property, and a property is left out once: the loop ends.
   for (;;) {
     const result = schema.safeParse(input);
     if (result.success) return { data: result.data, errors: [], ignored };
     const unknown = result.error.issues.filter((issue) => issue.code === 'unrecognized_keys');
     const errors = result.error.issues.filter((issue) => issue.code !== 'unrecognized_keys');
-    for (const issue of unknown) {
-      const path = issue.path.map(String);
-      ignored.push(...issue.keys.map((name) => [...path, name].join('.')));
-      input = withoutKeys(input, issue.path, issue.keys);
+    const properties = unknown.flatMap((issue) =>
+      issue.keys.map((name) => [...issue.path.map(String), name].join('.')),
+    );
+    if (properties.some((property) => ignored.includes(property))) {
+      return {
+        errors: [...issueMessages(errors), ...properties.map((property) => `${property} cannot be left out`)],
+        ignored,
+      };
     }
+    ignored.push(...properties);
+    for (const issue of unknown) input = withoutKeys(input, issue.path, issue.keys);
     if (errors.length > 0 || unknown.length === 0) return { errors: issueMessages(errors), ignored };
   }
 }
