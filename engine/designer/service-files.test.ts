@@ -88,9 +88,15 @@ describe('validateServiceFiles', () => {
   });
 
   it('names an unknown job type with the task', async () => {
-    const files = change(BPMN, (xml) => xml.replace('type="email"', 'type="fax"'));
+    // The site search's matching job (the general inquiry has no job of its own since ADR 0029)
+    const siteSearch = await readServiceFolder(path.join(CATALOG, 'site-search'));
+    const siteBpmn = 'site-search.bpmn';
+    const files = {
+      ...siteSearch,
+      [siteBpmn]: (siteSearch[siteBpmn] ?? '').replace('type="site-matching"', 'type="fax"'),
+    };
     const problem = errors(await validateServiceFiles(files)).find((p) => p.message.includes('fax'));
-    expect(problem).toMatchObject({ source: 'reference', file: BPMN });
+    expect(problem).toMatchObject({ source: 'reference', file: siteBpmn, elementId: 'Task_MatchSites' });
     expect(problem?.message).toMatch(/unbekannten Aufgabentyp „fax“/);
     expect(problem?.message).toContain(problem?.elementId ?? '?');
   });
