@@ -162,6 +162,25 @@ describe('the notification settings page', () => {
   });
 });
 
+describe('the language of a new account', () => {
+  it('is the language of the registration page', async () => {
+    const visitor = new WebClient(system.url);
+    const email = `register-${randomUUID()}@example.com`;
+    await visitor.get('/register?lang=en');
+    const sent = await visitor.submit('/register?lang=en', {
+      companyName: 'English Speaking Ltd',
+      name: 'Emma English',
+      email,
+      password: PASSWORD,
+      repeat: PASSWORD,
+    });
+    // (the page says a link was mailed, the same for every address)
+    expect(sent.status).toBe(200);
+    const [row] = await system.db.select().from(users).where(eq(users.email, email));
+    expect(row?.language).toBe('en');
+  });
+});
+
 describe('notifications to a company with two members', () => {
   let caseId: string;
 
