@@ -160,9 +160,7 @@ export function createCaseMessageService(deps: CaseMessageServiceDeps): CaseMess
     }
     const base = (deps.publicUrl ?? origin).replace(/\/$/, '');
     const link = `${base}/staff/cases/${message.caseId}#messages`;
-    const recipients = (await caseworkersOf(message.caseId)).filter(
-      (recipient) => recipient.email !== writerEmail,
-    );
+    const recipients = (await caseworkersOf(message.caseId)).filter((recipient) => recipient.email !== writerEmail);
     for (const recipient of recipients) {
       try {
         await mailer.send({
