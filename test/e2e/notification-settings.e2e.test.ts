@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { users } from '../../engine/db/schema.js';
+import { renderNotification } from '../../engine/mail/notification-templates.js';
 import { expectAccessible, logIn, useBrowserSystem } from './browser.js';
 
 const harness = useBrowserSystem();
@@ -50,5 +51,24 @@ describe('the notification settings in Chromium', () => {
     expect(await page.getByLabel('New message from the agency').isChecked()).toBe(false);
     await expectAccessible(page, 'the notification settings (English)');
     await page.screenshot({ path: '/tmp/notification-settings-en.png', fullPage: true });
+  });
+
+  it.each(['de', 'en'] as const)('the HTML mail (%s) passes axe as a page of its own', async (language) => {
+    const mail = renderNotification('taskOpened', language, {
+      name: 'Nora Neumann',
+      caseNumber: 'WF-2026-000042',
+      subject: 'Erweiterung <Halle 3>',
+      serviceTitle: language === 'de' ? 'Allgemeine Anfrage' : 'General inquiry',
+      caseLink: 'https://portal.example/cases/c1',
+      settingsLink: 'https://portal.example/account/notifications',
+      taskName: 'Rückfrage',
+      optional: false,
+    });
+    const page = await (await harness.userContext()).newPage();
+    await page.setContent(mail.html);
+    expect(await page.getAttribute('html', 'lang')).toBe(language);
+    expect(await page.title()).toBe(mail.subject);
+    await expectAccessible(page, `the ${language} notification mail`);
+    await page.screenshot({ path: `/tmp/notification-mail-${language}.png`, fullPage: true });
   });
 });
