@@ -60,6 +60,8 @@ describe('forms from the editors in a service', () => {
   });
 
   it('publishes a form embedded in the BPMN under its zeebe:userTaskForm id', async () => {
+    const problems = await validateServiceFiles(service('forms-embedded.bpmn', []));
+    expect(problems.filter((problem) => problem.severity === 'error')).toEqual([]);
     const definition = await definitionFromFiles(service('forms-embedded.bpmn', []));
 
     expect(definition.model.elements['Task_Decide']).toMatchObject({ formId: 'UserTaskForm_Decide' });
