@@ -450,10 +450,7 @@ export const signalSubscriptions = pgTable(
     elementId: text('element_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.caseId, t.subscriptionId] }),
-    index('signal_subscriptions_route').on(t.signalName),
-  ],
+  (t) => [primaryKey({ columns: [t.caseId, t.subscriptionId] }), index('signal_subscriptions_route').on(t.signalName)],
 );
 
 /** Published messages: buffered until a subscription takes them or their time to live ends. */
