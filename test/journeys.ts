@@ -1,12 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import { cases, companies, staff, staffGroups, tasks } from '../engine/db/schema.js';
+import { and, desc, eq } from 'drizzle-orm';
+import { cases, companies, outboxMails, staff, staffGroups, tasks } from '../engine/db/schema.js';
 import type { StaffSession } from '../engine/services/auth.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, createCompanyWithUser } from '../engine/services/seed.js';
 import { WebClient, type UploadFile } from './browserless-client.js';
 import { eventually, type startTestSystem } from './system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+/**
+ * The link to `path` (with its `?token=…`) in the latest mail to `email`, read from the outbox where every mail is
+ * written first; as a path, for a browser or WebClient on the test system whatever PUBLIC_URL the mail used.
+ */
+export async function mailedLink(system: Pick<System, 'db'>, email: string, path: string): Promise<string> {
+  const [mail] = await system.db
+    .select()
+    .from(outboxMails)
+    .where(eq(outboxMails.recipient, email))
+    .orderBy(desc(outboxMails.createdAt))
+    .limit(1);
+  const link = new RegExp(`https?://[^/\\s]+(${path}\\?token=[^\\s"<]+)`).exec(mail?.body ?? '')?.[1];
+  if (!link) throw new Error(`no ${path} link mailed to ${email}`);
+  return link;
+}
 
 /** The demo company user, logged in. */
 export async function demoCompany(system: System): Promise<WebClient> {

@@ -3,7 +3,7 @@
  * publishes a message to the running system (DATABASE_URL / TEMPORAL_ADDRESS, else the embedded
  * PostgreSQL and Temporal dev server of `npm start` on their configured ports).
  */
-import { loadConfig } from '../config.js';
+import { withRunningSystem } from './running-system.js';
 import { parseDuration } from '../scenario/duration.js';
 
 export const MESSAGE_USAGE = `  message <name> --key <correlation key> [--variables <json>] [--id <message id>] [--ttl <ms|PT1H>]
@@ -38,33 +38,14 @@ export async function messageCommand(args: string[]): Promise<number> {
   const ttl = options.get('--ttl');
   const timeToLiveMs = ttl === undefined ? 0 : /^\d+$/.test(ttl) ? Number(ttl) : parseDuration(ttl);
 
-  // Loaded here, not at the top: `lotse validate` should not pay for Temporal and the database.
-  const [
-    { connectDatabase },
-    { embeddedDatabaseUrl },
-    { createMessageRepository },
-    { createMessageService },
-    { connectClient },
-  ] = await Promise.all([
-    import('../db/database.js'),
-    import('../infra/embedded-postgres.js'),
+  const [{ createMessageRepository }, { createMessageService }] = await Promise.all([
     import('../repositories/message.repository.js'),
     import('../services/message.service.js'),
-    import('../temporal/connection.js'),
   ]);
-  const config = loadConfig();
-  const database = connectDatabase(config.DATABASE_URL ?? embeddedDatabaseUrl(config.EMBEDDED_PG_PORT), 2);
-  const temporal = await connectClient({
-    address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    apiKey: config.TEMPORAL_API_KEY,
-    tls: config.TEMPORAL_TLS,
-  });
-  try {
+  return withRunningSystem(async (db, temporal) => {
     const messages = createMessageService({
-      messages: createMessageRepository(database.db),
-      temporal: temporal.client,
+      messages: createMessageRepository(db),
+      temporal,
     });
     const result = await messages.publish({
       name,
@@ -83,8 +64,5 @@ export async function messageCommand(args: string[]): Promise<number> {
             : `message ${result.messageKey} dropped: no case waits for it and it has no time to live`,
     );
     return 0;
-  } finally {
-    await temporal.close();
-    await database.close();
-  }
+  });
 }

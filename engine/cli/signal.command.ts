@@ -3,7 +3,7 @@
  * TEMPORAL_ADDRESS, else the embedded PostgreSQL and Temporal dev server of `npm start` on their configured ports).
  * Every case waiting for the signal now takes it, each once; signals are not buffered (ADR 0031).
  */
-import { loadConfig } from '../config.js';
+import { withRunningSystem } from './running-system.js';
 
 export const SIGNAL_USAGE = `  signal <name> [--variables <json>]
                     broadcast a signal to the running system; prints the cases it reached`;
@@ -47,31 +47,12 @@ export async function signalCommand(args: string[]): Promise<number> {
     console.error(parsed.message);
     return 2;
   }
-  // Loaded here, not at the top: `lotse validate` should not pay for Temporal and the database.
-  const [
-    { connectDatabase },
-    { embeddedDatabaseUrl },
-    { createSignalRepository },
-    { createSignalService },
-    { connectClient },
-  ] = await Promise.all([
-    import('../db/database.js'),
-    import('../infra/embedded-postgres.js'),
+  const [{ createSignalRepository }, { createSignalService }] = await Promise.all([
     import('../repositories/signal.repository.js'),
     import('../services/signal.service.js'),
-    import('../temporal/connection.js'),
   ]);
-  const config = loadConfig();
-  const database = connectDatabase(config.DATABASE_URL ?? embeddedDatabaseUrl(config.EMBEDDED_PG_PORT), 2);
-  const temporal = await connectClient({
-    address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    apiKey: config.TEMPORAL_API_KEY,
-    tls: config.TEMPORAL_TLS,
-  });
-  try {
-    const signals = createSignalService({ signals: createSignalRepository(database.db), temporal: temporal.client });
+  return withRunningSystem(async (db, temporal) => {
+    const signals = createSignalService({ signals: createSignalRepository(db), temporal });
     const result = await signals.broadcast({ name: parsed.name, variables: parsed.variables });
     const reached = result.reachedCaseIds;
     console.log(
@@ -80,8 +61,5 @@ export async function signalCommand(args: string[]): Promise<number> {
         : `signal ${parsed.name} reached ${reached.length} case${reached.length === 1 ? '' : 's'}: ${reached.join(', ')}`,
     );
     return 0;
-  } finally {
-    await temporal.close();
-    await database.close();
-  }
+  });
 }

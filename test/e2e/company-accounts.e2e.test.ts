@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { outboxMails } from '../../engine/db/schema.js';
+import { mailedLink } from '../journeys.js';
 import { expectAccessible, useBrowserSystem } from './browser.js';
 
 const PUBLIC_URL = 'https://portal.kreis.example/';
@@ -10,19 +9,6 @@ const harness = useBrowserSystem({ PUBLIC_URL });
 const PASSWORD = 'Ein-sicheres-Passwort-2026';
 const NEW_PASSWORD = 'Ein-neues-Passwort-2026';
 const RESET_PASSWORD = 'Zurueckgesetzt-Passwort-2026';
-
-/** The latest link to `path` mailed to `email`, from the outbox (the mail catcher), as a path for the browser. */
-async function mailedLink(email: string, path: string): Promise<string> {
-  const [mail] = await harness.system.db
-    .select()
-    .from(outboxMails)
-    .where(eq(outboxMails.recipient, email))
-    .orderBy(desc(outboxMails.createdAt))
-    .limit(1);
-  const token = new RegExp(`https://portal\\.kreis\\.example${path}\\?token=(\\S+)`).exec(mail?.body ?? '')?.[1];
-  if (!token) throw new Error(`no ${path} link mailed to ${email}`);
-  return `${path}?token=${token}`;
-}
 
 /** Checks the page in German, then the same address in English. */
 async function accessibleInBoth(page: Page, name: string) {
@@ -65,7 +51,7 @@ describe('company accounts in Chromium', () => {
     await page.getByText('Wir haben eine E-Mail').waitFor();
     await page.screenshot({ path: '/tmp/a1/register-sent.png', fullPage: true });
 
-    await page.goto(await mailedLink(email, '/register/verify'));
+    await page.goto(await mailedLink(harness.system, email, '/register/verify'));
     await accessibleInBoth(page, 'the verification page');
     await page.getByRole('button', { name: 'E-Mail-Adresse bestätigen' }).click();
     await page.getByText('Ihre E-Mail-Adresse ist bestätigt').waitFor();
@@ -89,7 +75,7 @@ describe('company accounts in Chromium', () => {
     await page.getByLabel('E-Mail-Adresse').fill(email);
     await page.getByRole('button', { name: 'Link anfordern' }).click();
     await page.getByText('Wenn zu dieser Adresse ein Konto besteht').waitFor();
-    await page.goto(await mailedLink(email, '/password/reset'));
+    await page.goto(await mailedLink(harness.system, email, '/password/reset'));
     await accessibleInBoth(page, 'the reset page');
     await page.locator('#password').fill(RESET_PASSWORD);
     await page.locator('#repeat').fill(RESET_PASSWORD);

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { outboxMails } from '../../engine/db/schema.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
-import { openTaskOf } from '../journeys.js';
+import { mailedLink, openTaskOf } from '../journeys.js';
 import { expectAccessible, logIn, reloadUntil, useBrowserSystem } from './browser.js';
 
 const PUBLIC_URL = 'https://portal.kreis.example/';
@@ -15,19 +13,6 @@ const COLLEAGUE_PASSWORD = 'Kollegen-Passwort-2026';
 const ATTACHMENT = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
 const ANSWER = 'Für Ihre Erweiterung kommt das Programm „Regionale Wirtschaftsförderung“ in Frage.';
 
-/** The latest link to `path` mailed to `email` (read from the outbox, where every mail is written first). */
-async function mailedLink(email: string, path: string): Promise<string> {
-  const [mail] = await harness.system.db
-    .select()
-    .from(outboxMails)
-    .where(eq(outboxMails.recipient, email))
-    .orderBy(desc(outboxMails.createdAt))
-    .limit(1);
-  const link = new RegExp(`https://portal\\.kreis\\.example(${path}\\?token=[^\\s"<]+)`).exec(mail?.body ?? '')?.[1];
-  if (!link) throw new Error(`no ${path} link mailed to ${email}`);
-  return link;
-}
-
 async function logInAt(page: Page, email: string, password: string) {
   await page.goto('/login');
   await page.locator('#email').fill(email);
@@ -37,7 +22,7 @@ async function logInAt(page: Page, email: string, password: string) {
 
 /** Starts a general inquiry through the catalog and its form; returns the case page's path. */
 async function startInquiry(page: Page, subject: string): Promise<string> {
-  await page.goto('/services');
+  await page.goto('/services?lang=de');
   await page.getByRole('link', { name: /Allgemeine Anfrage/ }).click();
   await page.waitForURL('**/services/general-inquiry/start');
   await page.getByLabel('Betreff').fill(subject);
@@ -50,7 +35,7 @@ async function startInquiry(page: Page, subject: string): Promise<string> {
 }
 
 describe('the company portal, one journey in Chromium', () => {
-  it('register, verify, complete the profile, invite a colleague who starts a case, gets the receipt, writes with an attachment, reads the agency’s answer', async () => {
+  it('register, verify, complete the profile, invite a colleague who starts a case, gets the receipt, writes with an attachment; the owner reads the answer and withdraws another case', async () => {
     const system = harness.system;
     const suffix = randomUUID().slice(0, 8);
     const ownerEmail = `inhaberin-${suffix}@journey.example`;
@@ -66,7 +51,7 @@ describe('the company portal, one journey in Chromium', () => {
     await owner.locator('#repeat').fill(OWNER_PASSWORD);
     await owner.getByRole('button', { name: 'Konto anlegen' }).click();
     await owner.getByText('Wir haben eine E-Mail').waitFor();
-    await owner.goto(await mailedLink(ownerEmail, '/register/verify'));
+    await owner.goto(await mailedLink(harness.system, ownerEmail, '/register/verify'));
     await owner.getByRole('button', { name: 'E-Mail-Adresse bestätigen' }).click();
     await owner.getByText('Ihre E-Mail-Adresse ist bestätigt').waitFor();
     await logInAt(owner, ownerEmail, OWNER_PASSWORD);
@@ -87,7 +72,7 @@ describe('the company portal, one journey in Chromium', () => {
     await owner.getByRole('button', { name: 'Einladung senden' }).click();
     await owner.getByText('Die Einladung wurde per E-Mail verschickt.').waitFor();
     const colleague = await (await harness.userContext()).newPage();
-    await colleague.goto(await mailedLink(colleagueEmail, '/invite'));
+    await colleague.goto(await mailedLink(harness.system, colleagueEmail, '/invite'));
     await colleague.getByLabel('Name').fill('Kai Kollege');
     await colleague.getByLabel('Passwort (mindestens 12 Zeichen)').fill(COLLEAGUE_PASSWORD);
     await colleague.getByLabel('Passwort wiederholen').fill(COLLEAGUE_PASSWORD);
@@ -149,8 +134,33 @@ describe('the company portal, one journey in Chromium', () => {
     await owner.getByText('Danke, der Lageplan hilft uns weiter.').waitFor();
     await expectAccessible(owner, 'the answered case page (German)');
     await owner.screenshot({ path: '/tmp/journey-answered-case.png', fullPage: true });
+    // The timeline says which member did what.
+    await owner.getByText('Eingereicht von Kai Kollege').waitFor();
+    await owner.getByText('Nachricht von Kai Kollege').waitFor();
     await owner.goto(`${casePath}?lang=en`);
     await owner.getByRole('heading', { name: 'Result' }).waitFor();
     await expectAccessible(owner, 'the answered case page (English)');
+
+    // The owner starts another inquiry, thinks better of it and withdraws it; the caseworker's task goes with it.
+    const secondPath = await startInquiry(owner, `Zweite Anfrage ${suffix}`);
+    // (the button comes once the case's first step is recorded and it waits for the withdrawal)
+    const withdraw = owner.getByRole('link', { name: 'Vorgang zurückziehen' });
+    await reloadUntil(owner, async () => (await withdraw.count()) === 1, 'the withdraw button');
+    await withdraw.click();
+    await owner.getByLabel('Grund (freiwillig)').fill('Hat sich erledigt.');
+    await Promise.all([
+      owner.waitForURL(`**${secondPath}?withdrawn=1`),
+      owner.getByRole('button', { name: 'Ja, Vorgang zurückziehen' }).click(),
+    ]);
+    expect(await owner.locator('#case-status').innerText()).toBe('Zurückgezogen');
+    await owner.getByText('Zurückgezogen von Ina Inhaberin').waitFor();
+    await expectAccessible(owner, 'the withdrawn case page');
+
+    // "Meine Vorgänge" lists both cases for either member.
+    await colleague.goto('/cases');
+    await colleague.getByText(subject).first().waitFor();
+    await colleague.getByText(`Zweite Anfrage ${suffix}`).first().waitFor();
+    await expectAccessible(colleague, 'Meine Vorgänge of the colleague');
+    await colleague.screenshot({ path: '/tmp/journey-my-cases.png', fullPage: true });
   });
 });

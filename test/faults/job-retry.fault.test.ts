@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobActivities, emailJob } from '../../engine/activities/jobs.activities.js';
 import { outboxMails } from '../../engine/db/schema.js';
@@ -10,32 +8,9 @@ import { DEMO_ACCOUNTS } from '../../engine/services/seed.js';
 import { answeredInquiry } from '../journeys.js';
 import { generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
 import { eventually, startTestSystem } from '../system.js';
+import { startMailCatcher } from '../mail-catcher.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it accepts. */
-async function startMailCatcher() {
-  const received: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received, stop: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 let catcher: Awaited<ReturnType<typeof startMailCatcher>>;
 let system: System;

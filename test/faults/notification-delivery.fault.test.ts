@@ -1,43 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxMails } from '../../engine/db/schema.js';
 import { NOTIFICATION_SWEEP_WORKFLOW } from '../../engine/temporal/notification-schedule.js';
 import { newApplicant, submitGeneralInquiry } from '../journeys.js';
 import { eventually, startTestSystem } from '../system.js';
+import { startMailCatcher } from '../mail-catcher.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** A real SMTP server on 127.0.0.1 (on `port`, or a free one) that keeps every message it accepts. */
-async function startMailCatcher(port = 0) {
-  const received: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const address = server.server.address() as AddressInfo;
-  return {
-    port: address.port,
-    url: `smtp://127.0.0.1:${address.port}`,
-    received,
-    stop: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 let system: System;
 let catcher: Awaited<ReturnType<typeof startMailCatcher>> | undefined;

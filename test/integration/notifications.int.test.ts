@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../engine/case/information-request.js';
 import { agencyToday } from '../../engine/case/today.js';
@@ -11,32 +9,9 @@ import { NOTIFICATION_SWEEP_WORKFLOW } from '../../engine/temporal/notification-
 import { WebClient } from '../browserless-client.js';
 import { completedCase, demoCaseworker, newApplicant, openTaskOf, submitGeneralInquiry } from '../journeys.js';
 import { eventually, startTestSystem } from '../system.js';
+import { startMailCatcher } from '../mail-catcher.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it accepts (the outside world of the mailer). */
-async function startMailCatcher() {
-  const received: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received, stop: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 const PUBLIC_URL = 'https://portal.kreis.example';
 const PASSWORD = 'Ein-sicheres-Passwort-2026';
