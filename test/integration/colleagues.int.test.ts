@@ -53,7 +53,7 @@ async function inviteAndAccept(owner: WebClient, email: string, name: string, ro
 
 /** The member's user id, from their row of the colleagues table (owner's view). */
 const userIdOf = (html: string, name: string) => {
-  const row = html.split('<tr>').find((cells) => cells.includes(`<td>${name}`));
+  const row = html.split('<tr>').find((cells) => new RegExp(`<td[^>]*>${name}[ <]`).test(cells));
   return row && /\/account\/colleagues\/([0-9a-f-]{36})\/remove/.exec(row)?.[1];
 };
 
