@@ -10,23 +10,34 @@ import { expectAccessible, logIn, reloadUntil, useBrowserSystem } from './browse
 
 const harness = useBrowserSystem();
 
-/** A draft of the general inquiry as shipped (its folder as a map of files), opened by the demo designer. */
-async function generalInquiryDraft() {
+/**
+ * A draft of the general inquiry as shipped (its folder as a map of files), opened by the demo designer; with
+ * `answerMail`, its process is the one that shipped with its own answer mail (ADR 0029), for a job to do by hand.
+ */
+async function generalInquiryDraft(options: { answerMail?: boolean } = {}) {
   const folder = path.join(CATALOG_DIR, 'general-inquiry');
   const files: Record<string, string> = {};
   for (const name of await readdir(folder)) files[name] = await readFile(path.join(folder, name), 'utf8');
+  if (options.answerMail) {
+    files['general-inquiry.bpmn'] = await readFile(
+      new URL('../../engine/interpreter/fixtures/general-inquiry.bpmn', import.meta.url),
+      'utf8',
+    );
+  }
   const db = harness.system.db;
   const [designer] = await db
     .select({ id: staff.id })
     .from(staff)
     .where(eq(staff.email, DEMO_ACCOUNTS.administrator.email));
   if (!designer) throw new Error('no demo designer');
-  await createServiceDraftRepository(db).createIfAbsent({
+  const drafts = createServiceDraftRepository(db);
+  const { created } = await drafts.createIfAbsent({
     slug: 'general-inquiry',
     files,
     basedOnVersionId: null,
     staffId: designer.id,
   });
+  if (!created) await drafts.replaceFiles('general-inquiry', files, designer.id);
   return files;
 }
 
@@ -91,8 +102,8 @@ describe('the designer’s test-run in Chromium', () => {
   });
 
   it('the Probelauf: start as the company, the task as the caseworker, the mail job by hand, then end it; accessible in German and English', async () => {
-    // Given a draft (the general inquiry as shipped)
-    await generalInquiryDraft();
+    // Given a draft (the general inquiry as shipped with its own answer mail)
+    await generalInquiryDraft({ answerMail: true });
     const page = await logIn(await harness.userContext(), DEMO_ACCOUNTS.administrator, DEMO_PASSWORD, true);
 
     // When the designer opens the Probelauf, the start form is the company's

@@ -12,6 +12,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../engine/services/seed.js';
 import { loadServiceFolder } from '../../engine/services/service-definition.js';
 import { newSubmissionToken } from '../../engine/web/http.js';
 import { WebClient } from '../browserless-client.js';
+import { generalInquiryWithMail, testServiceCopy } from '../service-versions.js';
 import { eventually } from '../system.js';
 import { dataFolder, environmentOf, freePorts, holdPort, killServer, type LotsePorts } from './lotse-process.js';
 
@@ -205,7 +206,9 @@ describe('Temporal dev server killed', () => {
         return result.caseId;
       }),
     );
-    const inquiry = await system.services.caseStarts.submit(company, 'general-inquiry', newSubmissionToken(), {
+    // The general inquiry as it shipped with its own answer mail (ADR 0029): its completion must mail once.
+    await system.services.catalog.publish(testServiceCopy(await generalInquiryWithMail(), 'outage-mail-inquiry'));
+    const inquiry = await system.services.caseStarts.submit(company, 'outage-mail-inquiry', newSubmissionToken(), {
       subject: 'Wartet auf Antwort',
       message: 'Dieser Fall wartet während des Ausfalls an einer Aufgabe.',
       contactChannel: 'email',
