@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { users } from '../../engine/db/schema.js';
 import { renderNotification } from '../../engine/mail/notification-templates.js';
+import { isOptionalNotification, NOTIFICATION_KINDS } from '../../engine/case/notifications.js';
 import { expectAccessible, logIn, useBrowserSystem } from './browser.js';
 
 const harness = useBrowserSystem();
@@ -53,8 +54,9 @@ describe('the notification settings in Chromium', () => {
     await page.screenshot({ path: '/tmp/notification-settings-en.png', fullPage: true });
   });
 
-  it.each(['de', 'en'] as const)('the HTML mail (%s) passes axe as a page of its own', async (language) => {
-    const mail = renderNotification('taskOpened', language, {
+  const mails = NOTIFICATION_KINDS.flatMap((kind) => (['de', 'en'] as const).map((language) => ({ kind, language })));
+  it.each(mails)('the HTML mail $kind ($language) passes axe as a page of its own', async ({ kind, language }) => {
+    const mail = renderNotification(kind, language, {
       name: 'Nora Neumann',
       caseNumber: 'WF-2026-000042',
       subject: 'Erweiterung <Halle 3>',
@@ -62,13 +64,14 @@ describe('the notification settings in Chromium', () => {
       caseLink: 'https://portal.example/cases/c1',
       settingsLink: 'https://portal.example/account/notifications',
       taskName: 'Rückfrage',
-      optional: false,
+      dueDate: '2026-12-10',
+      optional: isOptionalNotification(kind),
     });
     const page = await (await harness.userContext()).newPage();
     await page.setContent(mail.html);
     expect(await page.getAttribute('html', 'lang')).toBe(language);
     expect(await page.title()).toBe(mail.subject);
-    await expectAccessible(page, `the ${language} notification mail`);
-    await page.screenshot({ path: `/tmp/notification-mail-${language}.png`, fullPage: true });
+    await expectAccessible(page, `the ${language} notification mail ${kind}`);
+    await page.screenshot({ path: `/tmp/notification-mail-${kind}-${language}.png`, fullPage: true });
   });
 });
